@@ -1,0 +1,50 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
+
+.PHONY: run test lint audit lock bench serve clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "profilehost needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make both commands idempotent: pip runs again only when the dependencies change.
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run
+	$(PIP) -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed-run
+	$(BIN)/flask --app profilehost db upgrade
+	$(BIN)/flask --app profilehost demo
+	@echo "profilehost is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/flask --app profilehost run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+# Needs a network that reaches a vulnerability database (not available on CI machines).
+audit: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict -r constraints.txt
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|setuptools|wheel)==' > constraints.txt
+
+serve: $(VENV)/.installed-run
+	$(BIN)/flask --app profilehost db upgrade
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

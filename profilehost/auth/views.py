@@ -1,0 +1,68 @@
+"""/register, /login, /logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter
+from ..security import safe_next_path
+from ..services import accounts
+from .forms import LoginForm, RegisterForm
+
+auth = Blueprint("auth", __name__)
+
+LOGIN_ATTEMPTS = "5 per minute"
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _submitted_username() -> str:
+    return "login-name:" + accounts.normalize_username(request.form.get("username", ""))
+
+
+@auth.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_account(form.username.data, form.email.data, form.password.data)
+        except accounts.AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.username}! Your profile will live at /{user.username}/.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@auth.route("/login", methods=["GET", "POST"])
+@limiter.limit(LOGIN_ATTEMPTS, methods=["POST"], deduct_when=_login_failed,
+               error_message="Too many failed logins from your network. Wait a minute, then try again.")
+@limiter.limit(LOGIN_ATTEMPTS, methods=["POST"], key_func=_submitted_username, deduct_when=_login_failed,
+               error_message="Too many failed logins for this account. Wait a minute, then try again.")
+def login():
+    next_path = safe_next_path(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_path or url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None and user.state != "deleted":
+            login_user(user)
+            return redirect(next_path or url_for("dashboard.index"))
+        g.login_failed = True
+        form.password.errors.append("Wrong username or password.")
+    return render_template("auth/login.html", form=form), 401 if g.get("login_failed") else 200
+
+
+@auth.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("public.home"))

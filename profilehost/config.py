@@ -1,0 +1,136 @@
+"""Settings read from PROFILEHOST_* environment variables and validated when the app starts.
+
+This is the only module that reads the environment: everything else receives settings through
+`app.config`, so a typo in a variable name fails loudly at start instead of silently using a default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "PROFILEHOST_"
+
+# Variables read elsewhere than create_app (the CLI, the test suite) are known too, so that they are not
+# reported as typos.
+KNOWN_VARIABLES = {
+    "DATABASE_URL": "database URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    "INSTANCE_PATH": "folder for the SQLite database and the generated secret key",
+    "SECRET_KEY": "secret used to sign sessions and CSRF tokens",
+    "REDIS_URL": "redis://host:port/db for shared rate-limit storage",
+    "HTTPS": "true when served over HTTPS: secure cookies and HSTS",
+    "REGISTRATION": "open, approval, invite or closed",
+    "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
+    "TRUST_PROXY": "number of reverse proxies whose X-Forwarded-* headers are trusted",
+    "PASSWORD": "password for 'flask user create' (read by the CLI only)",
+    "TEST_DATABASE_URL": "database the test suite runs against (read by the tests only)",
+}
+REGISTRATION_MODES = ("open", "approval", "invite", "closed")
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable and how to fix it."""
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict:
+    """Flask config values from the environment (os.environ by default)."""
+    env = {k[len(PREFIX):]: v for k, v in (os.environ if environ is None else environ).items()
+           if k.startswith(PREFIX)}
+    _refuse_unknown(env)
+    instance_path = Path(env.get("INSTANCE_PATH") or REPO_ROOT / "instance").resolve()
+    return {
+        "INSTANCE_PATH": str(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "REDIS_URL": _redis_url(env.get("REDIS_URL")),
+        "HTTPS": _boolean("HTTPS", env.get("HTTPS", "")),
+        "REGISTRATION": _choice("REGISTRATION", env.get("REGISTRATION", "open"), REGISTRATION_MODES),
+        "ASSET_QUOTA_BYTES": _positive_int("ASSET_QUOTA_MB", env.get("ASSET_QUOTA_MB", "100")) * 1024 * 1024,
+        "TRUST_PROXY": _non_negative_int("TRUST_PROXY", env.get("TRUST_PROXY", "0")),
+    }
+
+
+def cli_password() -> str | None:
+    return os.environ.get(PREFIX + "PASSWORD") or None
+
+
+def test_database_url() -> str | None:
+    return os.environ.get(PREFIX + "TEST_DATABASE_URL") or None
+
+
+def database_url(raw: str | None, instance_path: Path) -> str:
+    if not raw:
+        return f"sqlite:///{instance_path / 'profilehost.sqlite3'}"
+    scheme = urlsplit(raw).scheme
+    # Hosting providers hand out postgres:// URLs; psycopg 3 is the driver we ship, so say so once here.
+    if scheme in ("postgres", "postgresql"):
+        return "postgresql+psycopg" + raw[len(scheme):]
+    if scheme in ("postgresql+psycopg", "sqlite"):
+        return raw
+    raise ConfigError(
+        f"{PREFIX}DATABASE_URL has the unsupported scheme {scheme or '(none)'!r}: "
+        "use sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user:password@host:5432/dbname"
+    )
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """The key kept in the instance folder, created (mode 0600) on first start."""
+    key_file = instance_path / SECRET_KEY_FILE
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def _refuse_unknown(env: Mapping[str, str]) -> None:
+    unknown = sorted(set(env) - set(KNOWN_VARIABLES))
+    if unknown:
+        known = ", ".join(PREFIX + name for name in KNOWN_VARIABLES)
+        raise ConfigError(f"Unknown setting {PREFIX}{unknown[0]}: check its spelling. Known settings: {known}")
+
+
+def _boolean(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{PREFIX}{name}={raw!r} is not a boolean: use true or false")
+
+
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    if raw.strip().lower() in choices:
+        return raw.strip().lower()
+    raise ConfigError(f"{PREFIX}{name}={raw!r} is not one of: {', '.join(choices)}")
+
+
+def _non_negative_int(name: str, raw: str) -> int:
+    if raw.strip().isdigit():
+        return int(raw)
+    raise ConfigError(f"{PREFIX}{name}={raw!r} is not a whole number (0 or more)")
+
+
+def _positive_int(name: str, raw: str) -> int:
+    value = _non_negative_int(name, raw)
+    if value == 0:
+        raise ConfigError(f"{PREFIX}{name} must be at least 1")
+    return value
+
+
+def _redis_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError(f"{PREFIX}REDIS_URL={raw!r} is not a Redis URL: use redis://host:6379/0")
+    return raw

@@ -1,0 +1,139 @@
+"""Accounts: the one registration gate, passwords and login sessions."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import AccountState, Profile, Role, User, new_session_token
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
+MIN_PASSWORD_LENGTH = 10
+# First path segments the app uses itself (a test keeps this in step with the URL map), and names that
+# would let a tenant pass for the service.
+RESERVED_USERNAMES = frozenset(
+    {
+        "register", "login", "logout", "dashboard", "admin", "api", "static", "assets", "sitemap.xml",
+        "robots.txt", "favicon.ico", "report", "reports", "appeal", "health", "healthz", "theme", "invite",
+        "root", "www", "help", "about", "support", "security", "mail", "email", "ftp", "blog", "docs",
+        "status", "account", "accounts", "settings", "user", "users", "profile", "profiles", "profilehost",
+        "owner", "staff", "moderator", "moderators", "abuse", "postmaster", "webmaster", "hostmaster",
+        "info", "contact", "terms", "privacy", "legal", "new", "edit", "search", "explore", "null", "none",
+        "undefined", "test", "files", "images", "feed", "rss", "atom", "well-known", "cdn", "media",
+    }
+)
+
+_hasher = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A refused account change; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def normalize_username(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def check_username(username: str) -> None:
+    if not 2 <= len(username) <= 32:
+        raise AccountError("username", "Usernames are 2 to 32 characters long.")
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError(
+            "username",
+            "Use only lowercase letters a-z, digits and hyphens, not starting or ending with a hyphen.",
+        )
+    if username in RESERVED_USERNAMES:
+        raise AccountError("username", f"'{username}' is reserved by profilehost. Please choose another name.")
+
+
+def check_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise AccountError("email", f"That email address is not valid: {error}") from None
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("password", f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == normalize_username(username)))
+
+
+def create_account(username: str, email: str, password: str, *, admin: bool = False,
+                   state: str = AccountState.ACTIVE) -> User:
+    """Validate and store a new account with an empty profile. Raises AccountError."""
+    username = normalize_username(username)
+    check_username(username)
+    email = check_email(email)
+    check_password(password)
+    if find_user(username) is not None:
+        raise AccountError("username", f"The name '{username}' is taken. Please choose another.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
+        raise AccountError("email", "An account with this email address exists already. Try logging in.")
+    user = User(username=username, email=email, password_hash=hash_password(password),
+                role=Role.ADMIN if admin else Role.USER, state=state)
+    user.profile = Profile(display_name=username)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = find_user(username)
+    if user is None:
+        # Hash anyway so a missing name takes as long as a wrong password.
+        _hasher.hash(password)
+        return None
+    return user if password_matches(user, password) else None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password and end the user's other sessions (the caller re-logs the current one)."""
+    if not password_matches(user, current):
+        raise AccountError("current_password", "The current password is not correct.")
+    check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def load_session_user(session_id: str) -> User | None:
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token or user.state == AccountState.DELETED:
+        return None
+    return user
+
+
+def list_accounts() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+def has_admin() -> bool:
+    return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None

@@ -1,0 +1,150 @@
+"""Fixtures: an app on a real database (SQLite, or PostgreSQL when PROFILEHOST_TEST_DATABASE_URL is set),
+built once per session by the migrations, emptied after each test; a client that posts real CSRF tokens."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from support import PASSWORD, log_in
+
+from profilehost import config, create_app
+from profilehost.extensions import db, limiter
+from profilehost.services import accounts
+
+
+def pytest_report_header() -> str:
+    redis = config.read_settings()["REDIS_URL"] or "memory"
+    return f"profilehost database: {_engine_name(config.test_database_url())}; rate-limit storage: {redis}"
+
+
+def _engine_name(url: str | None) -> str:
+    return "PostgreSQL" if url and url.startswith("postgres") else "SQLite"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = config.test_database_url()
+    if url is None:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return config.database_url(url, tmp_path_factory.mktemp("instance"))
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory):
+    return tmp_path_factory.mktemp("instance")
+
+
+@pytest.fixture(scope="session")
+def app_settings(database_url, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INSTANCE_PATH": str(instance_path),
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        # CI sets PROFILEHOST_REDIS_URL on one of its runs so the rate limits are tested on Redis too.
+        "REDIS_URL": config.read_settings()["REDIS_URL"],
+    }
+
+
+@pytest.fixture(scope="session")
+def migrated_database(app_settings) -> str:
+    """Build the schema from an empty database with the migrations, as `flask db upgrade` does."""
+    app = create_app(app_settings)
+    with app.app_context():
+        _empty_database()
+        upgrade()
+    _dispose_engines(app)
+    return app_settings["SQLALCHEMY_DATABASE_URI"]
+
+
+def _empty_database() -> None:
+    tables = inspect(db.engine).get_table_names()
+    if "alembic_version" in tables:
+        downgrade(revision="base")
+    db.metadata.drop_all(db.engine)
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture
+def make_app(app_settings, migrated_database):
+    """Factory for apps with extra settings (registration modes, quotas...), all on the test database."""
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**app_settings, **overrides})
+        apps.append(app)
+        return app
+
+    yield build
+    if apps:
+        with apps[0].app_context():
+            _delete_all_rows()
+            limiter.reset()
+    for app in apps:
+        _dispose_engines(app)
+
+
+def _dispose_engines(app) -> None:
+    # Every app has its own connection pool; closing it keeps PostgreSQL's connection count flat.
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def _delete_all_rows() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def server(make_app):
+    """The app that serves the test's requests. Separate from `app`, whose context the test holds open for
+    its own queries, because a request reuses an app context already pushed for its app, and would then share
+    `g` (and Flask-Login's cached user) with every other request of the test."""
+    return make_app()
+
+
+@pytest.fixture
+def make_client(server, app):
+    """A new browser: its own cookie jar, so its own session."""
+    return server.test_client
+
+
+@pytest.fixture
+def client(make_client):
+    return make_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    def create(username: str, *, admin: bool = False, password: str = PASSWORD, **kwargs):
+        return accounts.create_account(username, f"{username}@example.org", password, admin=admin, **kwargs)
+
+    return create
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    """A client logged in as a fresh tenant 'alice'."""
+    user = make_user("alice")
+    response = log_in(client, "alice")
+    assert response.status_code == 302
+    client.user = user
+    return client

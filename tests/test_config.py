@@ -1,0 +1,60 @@
+import stat
+
+import pytest
+
+from profilehost import create_app
+from profilehost.config import ConfigError, load_or_create_secret_key, read_settings
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    settings = read_settings({"PROFILEHOST_INSTANCE_PATH": str(tmp_path)})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'profilehost.sqlite3'}"
+    assert settings["REDIS_URL"] is None and settings["HTTPS"] is False
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////tmp/x.sqlite3", "sqlite:////tmp/x.sqlite3"),
+    ],
+)
+def test_database_urls(given, expected):
+    assert read_settings({"PROFILEHOST_DATABASE_URL": given})["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PROFILEHOST_DATABASE_URL", "mysql://u@h/db"),
+        ("PROFILEHOST_HTTPS", "maybe"),
+        ("PROFILEHOST_REDIS_URL", "http://localhost:6379"),
+        ("PROFILEHOST_REGISTRATION", "sometimes"),
+        ("PROFILEHOST_ASSET_QUOTA_MB", "lots"),
+        ("PROFILEHOST_TRUST_PROXY", "-1"),
+        ("PROFILEHOST_DATABSE_URL", "sqlite:///typo.sqlite3"),
+    ],
+)
+def test_malformed_or_unknown_settings_fail_naming_the_variable(variable, value):
+    with pytest.raises(ConfigError, match=variable):
+        read_settings({variable: value})
+
+
+def test_create_app_fails_at_start_on_a_bad_setting(monkeypatch):
+    monkeypatch.setenv("PROFILEHOST_HTTPS", "perhaps")
+    with pytest.raises(ConfigError, match="PROFILEHOST_HTTPS"):
+        create_app()
+
+
+def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
+    first = load_or_create_secret_key(tmp_path)
+    assert len(first) == 64
+    assert load_or_create_secret_key(tmp_path) == first
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+
+
+def test_https_turns_on_hsts(make_app):
+    response = make_app(HTTPS=True).test_client().get("/")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

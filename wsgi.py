@@ -1,0 +1,5 @@
+"""Entry point for production servers: gunicorn wsgi:app"""
+
+from profilehost import create_app
+
+app = create_app()
