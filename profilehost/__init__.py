@@ -72,12 +72,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .admin import admin
     from .auth.views import auth
-    from .dashboard.views import dashboard
-    from .public.views import public
+    from .dashboard import dashboard
+    from .public import public
 
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
+    app.register_blueprint(admin)
     app.register_blueprint(public)
 
 

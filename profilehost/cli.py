@@ -5,18 +5,30 @@ from __future__ import annotations
 import secrets
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import config
-from .services import accounts
+from .demo import DEMO_USERNAME, create_demo_tenant
+from .publishing import PublishError
+from .services import accounts, moderation, pages
 
 user_cli = AppGroup("user", help="Manage accounts.")
+page_cli = AppGroup("page", help="Publish and list a tenant's pages.")
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(page_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(purge_command)
+
+
+def _tenant(username: str):
+    tenant = accounts.find_user(username)
+    if tenant is None:
+        _fail(f"There is no account named '{username}'. 'flask --app profilehost user list' shows them.")
+    return tenant
 
 
 def _fail(message: str) -> None:
@@ -47,15 +59,126 @@ def list_users() -> None:
         click.echo(f"{user.username}\t{user.email}\t{user.role}\t{user.state}")
 
 
+def _moderate(action, username: str, *args, **kwargs) -> None:
+    try:
+        action(None, _tenant(username), *args, **kwargs)
+    except moderation.ModerationError as refused:
+        _fail(refused.message)
+
+
+@user_cli.command("approve")
+@click.argument("username")
+def approve_user(username: str) -> None:
+    """Approve a pending account: its site goes public."""
+    _moderate(moderation.approve_account, username)
+    click.echo(f"Approved {username}.")
+
+
+@user_cli.command("suspend")
+@click.argument("username")
+@click.option("--reason", required=True, help="Shown to the account owner and kept in the audit log.")
+def suspend_user(username: str, reason: str) -> None:
+    """Suspend an account: every public URL answers 410 and its sessions end."""
+    _moderate(moderation.suspend_account, username, reason)
+    click.echo(f"Suspended {username}.")
+
+
+@user_cli.command("restore")
+@click.argument("username")
+def restore_user(username: str) -> None:
+    """Restore a suspended or deleted (within 30 days) account exactly as it was."""
+    _moderate(moderation.restore_account, username)
+    click.echo(f"Restored {username}.")
+
+
+@user_cli.command("delete")
+@click.argument("username")
+@click.option("--reason", default="deleted by an operator", show_default=True)
+def delete_user(username: str, reason: str) -> None:
+    """Delete an account (restorable for 30 days, then removed by 'purge')."""
+    _moderate(moderation.delete_account, username, reason)
+    click.echo(f"Deleted {username}; 'user restore {username}' undoes it within 30 days.")
+
+
+@user_cli.command("promote")
+@click.argument("username")
+def promote_user(username: str) -> None:
+    """Give an account the admin role."""
+    _moderate(moderation.promote, username)
+    click.echo(f"{username} is now an admin.")
+
+
+@user_cli.command("demote")
+@click.argument("username")
+def demote_user(username: str) -> None:
+    """Take the admin role away (never from the last admin)."""
+    _moderate(moderation.demote, username)
+    click.echo(f"{username} is no longer an admin.")
+
+
+@click.command("purge")
+def purge_command() -> None:
+    """Remove for good the accounts deleted more than 30 days ago, and say what was removed."""
+    summary = moderation.purge()
+    if not summary.accounts:
+        click.echo("Nothing to purge: no account was deleted more than 30 days ago.")
+        return
+    click.echo(f"Purged {len(summary.accounts)} account(s): {', '.join(summary.accounts)} "
+               f"({summary.pages} page(s), {summary.assets} file(s)).")
+
+
+@page_cli.command("publish")
+@click.argument("username")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def publish_pages(username: str, files: tuple[str, ...]) -> None:
+    """Publish Markdown FILES for USERNAME through the same pipeline as the web upload."""
+    tenant = _tenant(username)
+    failed = 0
+    for path in files:
+        name = path.rsplit("/", 1)[-1]
+        with open(path, "rb") as handle:
+            raw = handle.read()
+        try:
+            outcome = pages.publish_page(tenant, raw, name)
+        except PublishError as error:
+            failed += 1
+            click.echo(f"refused {name}: {error.message}", err=True)
+            continue
+        state = "unchanged" if outcome.unchanged else f"revision {outcome.revision.number}"
+        click.echo(f"published {name} -> {pages.public_url(tenant, outcome.page.permalink)} ({state})")
+        for notice in outcome.notices:
+            click.echo(f"  note: {notice}")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@page_cli.command("list")
+@click.argument("username")
+def list_pages(username: str) -> None:
+    """List USERNAME's pages: URL, status, revision, title."""
+    tenant = _tenant(username)
+    listed = pages.list_pages(tenant)
+    if not listed:
+        click.echo(f"{tenant.username} has no pages yet.")
+    for page in listed:
+        status = "published" if page.is_public else ("draft" if not page.published else "unpublished")
+        click.echo(f"{pages.public_url(tenant, page.permalink)}\t{status}\tr{page.current_revision}\t{page.title}")
+
+
 @click.command("demo")
 def demo_command() -> None:
-    """Create the demo admin (once) so a new installation can be tried at once."""
+    """Create the demo admin and the demo researcher (once each) so a new installation can be tried at once."""
     if accounts.has_admin():
-        click.echo("An admin exists already; nothing to do.")
-        return
-    password = secrets.token_urlsafe(12)
-    accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True)
-    click.echo(
-        "Created the demo admin. Log in at /login as 'demo-admin' with this one-time password "
-        f"(shown only now; change it under Account):\n\n    {password}\n"
-    )
+        click.echo("An admin exists already.")
+    else:
+        password = secrets.token_urlsafe(12)
+        accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True)
+        click.echo("Created the demo admin. Log in at /login as 'demo-admin' with this one-time password "
+                   f"(shown only now; change it under Account):\n\n    {password}\n")
+    created = create_demo_tenant(current_app.config["ASSET_QUOTA_BYTES"])
+    if created is None:
+        click.echo(f"The demo researcher exists already: /{DEMO_USERNAME}/")
+    else:
+        tenant, password = created
+        click.echo(f"Created the demo researcher '{tenant.username}': see /{tenant.username}/ "
+                   f"(log in as '{tenant.username}' with: {password})")

@@ -22,6 +22,14 @@ def _engine_name(url: str | None) -> str:
     return "PostgreSQL" if url and url.startswith("postgres") else "SQLite"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing():
+    """argon2id with small parameters: the same code path, a fraction of the time per login in the suite."""
+    from argon2 import PasswordHasher
+
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = config.test_database_url()

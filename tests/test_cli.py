@@ -51,5 +51,5 @@ def test_demo_creates_one_admin_once(runner):
     first = runner.invoke(args=["demo"])
     assert first.exit_code == 0 and "one-time password" in first.output
     second = runner.invoke(args=["demo"])
-    assert "nothing to do" in second.output
+    assert "An admin exists already." in second.output
     assert User.query.filter_by(role=Role.ADMIN).count() == 1

@@ -23,3 +23,6 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField("Repeat the password",
                             validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
+    invite_code = StringField("Invite code", validators=[Length(max=64)],
+                              description="Registration on this site is by invitation.",
+                              render_kw={"autocomplete": "off", "spellcheck": "false"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
@@ -24,20 +24,32 @@ def _submitted_username() -> str:
 
 
 @auth.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    form = RegisterForm()
+    mode = current_app.config["REGISTRATION"]
+    form = RegisterForm(invite_code=request.args.get("invite", ""))
+    if mode == "closed":
+        return render_template("auth/registration_closed.html"), 403
     if form.validate_on_submit():
         try:
-            user = accounts.create_account(form.username.data, form.email.data, form.password.data)
+            user = accounts.register_account(form.username.data, form.email.data, form.password.data,
+                                             mode=mode, invite_code=form.invite_code.data or "")
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
             login_user(user)
-            flash(f"Welcome, {user.username}! Your profile will live at /{user.username}/.", "success")
+            flash(_welcome(user), "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form, mode=mode), 422 if form.errors else 200
+
+
+def _welcome(user) -> str:
+    if user.state == "pending":
+        return (f"Welcome, {user.username}! An administrator will approve your account soon; until then you can "
+                "prepare your pages, and nothing is public.")
+    return f"Welcome, {user.username}! Your profile will live at /{user.username}/."
 
 
 @auth.route("/login", methods=["GET", "POST"])
@@ -52,11 +64,14 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)
-        if user is not None and user.state != "deleted":
+        if user is not None and accounts.may_log_in(user):
             login_user(user)
             return redirect(next_path or url_for("dashboard.index"))
-        g.login_failed = True
-        form.password.errors.append("Wrong username or password.")
+        if user is not None:
+            form.username.errors.append("This account has been deleted.")
+        else:
+            g.login_failed = True
+            form.password.errors.append("Wrong username or password.")
     return render_template("auth/login.html", form=form), 401 if g.get("login_failed") else 200
 
 

@@ -1,0 +1,26 @@
+"""The researcher's screens, under /dashboard/. Every view acts on the logged-in tenant's own data only."""
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from ..models import AccountState
+
+dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+# What a suspended or self-deleted owner may still reach: the explanation, the appeal, the cancellation.
+RESTRICTED_ENDPOINTS = {
+    AccountState.SUSPENDED: ("dashboard.suspended", "dashboard.appeal"),
+    AccountState.DELETED: ("dashboard.scheduled_deletion", "dashboard.cancel_deletion"),
+}
+
+
+@dashboard.before_request
+@login_required
+def require_login():
+    allowed = RESTRICTED_ENDPOINTS.get(current_user.state)
+    if allowed and request.endpoint not in allowed:
+        return redirect(url_for(allowed[0]))
+    return None
+
+
+from . import account_views, asset_views, state_views, views  # noqa: E402,F401  (modules register routes)

@@ -1,6 +1,61 @@
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo
+from flask_wtf.file import FileRequired, MultipleFileField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from ..services.sites import LINK_KINDS
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token travels."""
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField(
+        "Markdown pages or _config.yml", validators=[FileRequired("Choose at least one file.")],
+        description="One or more .md files with YAML front matter (like _pages/about.md), and optionally your "
+                    "academicpages _config.yml to fill in your profile.",
+        render_kw={"accept": ".md,.markdown,.yml,.yaml,text/markdown", "multiple": True},
+    )
+
+
+class EditForm(FlaskForm):
+    source = TextAreaField("Page source (Markdown with front matter)", validators=[DataRequired()],
+                           render_kw={"spellcheck": "true", "rows": 24})
+    base_revision = HiddenField()
+
+
+class AssetUploadForm(FlaskForm):
+    files = MultipleFileField("Images and PDFs", validators=[FileRequired("Choose at least one file.")],
+                              description="PNG, JPEG, GIF, WebP or PDF, up to 10 MiB each.",
+                              render_kw={"accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf", "multiple": True})
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Name", validators=[Length(max=120)], render_kw={"autocomplete": "name"})
+    pronouns = StringField("Pronouns", validators=[Length(max=40)])
+    bio = TextAreaField("Short bio", validators=[Length(max=1000)], render_kw={"rows": 3})
+    location = StringField("Location", validators=[Length(max=120)])
+    employer = StringField("Employer or affiliation", validators=[Length(max=200)],
+                           render_kw={"autocomplete": "organization"})
+    avatar = StringField("Avatar", validators=[Length(max=255)],
+                         description="The name of an uploaded image (like profile.png) or an https:// URL.")
+
+
+def _link_field(kind: str, label: str) -> StringField:
+    hints = {"email": "Shown as a mailto: link.", "orcid": "Your iD, like 0000-0002-1825-0097.",
+             "mastodon": "Like @you@mastodon.social or a URL.", "github": "A user name or a URL."}
+    return StringField(label, validators=[Optional(), Length(max=300)], description=hints.get(kind, "A URL."))
+
+
+for _kind, _label in LINK_KINDS:
+    setattr(ProfileForm, f"link_{_kind}", _link_field(_kind, _label))
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New email", validators=[DataRequired()], render_kw={"autocomplete": "email"})
+    password = PasswordField("Current password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class PasswordChangeForm(FlaskForm):
@@ -12,3 +67,16 @@ class PasswordChangeForm(FlaskForm):
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Current password", validators=[DataRequired()],
+                             description="Your site goes offline at once. You can cancel within 30 days by "
+                                         "logging in again; after that everything is deleted for good.",
+                             render_kw={"autocomplete": "current-password"})
+
+
+class AppealForm(FlaskForm):
+    message = TextAreaField("Your appeal", validators=[DataRequired(), Length(max=5000)],
+                            description="Explain why the suspension should be lifted. You can send one appeal.",
+                            render_kw={"rows": 6})

@@ -1,37 +1,176 @@
-"""The researcher's screens, under /dashboard/."""
+"""Pages: list, upload, editor with preview, history, restore, delete, export."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 
-from ..services import accounts
-from .forms import PasswordChangeForm
+from ..publishing import PublishError
+from ..services import pages, uploads
+from ..services.export import export_site
+from ..services.pages import EditConflict
+from . import dashboard
+from .forms import ActionForm, EditForm, UploadForm
 
-dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+NEW_PAGE_TEMPLATE = """---
+title: "A new page"
+permalink: /new-page/
+author_profile: true
+---
+
+Write your page here in Markdown.
+"""
 
 
-@dashboard.before_request
-@login_required
-def require_login():
-    return None
+def _owned_page_or_404(page_id: int, *, include_deleted: bool = False):
+    page = pages.owned_page(current_user, page_id, include_deleted=include_deleted)
+    if page is None:
+        abort(404)
+    return page
 
 
 @dashboard.route("/")
 def index():
-    return render_template("dashboard/index.html")
+    return render_template("dashboard/index.html", pages=pages.list_pages(current_user),
+                           deleted=pages.recently_deleted(current_user), upload_form=UploadForm(),
+                           action_form=ActionForm(), public_url=pages.public_url)
 
 
-@dashboard.route("/account", methods=["GET", "POST"])
-def account():
-    form = PasswordChangeForm()
+@dashboard.route("/upload", methods=["POST"])
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.files.errors) or "The form expired. Please choose the files again.", "error")
+        return redirect(url_for("dashboard.index"))
+    results = uploads.publish_uploads(current_user, [(f.filename or "", f.read()) for f in form.files.data])
+    status = 200 if any(result.ok for result in results) else 422
+    return render_template("dashboard/upload_results.html", results=results), status
+
+
+@dashboard.route("/pages/new", methods=["GET", "POST"])
+def new_page():
+    form = EditForm(source=NEW_PAGE_TEMPLATE) if request.method == "GET" else EditForm()
+    return _editor(form, page=None)
+
+
+@dashboard.route("/pages/<int:page_id>/edit", methods=["GET", "POST"])
+def edit_page(page_id: int):
+    page = _owned_page_or_404(page_id)
+    form = EditForm()
+    if request.method == "GET":
+        form.source.data = pages.current_revision(page).source.decode("utf-8", "replace")
+        form.base_revision.data = str(page.current_revision)
+    return _editor(form, page=page)
+
+
+def _editor(form: EditForm, page):
+    preview = error = conflict = None
+    status = 200
     if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except accounts.AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
+        raw = form.source.data.replace("\r\n", "\n").encode("utf-8")
+        filename = _source_name(page)
+        if "preview" in request.form:
+            preview, error = uploads.preview(current_user, raw, filename)
         else:
-            login_user(current_user)
-            flash("Password changed. Your other sessions have been logged out.", "success")
-            return redirect(url_for("dashboard.account"))
-    return render_template("dashboard/account.html", form=form)
+            try:
+                outcome = pages.publish_page(current_user, raw, filename, base_revision=_base_revision(form, page),
+                                             expected_permalink=page.permalink if page else None)
+            except PublishError as refused:
+                error, status = refused.message, 422
+            except EditConflict as changed:
+                conflict, status = uploads.conflict_view(changed, form.source.data), 409
+            else:
+                _flash_outcome(outcome)
+                return redirect(url_for("dashboard.edit_page", page_id=outcome.page.id))
+    return render_template("dashboard/edit.html", form=form, page=page, preview=preview, error=error,
+                           conflict=conflict, public_url=pages.public_url), status
+
+
+def _source_name(page) -> str:
+    if page is None:
+        return "new-page.md"
+    return "index.md" if page.permalink == "/" else page.permalink.strip("/").replace("/", "-") + ".md"
+
+
+def _base_revision(form: EditForm, page) -> int | None:
+    if page is None:
+        return None
+    return int(form.base_revision.data) if (form.base_revision.data or "").isdigit() else page.current_revision
+
+
+def _flash_outcome(outcome) -> None:
+    if outcome.unchanged:
+        flash("Nothing changed: the page is identical to the live revision.", "info")
+    else:
+        url = pages.public_url(current_user, outcome.page.permalink)
+        flash(f"Published revision {outcome.revision.number} of {url}.", "success")
+    for notice in outcome.notices:
+        flash(notice, "info")
+
+
+@dashboard.route("/pages/<int:page_id>/history")
+def history(page_id: int):
+    page = _owned_page_or_404(page_id, include_deleted=True)
+    return render_template("dashboard/history.html", page=page, revisions=pages.revisions_of(page),
+                           action_form=ActionForm(), public_url=pages.public_url)
+
+
+@dashboard.route("/pages/<int:page_id>/revisions/<int:number>")
+def revision(page_id: int, number: int):
+    page = _owned_page_or_404(page_id, include_deleted=True)
+    shown = pages.revision_of(page, number) or abort(404)
+    return render_template("dashboard/revision.html", page=page, revision=shown, action_form=ActionForm())
+
+
+@dashboard.route("/pages/<int:page_id>/diff")
+def diff(page_id: int):
+    page = _owned_page_or_404(page_id, include_deleted=True)
+    older = pages.revision_of(page, request.args.get("from", type=int) or 0) or abort(404)
+    newer = pages.revision_of(page, request.args.get("to", type=int) or 0) or abort(404)
+    lines = uploads.diff_lines(older.source, newer.source, f"revision {older.number}", f"revision {newer.number}")
+    return render_template("dashboard/diff.html", page=page, older=older, newer=newer, lines=lines)
+
+
+@dashboard.route("/pages/<int:page_id>/revisions/<int:number>/restore", methods=["POST"])
+def restore(page_id: int, number: int):
+    page = _owned_page_or_404(page_id)
+    ActionForm().validate_on_submit() or abort(400)
+    if pages.revision_of(page, number) is None:
+        abort(404)
+    try:
+        outcome = pages.restore_revision(current_user, page, number)
+    except (PublishError, EditConflict) as refused:
+        flash(getattr(refused, "message", str(refused)), "error")
+        return redirect(url_for("dashboard.history", page_id=page.id))
+    flash(f"Revision {number} is live again as revision {outcome.revision.number}.", "success")
+    return redirect(url_for("dashboard.history", page_id=page.id))
+
+
+@dashboard.route("/pages/<int:page_id>/delete", methods=["POST"])
+def delete(page_id: int):
+    page = _owned_page_or_404(page_id)
+    ActionForm().validate_on_submit() or abort(400)
+    pages.delete_page(current_user, page)
+    flash(f"Deleted {pages.public_url(current_user, page.permalink)}. You can restore it for 30 days "
+          "from 'Recently deleted'.", "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@dashboard.route("/pages/<int:page_id>/undelete", methods=["POST"])
+def undelete(page_id: int):
+    page = _owned_page_or_404(page_id, include_deleted=True)
+    ActionForm().validate_on_submit() or abort(400)
+    try:
+        pages.undelete_page(current_user, page)
+    except PublishError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"Restored {pages.public_url(current_user, page.permalink)}.", "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@dashboard.route("/export.zip")
+def export():
+    archive = export_site(current_user)
+    return send_file(archive, mimetype="application/zip", as_attachment=True,
+                     download_name=f"{current_user.username}-profilehost.zip", max_age=0)

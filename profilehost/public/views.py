@@ -1,12 +1,173 @@
-"""What visitors see: the home page and, under /<username>/, the tenants' sites."""
+"""The home page, robots and sitemaps, and under /<username>/ the tenants' sites."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Response, abort, redirect, render_template, request, url_for
 
-public = Blueprint("public", __name__)
+from ..models import AccountState, User
+from ..services import sites
+from ..services.assets import is_image
+from . import public
+
+THEME_VERSION = "1"
+PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
+ASSET_CACHE = "public, max-age=3600"
+ASSET_CACHE_VERSIONED = "public, max-age=31536000, immutable"
+ROBOTS = """User-agent: *
+Disallow: /dashboard/
+Disallow: /admin/
+Disallow: /api/
+Disallow: /login
+Disallow: /register
+Sitemap: {sitemap}
+"""
 
 
 @public.route("/")
 def home():
     return render_template("home.html")
+
+
+@public.route("/robots.txt")
+def robots():
+    body = ROBOTS.format(sitemap=url_for("public.sitemap_index", _external=True))
+    return Response(body, mimetype="text/plain")
+
+
+@public.route("/sitemap.xml")
+def sitemap_index():
+    tenants = [t for t in sites.active_tenants() if sites.public_pages(t)]
+    body = render_template("sitemap_index.xml", tenants=tenants)
+    return Response(body, mimetype="application/xml")
+
+
+@public.route("/<username>")
+def tenant_root(username: str):
+    return redirect(f"/{username.lower()}/", 301)
+
+
+@public.route("/<username>/", defaults={"subpath": ""})
+@public.route("/<username>/<path:subpath>")
+def tenant_path(username: str, subpath: str):
+    tenant = _public_tenant(username)
+    if username != tenant.username:
+        return redirect(f"/{tenant.username}/{subpath}", 301)
+    folder, _, name = subpath.partition("/")
+    if folder in ("files", "images") and name:
+        return _serve_asset(tenant, name)
+    if subpath == "sitemap.xml":
+        return _tenant_sitemap(tenant)
+    return _serve_page(tenant, "/" + subpath)
+
+
+def _public_tenant(username: str) -> User:
+    tenant = sites.find_tenant(username)
+    if tenant is None or tenant.state in (AccountState.PENDING, AccountState.DELETED):
+        abort(404)
+    if tenant.state == AccountState.SUSPENDED:
+        abort(Response(render_template("theme/unavailable.html"), 410))
+    return tenant
+
+
+def canonical_form(path: str) -> str:
+    """The permalink a requested path stands for: '/about', '/about.html' and '/about/' are one page."""
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    if path.endswith(".html"):
+        return path[: -len(".html")] + "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _serve_page(tenant: User, path: str):
+    base = f"/{tenant.username}"
+    for permalink in dict.fromkeys((path, canonical_form(path))):
+        found = sites.public_page_and_revision(tenant, permalink)
+        if found:
+            return _render_page(tenant, *found) if permalink == path else redirect(base + permalink, 301)
+    for candidate in dict.fromkeys((path, canonical_form(path))):
+        target = sites.redirect_target(tenant, candidate)
+        if target is not None:
+            return redirect(base + target.permalink, 301)
+    return _tenant_not_found(tenant, path)
+
+
+def _site_view(tenant: User, current: str, pages=None) -> sites.SiteView:
+    pages = sites.public_pages(tenant) if pages is None else pages
+    return sites.SiteView(username=tenant.username, base_url=f"/{tenant.username}",
+                          profile=sites.profile_view(tenant, _avatar_url(tenant)),
+                          nav=sites.menu(tenant, pages, current))
+
+
+def _avatar_url(tenant: User) -> str:
+    avatar = tenant.profile.avatar if tenant.profile else ""
+    if not avatar or avatar.startswith("https://"):
+        return avatar
+    asset = sites.public_asset(tenant, avatar)
+    return f"/{tenant.username}/images/{asset.name}?v={asset.sha256[:12]}" if asset and is_image(asset) else ""
+
+
+def _render_page(tenant: User, page, revision):
+    etag = f"{revision.id}-{tenant.site_version}-{THEME_VERSION}"
+    last_modified = max(page.updated_at, tenant.profile.updated_at)
+    if _not_modified(etag, last_modified):
+        return _conditional(Response(status=304), etag, last_modified)
+    site = _site_view(tenant, page.permalink)
+    root = request.url_root.rstrip("/")
+    home_url = f"{root}/{tenant.username}/"
+    avatar = site.profile.avatar_url
+    page_view = sites.PageView(
+        title=revision.title, body_html=revision.body_html, description=revision.description,
+        canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
+        author_profile=revision.author_profile, updated_at=page.updated_at,
+        json_ld=sites.person_json_ld(site.profile, home_url, root + avatar if avatar.startswith("/") else avatar),
+    )
+    html = render_template("theme/page.html", site=site, page=page_view,
+                           report_url=_report_url(tenant, page.permalink), dashboard_url=None)
+    return _conditional(Response(html), etag, last_modified)
+
+
+def _report_url(tenant: User, permalink: str) -> str:
+    return f"/report?url=/{tenant.username}{permalink}"
+
+
+def _not_modified(etag: str, last_modified) -> bool:
+    if request.if_none_match:
+        return request.if_none_match.contains(etag)
+    since = request.if_modified_since
+    return since is not None and last_modified.replace(microsecond=0) <= since
+
+
+def _conditional(response: Response, etag: str, last_modified) -> Response:
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _tenant_not_found(tenant: User, path: str):
+    site = _site_view(tenant, path)
+    html = render_template("theme/not_found.html", site=site, report_url=None)
+    response = Response(html, 404)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _serve_asset(tenant: User, name: str):
+    asset = sites.public_asset(tenant, name)
+    if asset is None:
+        return _tenant_not_found(tenant, f"/{name}")
+    response = Response(asset.data, mimetype=asset.content_type)
+    disposition = "inline" if is_image(asset) or asset.content_type == "application/pdf" else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{asset.name}"'
+    response.headers["Cache-Control"] = (
+        ASSET_CACHE_VERSIONED if request.args.get("v") == asset.sha256[:12] else ASSET_CACHE)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.set_etag(asset.sha256)
+    return response.make_conditional(request)
+
+
+def _tenant_sitemap(tenant: User):
+    pages = sites.public_pages(tenant)
+    root = request.url_root.rstrip("/")
+    body = render_template("sitemap.xml", root=root, tenant=tenant, pages=pages)
+    return Response(body, mimetype="application/xml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AccountState, Profile, Role, User, new_session_token
+from ..models import AccountState, Profile, Role, User, new_session_token, utcnow
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
 MIN_PASSWORD_LENGTH = 10
@@ -102,6 +103,29 @@ def create_account(username: str, email: str, password: str, *, admin: bool = Fa
     return user
 
 
+def register_account(username: str, email: str, password: str, *, mode: str, invite_code: str = "") -> User:
+    """The one gate for accounts made by visitors (the web form and any future signup path; the operator's CLI
+    uses create_account directly). `mode` is the PROFILEHOST_REGISTRATION setting."""
+    from .invites import InviteError, consume_invite
+
+    if mode == "closed":
+        raise AccountError("username", "Registration is closed on this site. Ask an administrator for an account.")
+    if mode == "invite":
+        if not invite_code.strip():
+            raise AccountError("invite_code", "Registration needs an invite code on this site.")
+        try:
+            consume_invite(invite_code)
+        except InviteError as refused:
+            db.session.rollback()
+            raise AccountError("invite_code", str(refused)) from None
+    state = AccountState.PENDING if mode == "approval" else AccountState.ACTIVE
+    try:
+        return create_account(username, email, password, state=state)
+    except AccountError:
+        db.session.rollback()
+        raise
+
+
 def authenticate(username: str, password: str) -> User | None:
     user = find_user(username)
     if user is None:
@@ -126,9 +150,14 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token or user.state == AccountState.DELETED:
+    if user is None or user.session_token != token or not may_log_in(user):
         return None
     return user
+
+
+def may_log_in(user: User) -> bool:
+    """Suspended owners log in to read the reason and appeal; self-deleted ones to cancel within the window."""
+    return user.state != AccountState.DELETED or deletion_can_be_cancelled(user)
 
 
 def list_accounts() -> list[User]:
@@ -137,3 +166,36 @@ def list_accounts() -> list[User]:
 
 def has_admin() -> bool:
     return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
+
+
+DELETION_WINDOW = timedelta(days=30)
+OWNER_DELETION = "deleted by its owner"
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    if not password_matches(user, password):
+        raise AccountError("password", "The password is not correct.")
+    email = check_email(new_email)
+    taken = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id))
+    if taken is not None:
+        raise AccountError("email", "Another account uses this email address.")
+    user.email = email
+    db.session.commit()
+
+
+def schedule_deletion(user: User, password: str) -> None:
+    """The owner's own deletion: the site goes offline now; logging in within DELETION_WINDOW cancels it."""
+    if not password_matches(user, password):
+        raise AccountError("password", "The password is not correct; your account was not deleted.")
+    user.state = AccountState.DELETED
+    user.deleted_at = utcnow()
+    user.state_reason = OWNER_DELETION
+    user.session_token = new_session_token()
+    user.site_version += 1
+    db.session.commit()
+
+
+def deletion_can_be_cancelled(user: User) -> bool:
+    """Only the owner's own deletion is cancelled by logging in; an admin's deletion is undone by an admin."""
+    return (user.state == AccountState.DELETED and user.state_reason == OWNER_DELETION
+            and user.deleted_at is not None and user.deleted_at > utcnow() - DELETION_WINDOW)

@@ -1,0 +1,156 @@
+"""Overview, accounts (search, filters, bulk actions, detail), page takedowns, invites, audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..services import admin_queries, audit, invites, moderation, pages
+from . import admin, client_ip
+from .forms import BulkForm, InviteForm, ReasonForm
+
+
+@admin.route("/")
+def overview():
+    return render_template("admin/overview.html", counts=admin_queries.accounts_by_state(),
+                           open_reports=admin_queries.open_report_count(),
+                           appeals=admin_queries.open_appeals(), recent=audit.events(limit=10))
+
+
+@admin.route("/accounts")
+def accounts():
+    since = _date_arg("since")
+    found = admin_queries.search_accounts(request.args.get("q", ""), state=request.args.get("state", ""),
+                                          role=request.args.get("role", ""), since=since)
+    return render_template("admin/accounts.html", accounts=found, form=BulkForm(), args=request.args)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@admin.route("/accounts/bulk", methods=["POST"])
+def bulk():
+    form = BulkForm()
+    form.validate_on_submit() or abort(400)
+    selected = admin_queries.accounts_named(request.form.getlist("selected"))
+    if not selected:
+        flash("Select at least one account.", "error")
+        return redirect(url_for("admin.accounts"))
+    try:
+        outcome = moderation.bulk_action(current_user, selected, form.action.data, form.reason.data, ip=client_ip())
+    except moderation.ModerationError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"{form.action.data.capitalize()}: {', '.join(outcome.done) or 'none'}."
+              + (f" Skipped (not applicable): {', '.join(outcome.skipped)}." if outcome.skipped else ""), "success")
+    return redirect(url_for("admin.accounts"))
+
+
+def _account_or_404(username: str):
+    return admin_queries.account(username) or abort(404)
+
+
+@admin.route("/accounts/<username>")
+def account(username: str):
+    user = _account_or_404(username)
+    return render_template("admin/account.html", user=user, detail=admin_queries.account_detail(user),
+                           form=ReasonForm(), public_url=pages.public_url)
+
+
+ACCOUNT_ACTIONS = {
+    "approve": lambda actor, user, reason, ip: moderation.approve_account(actor, user, ip=ip),
+    "suspend": lambda actor, user, reason, ip: moderation.suspend_account(actor, user, reason, ip=ip),
+    "restore": lambda actor, user, reason, ip: moderation.restore_account(actor, user, reason=reason, ip=ip),
+    "delete": lambda actor, user, reason, ip: moderation.delete_account(actor, user, reason, ip=ip),
+    "promote": lambda actor, user, reason, ip: moderation.promote(actor, user, ip=ip),
+    "demote": lambda actor, user, reason, ip: moderation.demote(actor, user, ip=ip),
+}
+
+
+@admin.route("/accounts/<username>/<action>", methods=["POST"])
+def account_action(username: str, action: str):
+    user = _account_or_404(username)
+    act = ACCOUNT_ACTIONS.get(action) or abort(404)
+    form = ReasonForm()
+    form.validate_on_submit() or abort(400)
+    try:
+        act(current_user, user, form.reason.data or "", client_ip())
+    except moderation.ModerationError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"{user.username}: {action} done.", "success")
+    return redirect(request.form.get("back") if _is_admin_path(request.form.get("back"))
+                    else url_for("admin.account", username=user.username))
+
+
+def _is_admin_path(path: str | None) -> bool:
+    return bool(path) and path.startswith("/admin/") and "//" not in path
+
+
+@admin.route("/accounts/<username>/pages/<int:page_id>")
+def page(username: str, page_id: int):
+    user = _account_or_404(username)
+    shown = pages.owned_page(user, page_id, include_deleted=True) or abort(404)
+    number = request.args.get("revision", type=int) or shown.current_revision
+    revision = pages.revision_of(shown, number) or abort(404)
+    return render_template("admin/page.html", user=user, page=shown, revision=revision,
+                           revisions=pages.revisions_of(shown), form=ReasonForm(), public_url=pages.public_url)
+
+
+@admin.route("/accounts/<username>/pages/<int:page_id>/unpublish", methods=["POST"])
+def unpublish_page(username: str, page_id: int):
+    return _moderate_page(username, page_id, moderation.unpublish_page, "unpublished")
+
+
+@admin.route("/accounts/<username>/pages/<int:page_id>/republish", methods=["POST"])
+def republish_page(username: str, page_id: int):
+    return _moderate_page(username, page_id, moderation.republish_page, "republished")
+
+
+def _moderate_page(username: str, page_id: int, action, done: str):
+    user = _account_or_404(username)
+    target = pages.owned_page(user, page_id, include_deleted=True) or abort(404)
+    form = ReasonForm()
+    form.validate_on_submit() or abort(400)
+    try:
+        action(current_user, target, form.reason.data or "", ip=client_ip())
+    except moderation.ModerationError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"{pages.public_url(user, target.permalink)} {done}.", "success")
+    back = request.form.get("back")
+    return redirect(back if _is_admin_path(back) else url_for("admin.page", username=user.username, page_id=page_id))
+
+
+@admin.route("/invites", methods=["GET", "POST"])
+def invite_list():
+    form = InviteForm()
+    if form.validate_on_submit():
+        invite = invites.create_invite(current_user, max_uses=form.max_uses.data, days=form.days.data,
+                                       note=form.note.data or "", ip=client_ip())
+        flash(f"Invite created: {url_for('auth.register', invite=invite.code, _external=True)}", "success")
+        return redirect(url_for("admin.invite_list"))
+    return render_template("admin/invites.html", form=form, invites=invites.list_invites(),
+                           revoke_form=ReasonForm()), 422 if form.errors else 200
+
+
+@admin.route("/invites/<int:invite_id>/revoke", methods=["POST"])
+def revoke_invite(invite_id: int):
+    ReasonForm().validate_on_submit() or abort(400)
+    invite = admin_queries.invite(invite_id) or abort(404)
+    invites.revoke_invite(current_user, invite, ip=client_ip())
+    flash("Invite revoked.", "success")
+    return redirect(url_for("admin.invite_list"))
+
+
+@admin.route("/audit")
+def audit_log():
+    filters = {key: request.args.get(key, "").strip() for key in ("actor", "target", "action")}
+    return render_template("admin/audit.html", events=audit.events(**filters), filters=filters,
+                           actions=admin_queries.audit_actions())

@@ -1,0 +1,62 @@
+"""Account settings: email, password, deletion. Each form posts to its own address."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..services import accounts
+from . import dashboard
+from .forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
+
+
+def _render(status: int = 200, **forms):
+    forms.setdefault("email_form", EmailChangeForm(prefix="email", email=current_user.email))
+    forms.setdefault("password_form", PasswordChangeForm())
+    forms.setdefault("delete_form", DeleteAccountForm(prefix="delete"))
+    return render_template("dashboard/account.html", **forms), status
+
+
+@dashboard.route("/account", methods=["GET", "POST"])
+def account():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _render(422 if form.is_submitted() else 200, password_form=form)
+    try:
+        accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+    except accounts.AccountError as refused:
+        getattr(form, refused.field).errors.append(refused.message)
+        return _render(422, password_form=form)
+    login_user(current_user)
+    flash("Password changed. Your other sessions have been logged out.", "success")
+    return redirect(url_for("dashboard.account"))
+
+
+@dashboard.route("/account/email", methods=["POST"])
+def change_email():
+    form = EmailChangeForm(prefix="email")
+    if form.validate_on_submit():
+        try:
+            accounts.change_email(current_user, form.password.data, form.email.data)
+        except accounts.AccountError as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash(f"Your email is now {current_user.email}.", "success")
+            return redirect(url_for("dashboard.account"))
+    return _render(422, email_form=form)
+
+
+@dashboard.route("/account/delete", methods=["POST"])
+def delete_account():
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        try:
+            accounts.schedule_deletion(current_user, form.password.data)
+        except accounts.AccountError as refused:
+            form.password.errors.append(refused.message)
+        else:
+            logout_user()
+            flash("Your account is scheduled for deletion and your site is offline. Log in within 30 days "
+                  "to cancel.", "info")
+            return redirect(url_for("public.home"))
+    return _render(422, delete_form=form)

@@ -1,0 +1,71 @@
+"""Files (images and PDFs) and the profile the sidebar shows."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..services import assets, profiles
+from ..services.sites import LINK_KINDS
+from . import dashboard
+from .forms import ActionForm, AssetUploadForm, ProfileForm
+
+
+def _quota() -> int:
+    return current_app.config["ASSET_QUOTA_BYTES"]
+
+
+@dashboard.route("/files", methods=["GET", "POST"])
+def files():
+    form = AssetUploadForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            stored = assets.store_assets(current_user, [(f.filename or "", f.read()) for f in form.files.data],
+                                         _quota())
+        except assets.AssetError as refused:
+            form.files.errors.append(refused.message)
+            status = 422
+        else:
+            flash(f"Uploaded {', '.join(asset.name for asset in stored)}.", "success")
+            return redirect(url_for("dashboard.files"))
+    listed = assets.list_assets(current_user)
+    return render_template("dashboard/files.html", form=form, assets=listed, action_form=ActionForm(),
+                           usage=assets.usage(current_user, _quota()), used_in=assets.where_used(current_user, listed),
+                           asset_url=assets.asset_url), status
+
+
+@dashboard.route("/files/<name>/delete", methods=["POST"])
+def delete_file(name: str):
+    ActionForm().validate_on_submit() or abort(400)
+    try:
+        assets.delete_asset(current_user, name)
+    except LookupError:
+        abort(404)
+    flash(f"Deleted {name}.", "success")
+    return redirect(url_for("dashboard.files"))
+
+
+@dashboard.route("/profile", methods=["GET", "POST"])
+def profile():
+    current = current_user.profile
+    form = ProfileForm(obj=current)
+    if request.method == "GET":
+        for kind, _label in LINK_KINDS:
+            getattr(form, f"link_{kind}").data = (current.links or {}).get(kind, "")
+    status = 200
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in profiles.TEXT_LIMITS} | {"avatar": form.avatar.data}
+        fields["links"] = {kind: getattr(form, f"link_{kind}").data for kind, _label in LINK_KINDS}
+        try:
+            profiles.update_profile(current_user, fields)
+        except profiles.ProfileError as refused:
+            target = f"link_{refused.field}" if hasattr(form, f"link_{refused.field}") else refused.field
+            getattr(form, target).errors.append(refused.message)
+            status = 422
+        else:
+            flash("Profile saved. It is live on your site now.", "success")
+            return redirect(url_for("dashboard.profile"))
+    images = [asset for asset in assets.list_assets(current_user) if assets.is_image(asset)]
+    return render_template("dashboard/profile.html", form=form, images=images,
+                           link_fields=[getattr(form, f"link_{kind}") for kind, _ in LINK_KINDS]), status

@@ -1,0 +1,16 @@
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..services.reports import CATEGORIES
+
+
+class ReportForm(FlaskForm):
+    url = StringField("Address of the page", validators=[DataRequired(), Length(max=600)])
+    category = RadioField("What is wrong with it?", choices=[SelectChoice(value, label) for value, label in CATEGORIES], validators=[DataRequired()])
+    message = TextAreaField("Details (optional)", validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
+    contact_email = EmailField("Your email (optional)", validators=[Optional(), Length(max=254)],
+                               description="Only the administrators see it, to ask you questions if needed.",
+                               render_kw={"autocomplete": "email"})
+    # Hidden from people by CSS; bots that fill every field give themselves away.
+    website = StringField("Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"})

@@ -1,0 +1,142 @@
+"""Tenant assets: images and PDFs, verified by content, stored in the database, within a quota."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Asset, Page, Revision, User
+
+MAX_ASSET_BYTES = 10 * 1024 * 1024
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+# (content type, the extensions a name may carry for it). Checked by content: a name proves nothing.
+KINDS = {
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+    "application/pdf": (".pdf",),
+}
+
+
+class AssetError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Usage:
+    used: int
+    quota: int
+
+    @property
+    def left(self) -> int:
+        return max(self.quota - self.used, 0)
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def is_image(asset: Asset) -> bool:
+    return asset.content_type.startswith("image/")
+
+
+def check_asset(name: str, data: bytes) -> str:
+    """The verified content type of an upload, or AssetError saying what is wrong and how to fix it."""
+    if not NAME_PATTERN.match(name) or ".." in name:
+        raise AssetError(f"{name!r}: file names may use letters, digits, '.', '-' and '_' (up to 120 "
+                         "characters, starting with a letter or digit). Rename the file and upload it again.")
+    if len(data) > MAX_ASSET_BYTES:
+        raise AssetError(f"{name}: {len(data) / 1048576:.1f} MiB is over the 10 MiB limit per file. "
+                         "Compress the image or PDF and upload it again.")
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise AssetError(f"{name}: only PNG, JPEG, GIF and WebP images and PDF documents can be uploaded "
+                         "(SVG and HTML files are refused because they can carry scripts).")
+    if not name.lower().endswith(KINDS[content_type]):
+        raise AssetError(f"{name}: the file contains {content_type} data but its name says otherwise. "
+                         f"Rename it to end in {KINDS[content_type][0]}.")
+    return content_type
+
+
+def usage(tenant: User, quota: int) -> Usage:
+    used = db.session.scalar(select(func.coalesce(func.sum(Asset.size), 0)).where(Asset.user_id == tenant.id))
+    return Usage(used=int(used), quota=quota)
+
+
+def find_asset(tenant: User, name: str) -> Asset | None:
+    return db.session.scalar(select(Asset).where(Asset.user_id == tenant.id, Asset.name == name))
+
+
+def list_assets(tenant: User) -> list[Asset]:
+    return list(db.session.scalars(select(Asset).where(Asset.user_id == tenant.id).order_by(Asset.name)))
+
+
+def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
+    """Store every file or none: one bad file or a quota overrun refuses the whole batch."""
+    checked = [(name, data, check_asset(name, data)) for name, data in files]
+    existing = {asset.name: asset for asset in list_assets(tenant)}
+    needed = usage(tenant, quota).used + sum(
+        len(data) - (existing[name].size if name in existing else 0) for name, data, _ in checked)
+    if needed > quota:
+        raise AssetError(f"These files need {needed / 1048576:.1f} MiB but your quota is "
+                         f"{quota / 1048576:.0f} MiB. Delete files you no longer use, then upload again.")
+    stored = []
+    for name, data, content_type in checked:
+        asset = existing.get(name) or Asset(user_id=tenant.id, name=name)
+        asset.content_type, asset.size, asset.data = content_type, len(data), data
+        asset.sha256 = hashlib.sha256(data).hexdigest()
+        db.session.add(asset)
+        stored.append(asset)
+    tenant.site_version += 1
+    db.session.commit()
+    return stored
+
+
+def delete_asset(tenant: User, name: str) -> None:
+    asset = find_asset(tenant, name)
+    if asset is None:
+        raise LookupError(name)
+    db.session.delete(asset)
+    tenant.site_version += 1
+    db.session.commit()
+
+
+def asset_url(tenant: User, asset: Asset) -> str:
+    folder = "images" if is_image(asset) else "files"
+    return f"/{tenant.username}/{folder}/{asset.name}"
+
+
+def where_used(tenant: User, listed: list[Asset]) -> dict[str, list[str]]:
+    """For each asset name, the titles of the tenant's live pages (and the profile) that link to it."""
+    from .pages import tenant_pages
+
+    bodies = db.session.execute(
+        select(Page.title, Revision.body_html)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+        .where(Page.id.in_(tenant_pages(tenant).with_only_columns(Page.id)))
+    ).all()
+    used: dict[str, list[str]] = {}
+    for asset in listed:
+        url = asset_url(tenant, asset)
+        other = url.replace("/images/", "/files/") if "/images/" in url else url.replace("/files/", "/images/")
+        used[asset.name] = [title for title, body in bodies if url in body or other in body]
+        if tenant.profile and tenant.profile.avatar == asset.name:
+            used[asset.name].append("Profile avatar")
+    return used

@@ -1,0 +1,231 @@
+"""Pages: publish through the pipeline, keep every revision, resolve public paths.
+
+Every write happens in one transaction: a refused or failed publish leaves the tenant exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Page, Redirect, Revision, User, utcnow
+from ..publishing import PublishError, Rendered, publish_source
+
+
+class EditConflict(Exception):
+    """The page changed since the editor loaded it; `current` is the revision now live."""
+
+    def __init__(self, page: Page, current: Revision) -> None:
+        super().__init__(f"{page.permalink} changed since you started editing (now revision {current.number}).")
+        self.page = page
+        self.current = current
+
+
+@dataclass
+class PublishOutcome:
+    page: Page
+    revision: Revision
+    created: bool = False
+    unchanged: bool = False
+    notices: list[str] = field(default_factory=list)
+
+
+def tenant_base(tenant: User) -> str:
+    return f"/{tenant.username}"
+
+
+def public_url(tenant: User, permalink: str) -> str:
+    return tenant_base(tenant) + permalink
+
+
+def tenant_pages(tenant: User, *, include_deleted: bool = False):
+    query = select(Page).where(Page.user_id == tenant.id)
+    if not include_deleted:
+        query = query.where(Page.deleted_at.is_(None))
+    return query
+
+
+def find_page(tenant: User, permalink: str) -> Page | None:
+    return db.session.scalar(tenant_pages(tenant, include_deleted=True).where(Page.permalink == permalink))
+
+
+def current_revision(page: Page) -> Revision:
+    return db.session.scalar(
+        select(Revision).where(Revision.page_id == page.id, Revision.number == page.current_revision)
+    )
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
+                 base_revision: int | None = None, expected_permalink: str | None = None) -> PublishOutcome:
+    """Render `raw` and make it the current revision of the tenant's page at its permalink.
+
+    `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict.
+    Raises PublishError with a message for the author when the source is refused.
+    """
+    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
+    permalink = rendered.meta.permalink
+    if expected_permalink is not None and permalink != expected_permalink:
+        raise PublishError(
+            f"{filename}: the permalink changed from {expected_permalink} to {permalink}. To move a page, "
+            f"upload it as a new page and delete the old one, or keep 'permalink: {expected_permalink}'."
+        )
+    page = find_page(tenant, permalink)
+    if page is not None and base_revision is not None and page.current_revision != base_revision:
+        raise EditConflict(page, current_revision(page))
+    if page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw):
+        return PublishOutcome(page, current_revision(page), unchanged=True,
+                              notices=[f"{filename} is identical to the live revision; nothing changed."])
+    _check_paths_are_free(tenant, page, rendered)
+    try:
+        outcome = _write_revision(tenant, page, raw, rendered, author or tenant)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        page = find_page(tenant, permalink)
+        if page is None:
+            raise
+        raise EditConflict(page, current_revision(page)) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def _write_revision(tenant: User, page: Page | None, raw: bytes, rendered: Rendered, author: User) -> PublishOutcome:
+    meta = rendered.meta
+    created = page is None
+    if page is None:
+        page = Page(user_id=tenant.id, permalink=meta.permalink, current_revision=0)
+        db.session.add(page)
+    number = page.current_revision + 1
+    revision = Revision(
+        page=page, number=number, source=raw, content_hash=content_hash(raw),
+        front_matter=rendered.front_matter, title=meta.title, description=meta.description,
+        author_profile=meta.author_profile, body_html=rendered.body_html, notices=list(rendered.notices),
+        author_id=author.id,
+    )
+    db.session.add(revision)
+    _point_page_at(page, revision, meta)
+    page.deleted_at = None
+    db.session.flush()
+    _replace_redirects(tenant, page, meta.redirect_from)
+    tenant.site_version += 1
+    return PublishOutcome(page, revision, created=created, notices=list(rendered.notices))
+
+
+def _point_page_at(page: Page, revision: Revision, meta) -> None:
+    page.current_revision = revision.number
+    page.title = meta.title
+    page.published = meta.published
+    page.nav_order = meta.nav_order
+    page.nav_title = meta.nav_title
+    page.updated_at = utcnow()
+
+
+def _check_paths_are_free(tenant: User, page: Page | None, rendered: Rendered) -> None:
+    """A path may answer for one page only: refuse a redirect_from or permalink another page holds."""
+    own_id = page.id if page is not None else None
+    for path in rendered.meta.redirect_from:
+        holder = find_page(tenant, path)
+        if holder is not None and holder.id != own_id and holder.deleted_at is None:
+            raise PublishError(
+                f"redirect_from: {path} is the address of your page '{holder.title}'. Remove it from "
+                "redirect_from, or delete that page first.", field="redirect_from")
+        redirect = _find_redirect(tenant, path)
+        if redirect is not None and redirect.page_id != own_id and redirect.page.deleted_at is None:
+            raise PublishError(
+                f"redirect_from: {path} already redirects to your page '{redirect.page.title}' "
+                f"({redirect.page.permalink}). Remove it from one of the two pages.", field="redirect_from")
+    claimed = _find_redirect(tenant, rendered.meta.permalink)
+    if claimed is not None and claimed.page_id != own_id and claimed.page.deleted_at is None:
+        raise PublishError(
+            f"permalink: {rendered.meta.permalink} is listed in redirect_from of your page "
+            f"'{claimed.page.title}' ({claimed.page.permalink}). Remove it there first.", field="permalink")
+
+
+def _find_redirect(tenant: User, path: str) -> Redirect | None:
+    return db.session.scalar(select(Redirect).where(Redirect.user_id == tenant.id, Redirect.path == path))
+
+
+def _replace_redirects(tenant: User, page: Page, paths: tuple[str, ...]) -> None:
+    wanted = set(paths)
+    for redirect in db.session.scalars(select(Redirect).where(Redirect.page_id == page.id)):
+        if redirect.path not in wanted:
+            db.session.delete(redirect)
+        wanted.discard(redirect.path)
+    # A deleted page's stale redirect may still hold the path: this page takes it over.
+    for path in sorted(wanted):
+        stale = _find_redirect(tenant, path)
+        if stale is not None:
+            stale.page_id = page.id
+        else:
+            db.session.add(Redirect(user_id=tenant.id, path=path, page_id=page.id))
+    db.session.flush()
+
+
+def restore_revision(tenant: User, page: Page, number: int, *, author: User | None = None) -> PublishOutcome:
+    """Make an old revision live again as a new revision: history is never rewritten."""
+    old = db.session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
+    if old is None:
+        raise LookupError(number)
+    return publish_page(tenant, old.source, f"revision {number} of {page.permalink}", author=author,
+                        base_revision=page.current_revision, expected_permalink=page.permalink)
+
+
+def list_pages(tenant: User) -> list[Page]:
+    return list(db.session.scalars(tenant_pages(tenant).order_by(Page.nav_order.is_(None), Page.nav_order,
+                                                                 Page.permalink)))
+
+
+RESTORE_WINDOW = timedelta(days=30)
+
+
+def owned_page(tenant: User, page_id: int, *, include_deleted: bool = False) -> Page | None:
+    """The tenant's page with this id, or None: ids from URLs and forms never reach another tenant's data."""
+    return db.session.scalar(tenant_pages(tenant, include_deleted=include_deleted).where(Page.id == page_id))
+
+
+def revisions_of(page: Page) -> list[Revision]:
+    return list(db.session.scalars(
+        select(Revision).where(Revision.page_id == page.id).order_by(Revision.number.desc())))
+
+
+def revision_of(page: Page, number: int) -> Revision | None:
+    return db.session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
+
+
+def delete_page(tenant: User, page: Page) -> None:
+    """Take the page off the public site at once; it stays restorable for RESTORE_WINDOW."""
+    page.deleted_at = utcnow()
+    tenant.site_version += 1
+    db.session.commit()
+
+
+def recently_deleted(tenant: User) -> list[Page]:
+    cutoff = utcnow() - RESTORE_WINDOW
+    return list(db.session.scalars(
+        tenant_pages(tenant, include_deleted=True)
+        .where(Page.deleted_at.is_not(None), Page.deleted_at > cutoff).order_by(Page.deleted_at.desc())))
+
+
+def undelete_page(tenant: User, page: Page) -> None:
+    if page.deleted_at is None:
+        return
+    if page.deleted_at <= utcnow() - RESTORE_WINDOW:
+        raise PublishError(f"{page.permalink} was deleted more than 30 days ago and can no longer be restored.")
+    holder = _find_redirect(tenant, page.permalink)
+    if holder is not None and holder.page_id != page.id and holder.page.deleted_at is None:
+        raise PublishError(f"{page.permalink} now redirects to your page '{holder.page.title}'. "
+                           "Remove it from that page's redirect_from first.")
+    page.deleted_at = None
+    tenant.site_version += 1
+    db.session.commit()

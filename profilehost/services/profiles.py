@@ -1,0 +1,170 @@
+"""The author profile the sidebar shows: validation of its fields and of the academicpages `author:` block."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+from ..extensions import db
+from ..models import Profile, User
+from ..publishing import load_yaml_document
+from .sites import LINK_KINDS
+
+TEXT_LIMITS = {"display_name": 120, "pronouns": 40, "bio": 1000, "location": 120, "employer": 200}
+LINK_LABELS = dict(LINK_KINDS)
+# Services where a bare user name is as good as a URL (academicpages' _config.yml stores names for these).
+HANDLE_URLS = {
+    "github": "https://github.com/{}",
+    "twitter": "https://x.com/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "bluesky": "https://bsky.app/profile/{}",
+    "researchgate": "https://www.researchgate.net/profile/{}",
+    "google_scholar": "https://scholar.google.com/citations?user={}",
+    "arxiv": "https://arxiv.org/a/{}",
+}
+HANDLE_PATTERN = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+MASTODON_HANDLE = re.compile(r"^@?([A-Za-z0-9_]{1,64})@([A-Za-z0-9.-]+\.[A-Za-z]{2,})$")
+ORCID_PATTERN = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$")
+AVATAR_NAME = re.compile(r"^(?:/?images/)?([A-Za-z0-9][A-Za-z0-9._-]{0,119})$")
+
+
+class ProfileError(ValueError):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def orcid_checksum_ok(orcid: str) -> bool:
+    """ISO 7064 MOD 11-2, as ORCID specifies for the last character of an iD."""
+    digits = orcid.replace("-", "")
+    total = 0
+    for char in digits[:-1]:
+        total = (total + int(char)) * 2
+    result = (12 - total % 11) % 11
+    return digits[-1] == ("X" if result == 10 else str(result))
+
+
+def normalize_link(kind: str, raw: str) -> str:
+    """A validated URL (or email address for `email`) for one sidebar link; ProfileError if it is not one."""
+    value = raw.strip()
+    label = LINK_LABELS[kind]
+    if kind == "email":
+        try:
+            return validate_email(value.removeprefix("mailto:"), check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            raise ProfileError(kind, f"{label}: not a valid email address ({error}).") from None
+    if kind == "orcid":
+        match = ORCID_PATTERN.match(value)
+        if not match or not orcid_checksum_ok(match.group(1)):
+            raise ProfileError(kind, f"{label}: '{value}' is not a valid ORCID iD (like 0000-0002-1825-0097); "
+                               "check for a mistyped digit: the last character is a checksum.")
+        return f"https://orcid.org/{match.group(1)}"
+    if kind == "mastodon" and (match := MASTODON_HANDLE.match(value)):
+        return f"https://{match.group(2)}/@{match.group(1)}"
+    is_url = value.startswith(("http://", "https://", "www."))
+    if kind in HANDLE_URLS and not is_url and HANDLE_PATTERN.match(value):
+        return HANDLE_URLS[kind].format(quote(value.lstrip("@")))
+    return _http_url(kind, value)
+
+
+def _http_url(kind: str, value: str) -> str:
+    if value.startswith("www."):
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value):
+        raise ProfileError(kind, f"{LINK_LABELS[kind]}: '{value}' is not a web address. "
+                           "Use a full URL starting with https://")
+    return value
+
+
+def normalize_avatar(raw: str) -> str:
+    """An asset name of the tenant's (academicpages: 'profile.png' in images/) or an https URL."""
+    value = raw.strip()
+    if not value:
+        return ""
+    if match := AVATAR_NAME.match(value):
+        return match.group(1)
+    if value.startswith("https://") and not any(c.isspace() for c in value):
+        return value
+    raise ProfileError("avatar", "Avatar: give the name of an uploaded image (like profile.png) or an https:// URL.")
+
+
+def clean_profile_fields(fields: dict) -> dict:
+    """Validated profile values from untrusted input: texts trimmed and bounded, links normalised."""
+    cleaned: dict = {}
+    for name, limit in TEXT_LIMITS.items():
+        if name in fields:
+            text = " ".join(str(fields[name] or "").split()) if name != "bio" else str(fields[name] or "").strip()
+            if len(text) > limit:
+                raise ProfileError(name, f"{name.replace('_', ' ').capitalize()}: at most {limit} characters "
+                                   f"(this one has {len(text)}).")
+            cleaned[name] = text
+    if "avatar" in fields:
+        cleaned["avatar"] = normalize_avatar(str(fields["avatar"] or ""))
+    if "links" in fields:
+        given = {kind: str(value or "").strip() for kind, value in fields["links"].items() if kind in LINK_LABELS}
+        cleaned["links"] = {kind: normalize_link(kind, value) for kind, value in given.items() if value}
+    return cleaned
+
+
+def update_profile(tenant: User, fields: dict) -> Profile:
+    cleaned = clean_profile_fields(fields)
+    profile = tenant.profile or Profile(user_id=tenant.id)
+    for name, value in cleaned.items():
+        setattr(profile, name, value)
+    db.session.add(profile)
+    tenant.site_version += 1
+    db.session.commit()
+    return profile
+
+
+# academicpages `author:` keys -> our fields; keys not listed here are reported as not shown.
+AUTHOR_KEYS = {
+    "name": "display_name", "pronouns": "pronouns", "bio": "bio", "location": "location",
+    "employer": "employer", "avatar": "avatar",
+}
+AUTHOR_LINK_KEYS = {
+    "email": "email", "uri": "homepage", "googlescholar": "google_scholar", "orcid": "orcid",
+    "github": "github", "linkedin": "linkedin", "twitter": "twitter", "bluesky": "bluesky",
+    "mastodon": "mastodon", "researchgate": "researchgate", "semantic": "semantic_scholar",
+    "semanticscholar": "semantic_scholar", "dblp": "dblp", "arxiv": "arxiv",
+}
+
+
+def fields_from_author_block(author: dict) -> tuple[dict, list[str]]:
+    """Profile fields from a _config.yml `author:` mapping, and notices about what was left out."""
+    fields: dict = {"links": {}}
+    skipped = []
+    for key, value in author.items():
+        if value in (None, ""):
+            continue
+        if key in AUTHOR_KEYS:
+            fields[AUTHOR_KEYS[key]] = str(value)
+        elif key in AUTHOR_LINK_KEYS:
+            fields["links"][AUTHOR_LINK_KEYS[key]] = str(value)
+        else:
+            skipped.append(str(key))
+    notices = [f"Not shown in the profilehost sidebar: {', '.join(sorted(skipped))}."] if skipped else []
+    return fields, notices
+
+
+@dataclass
+class AuthorConfig:
+    fields: dict
+    notices: list[str]
+
+
+def read_author_config(raw: bytes, filename: str) -> AuthorConfig:
+    """The profile fields in an academicpages _config.yml's `author:` block, validated like the profile form."""
+    document = load_yaml_document(raw, filename)
+    author = document.get("author") if isinstance(document, dict) else None
+    if not isinstance(author, dict):
+        raise ProfileError("author", f"{filename} has no 'author:' block. academicpages keeps the sidebar's "
+                           "name, bio and links there; add one or fill in the profile form instead.")
+    fields, notices = fields_from_author_block(author)
+    clean_profile_fields(fields)
+    return AuthorConfig(fields, notices)

@@ -1,0 +1,162 @@
+"""Read models for a tenant's public site: what the theme templates receive.
+
+Built once per request from at most a few indexed queries; the page body is HTML stored at publish time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AccountState, Asset, Page, Redirect, Revision, User
+
+# (kind, label) in the order the sidebar shows them.
+LINK_KINDS: tuple[tuple[str, str], ...] = (
+    ("email", "Email"),
+    ("homepage", "Website"),
+    ("google_scholar", "Google Scholar"),
+    ("orcid", "ORCID"),
+    ("github", "GitHub"),
+    ("linkedin", "LinkedIn"),
+    ("twitter", "X (Twitter)"),
+    ("bluesky", "Bluesky"),
+    ("mastodon", "Mastodon"),
+    ("researchgate", "ResearchGate"),
+    ("semantic_scholar", "Semantic Scholar"),
+    ("dblp", "DBLP"),
+    ("arxiv", "arXiv"),
+)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    title: str
+    url: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    kind: str  # one of LINK_KINDS
+    label: str
+    url: str  # http(s) or mailto:, validated when saved
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    display_name: str
+    pronouns: str = ""
+    bio: str = ""
+    location: str = ""
+    employer: str = ""
+    avatar_url: str = ""
+    links: tuple[ProfileLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class SiteView:
+    username: str
+    base_url: str  # "/alice"
+    profile: ProfileView
+    nav: tuple[NavItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageView:
+    title: str
+    body_html: str  # sanitized at publish time; the template marks it safe
+    description: str
+    canonical_url: str  # absolute
+    permalink: str
+    author_profile: bool
+    updated_at: datetime
+    json_ld: dict = field(default_factory=dict)
+
+
+# --- queries -------------------------------------------------------------------------------------------------
+
+
+def find_tenant(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.lower()))
+
+
+def public_page_and_revision(tenant: User, permalink: str) -> tuple[Page, Revision] | None:
+    row = db.session.execute(
+        select(Page, Revision)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+        .where(Page.user_id == tenant.id, Page.permalink == permalink, Page.deleted_at.is_(None),
+               Page.published.is_(True), Page.moderation_reason.is_(None))
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def redirect_target(tenant: User, path: str) -> Page | None:
+    page = db.session.scalar(
+        select(Page).join(Redirect, Redirect.page_id == Page.id)
+        .where(Redirect.user_id == tenant.id, Redirect.path == path, Page.deleted_at.is_(None),
+               Page.published.is_(True), Page.moderation_reason.is_(None))
+    )
+    return page
+
+
+def public_pages(tenant: User) -> list[Page]:
+    return list(db.session.scalars(
+        select(Page).where(Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True),
+                           Page.moderation_reason.is_(None))
+        .order_by(Page.nav_order.is_(None), Page.nav_order, Page.permalink)
+    ))
+
+
+def public_asset(tenant: User, name: str) -> Asset | None:
+    return db.session.scalar(select(Asset).where(Asset.user_id == tenant.id, Asset.name == name))
+
+
+def active_tenants() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.state == AccountState.ACTIVE).order_by(User.username)))
+
+
+# --- read models ---------------------------------------------------------------------------------------------
+
+def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
+    """The masthead menu: pages with a nav_order, in that order; with none set, the home page and the
+    top-level pages by title (so a new site has a useful menu before its author thinks about one)."""
+    chosen = [page for page in pages if page.nav_order is not None]
+    if not chosen:
+        top_level = [page for page in pages if page.permalink.count("/") <= 2]
+        chosen = sorted(top_level, key=lambda page: (page.permalink != "/", page.title.lower()))
+    base = f"/{tenant.username}"
+    return tuple(NavItem(title=page.nav_title or page.title, url=base + page.permalink,
+                         current=page.permalink == current) for page in chosen)
+
+
+def profile_view(tenant: User, avatar_url: str) -> ProfileView:
+    profile = tenant.profile
+    links = tuple(
+        ProfileLink(kind=kind, label=label, url=_link_href(kind, profile.links[kind]))
+        for kind, label in LINK_KINDS if profile.links.get(kind)
+    )
+    return ProfileView(display_name=profile.display_name or tenant.username, pronouns=profile.pronouns,
+                       bio=profile.bio, location=profile.location, employer=profile.employer,
+                       avatar_url=avatar_url, links=links)
+
+
+def _link_href(kind: str, value: str) -> str:
+    return f"mailto:{value}" if kind == "email" else value
+
+
+def person_json_ld(profile: ProfileView, home_url: str, avatar_absolute: str) -> dict:
+    person: dict = {"@context": "https://schema.org", "@type": "Person", "name": profile.display_name,
+                    "url": home_url}
+    if profile.employer:
+        person["affiliation"] = {"@type": "Organization", "name": profile.employer}
+    if profile.bio:
+        person["description"] = profile.bio
+    if avatar_absolute:
+        person["image"] = avatar_absolute
+    same_as = [link.url for link in profile.links if link.kind != "email"]
+    if same_as:
+        person["sameAs"] = same_as
+    return person

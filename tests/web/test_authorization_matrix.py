@@ -1,0 +1,151 @@
+"""Every route of the URL map, tried by five kinds of visitor. A new route without a row here fails the test.
+
+Each cell is what the visitor must get: "ok" (allowed: any answer but the refusals below), "login" (sent to the
+login page), "suspended" (sent to the suspension notice), 403 or 404. URLs always point at the data of the
+tenant 'alice'; 'bob' is another tenant, 'boss' an admin, 'sam' a suspended tenant.
+"""
+
+from __future__ import annotations
+
+import pytest
+from factories import page_source, publish, store_file
+from support import csrf_token_from, log_in
+from werkzeug.routing import Map
+
+from profilehost import create_app
+from profilehost.services import invites, moderation, reports
+
+ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
+EVERYONE = ("ok",) * 5
+DASHBOARD_OWN = ("login", "ok", "ok", "ok", "suspended")
+DASHBOARD_BY_ID = ("login", "ok", 404, 404, "suspended")
+ADMIN = ("login", 403, 403, "ok", 403)
+
+MATRIX: dict[tuple[str, str], tuple] = {
+    ("static", "GET"): EVERYONE,
+    ("public.home", "GET"): EVERYONE,
+    ("public.robots", "GET"): EVERYONE,
+    ("public.sitemap_index", "GET"): EVERYONE,
+    ("public.tenant_root", "GET"): EVERYONE,
+    ("public.tenant_path", "GET"): EVERYONE,
+    ("public.report", "GET"): EVERYONE,
+    ("public.report", "POST"): EVERYONE,
+    ("public.report_status", "GET"): EVERYONE,
+    ("auth.register", "GET"): EVERYONE,
+    ("auth.register", "POST"): EVERYONE,
+    ("auth.login", "GET"): EVERYONE,
+    ("auth.login", "POST"): EVERYONE,
+    ("auth.logout", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    ("dashboard.index", "GET"): DASHBOARD_OWN,
+    ("dashboard.upload", "POST"): DASHBOARD_OWN,
+    ("dashboard.new_page", "GET"): DASHBOARD_OWN,
+    ("dashboard.new_page", "POST"): DASHBOARD_OWN,
+    ("dashboard.edit_page", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.edit_page", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.history", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.revision", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.diff", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.restore", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.delete", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.undelete", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.export", "GET"): DASHBOARD_OWN,
+    ("dashboard.files", "GET"): DASHBOARD_OWN,
+    ("dashboard.files", "POST"): DASHBOARD_OWN,
+    ("dashboard.delete_file", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.profile", "GET"): DASHBOARD_OWN,
+    ("dashboard.profile", "POST"): DASHBOARD_OWN,
+    ("dashboard.account", "GET"): DASHBOARD_OWN,
+    ("dashboard.account", "POST"): DASHBOARD_OWN,
+    ("dashboard.change_email", "POST"): DASHBOARD_OWN,
+    ("dashboard.delete_account", "POST"): DASHBOARD_OWN,
+    ("dashboard.suspended", "GET"): ("login", "ok", "ok", "ok", "ok"),
+    ("dashboard.appeal", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    ("dashboard.scheduled_deletion", "GET"): ("login", "ok", "ok", "ok", "suspended"),
+    ("dashboard.cancel_deletion", "POST"): ("login", "ok", "ok", "ok", "suspended"),
+}
+for _endpoint, _methods in {
+    "overview": "GET", "accounts": "GET", "bulk": "POST", "account": "GET", "account_action": "POST",
+    "page": "GET", "unpublish_page": "POST", "republish_page": "POST", "invite_list": "GET POST", "revoke_invite": "POST", "audit_log": "GET",
+    "report_queue": "GET", "report": "GET", "report_note": "POST", "close_report": "POST",
+    "reopen_report": "POST", "appeals": "GET", "decide_appeal": "POST",
+}.items():
+    for _method in _methods.split():
+        MATRIX[(f"admin.{_endpoint}", _method)] = ADMIN
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    url_map: Map = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).url_map
+    routes = []
+    for rule in url_map.iter_rules():
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+            routes.append((rule.endpoint, method, rule.rule))
+    return routes
+
+
+ROUTES = _routes()
+
+
+def test_every_route_has_a_row_in_the_matrix():
+    missing = sorted({(endpoint, method) for endpoint, method, _ in ROUTES} - set(MATRIX))
+    assert missing == [], f"add these routes to MATRIX: {missing}"
+
+
+@pytest.fixture
+def world(make_user):
+    alice = make_user("alice")
+    page = publish(alice, page_source("Alice's page", "/p/")).page
+    store_file(alice, "cv.pdf")
+    make_user("bob")
+    make_user("boss", admin=True)
+    sam = make_user("sam")
+    moderation.suspend_account(None, sam, "test")
+    _report, token = reports.file_report("/alice/p/", "spam", "", "")
+    appeal = moderation.submit_appeal(sam, "please")
+    invite = invites.create_invite(None)
+    return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
+            "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
+            "invite_id": invite.id, "action": "approve"}
+
+
+def _url(rule: str, values: dict) -> str:
+    url = rule
+    for key, value in values.items():
+        url = url.replace(f"<{key}>", str(value)).replace(f"<int:{key}>", str(value)).replace(
+            f"<path:{key}>", str(value))
+    assert "<" not in url, f"no test value for a parameter of {rule}"
+    return url + ("?from=1&to=1" if rule.endswith("/diff") else "")
+
+
+def _client_for(role: str, make_client):
+    client = make_client()
+    name = {"tenant": "alice", "other_tenant": "bob", "admin": "boss", "suspended": "sam"}.get(role)
+    if name:
+        assert log_in(client, name).status_code == 302
+    return client
+
+
+def _outcome(response) -> str | int:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and location.startswith("/login"):
+        return "login"
+    if response.status_code == 302 and location == "/dashboard/suspended":
+        return "suspended"
+    if response.status_code in (401, 403, 404):
+        return response.status_code
+    return "ok"
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=[f"{m} {r}" for _, m, r in ROUTES])
+@pytest.mark.parametrize("role", ROLES)
+def test_route_answers_each_role_as_the_matrix_says(endpoint, method, rule, role, world, make_client):
+    expected = MATRIX[(endpoint, method)][ROLES.index(role)]
+    client = _client_for(role, make_client)
+    url = _url(rule, world)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        token = csrf_token_from(client.get("/report").get_data(as_text=True))
+        response = client.open(url, method=method, data={"csrf_token": token, "reason": "matrix"})
+    outcome = _outcome(response)
+    response.close()
+    assert outcome == expected, f"{role} {method} {url} -> {response.status_code}"

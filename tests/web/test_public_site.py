@@ -1,0 +1,150 @@
+import pytest
+from factories import PNG, page_source, publish, publish_site, store_file
+
+from profilehost.services import moderation
+
+
+@pytest.fixture
+def alice(make_user):
+    user = make_user("alice")
+    publish_site(user)
+    return user
+
+
+def test_home_page_is_served_in_the_theme(client, alice):
+    response = client.get("/alice/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Grace Fixture" in html and "<strong>test design</strong>" in html
+    assert html.count("data-page-body") == 1
+
+
+@pytest.mark.parametrize(("path", "target"), [
+    ("/alice/about/", "/alice/"),
+    ("/alice/about", "/alice/"),
+    ("/alice/about.html", "/alice/"),
+    ("/alice/publications", "/alice/publications/"),
+    ("/alice/publications.html", "/alice/publications/"),
+    ("/alice/index.html", "/alice/"),
+    ("/alice", "/alice/"),
+    ("/ALICE/publications/", "/alice/publications/"),
+])
+def test_other_forms_and_redirect_from_answer_301_to_the_canonical_url(client, alice, path, target):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response.headers["Location"] == target
+
+
+def test_drafts_are_not_public(client, alice):
+    assert client.get("/alice/wip/").status_code == 404
+
+
+def test_unknown_paths_get_the_themed_404(client, alice):
+    response = client.get("/alice/no-such-page/")
+    assert response.status_code == 404
+    assert "/alice/" in response.get_data(as_text=True)
+
+
+def test_unknown_tenants_get_404(client):
+    assert client.get("/nobody/").status_code == 404
+
+
+def test_head_works(client, alice):
+    response = client.head("/alice/")
+    assert response.status_code == 200 and response.get_data() == b""
+
+
+def test_etag_revalidation_answers_304(client, alice):
+    first = client.get("/alice/")
+    again = client.get("/alice/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert client.get("/alice/", headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+
+
+def test_a_new_revision_changes_the_etag(client, alice):
+    etag = client.get("/alice/publications/").headers["ETag"]
+    publish(alice, page_source("Publications", "/publications/", "New list."))
+    response = client.get("/alice/publications/", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and "New list." in response.get_data(as_text=True)
+
+
+def test_public_pages_may_be_cached_briefly_by_proxies(client, alice):
+    assert "s-maxage" in client.get("/alice/").headers["Cache-Control"]
+
+
+def test_menu_follows_nav_order(client, alice):
+    html = client.get("/alice/").get_data(as_text=True)
+    assert html.index('href="/alice/"') < html.index('href="/alice/publications/"')
+    assert "/alice/wip/" not in html
+
+
+def test_seo_metadata(client, alice):
+    html = client.get("/alice/").get_data(as_text=True)
+    assert '<link rel="canonical" href="http://localhost/alice/">' in html
+    assert 'property="og:title"' in html
+    assert '"@type": "Person"' in html or '"@type":"Person"' in html
+    assert '<meta name="description"' in html
+
+
+def test_tenant_sitemap_lists_public_pages(client, alice):
+    body = client.get("/alice/sitemap.xml").get_data(as_text=True)
+    assert "http://localhost/alice/</loc>" in body and "/alice/publications/</loc>" in body
+    assert "/alice/wip/" not in body
+
+
+def test_site_sitemap_and_robots(client, alice):
+    assert "http://localhost/alice/sitemap.xml" in client.get("/sitemap.xml").get_data(as_text=True)
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Disallow: /dashboard/" in robots and "Sitemap: http://localhost/sitemap.xml" in robots
+
+
+@pytest.mark.parametrize("folder", ["files", "images"])
+def test_assets_are_served_with_their_type_and_nosniff(client, alice, folder):
+    store_file(alice, "photo.png", PNG)
+    response = client.get(f"/alice/{folder}/photo.png")
+    assert response.status_code == 200 and response.data == PNG
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"].startswith("inline")
+
+
+def test_missing_assets_are_404(client, alice):
+    assert client.get("/alice/files/nothing.pdf").status_code == 404
+
+
+def test_links_in_pages_point_inside_the_tenant(client, alice):
+    html = client.get("/alice/").get_data(as_text=True)
+    assert 'href="/alice/files/cv.pdf"' in html and 'href="/alice/publications/"' in html
+
+
+@pytest.mark.parametrize("path", ["/alice/", "/alice/publications/", "/alice/about/", "/alice/files/cv.pdf",
+                                  "/alice/sitemap.xml", "/alice/no-such-page/"])
+def test_every_url_of_a_suspended_tenant_answers_410(client, alice, path):
+    store_file(alice, "cv.pdf")
+    moderation.suspend_account(None, alice, "spam")
+    response = client.get(path)
+    assert response.status_code == 410
+    html = response.get_data(as_text=True)
+    assert "This profile is unavailable" in html and "Grace Fixture" not in html
+
+
+def test_restoring_a_tenant_brings_back_the_same_bytes(client, alice):
+    before = client.get("/alice/").data
+    moderation.suspend_account(None, alice, "spam")
+    moderation.restore_account(None, alice)
+    assert client.get("/alice/").data == before
+
+
+def test_pending_tenants_are_not_public(client, make_user):
+    pending = make_user("newbie", state="pending")
+    publish(pending, page_source("Hi", "/"))
+    assert client.get("/newbie/").status_code == 404
+    moderation.approve_account(None, pending)
+    assert client.get("/newbie/").status_code == 200
+
+
+def test_unpublished_pages_are_not_public(client, alice):
+    from profilehost.services import pages
+
+    moderation.unpublish_page(None, pages.find_page(alice, "/publications/"), "copyright claim")
+    assert client.get("/alice/publications/").status_code == 404
