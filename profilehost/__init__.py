@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -43,7 +44,11 @@ def register_config(app: Flask, settings: dict) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI=app.config["REDIS_URL"] or "memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    if app.config["TRUST_PROXY"]:
+        hops = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -58,6 +63,9 @@ def register_extensions(app: Flask) -> None:
     from .services.accounts import load_session_user
 
     login_manager.user_loader(load_session_user)
+    from .public.cache import ResponseCache
+
+    app.extensions["profilehost.page_cache"] = ResponseCache()
 
 
 @event.listens_for(Engine, "connect")
@@ -73,6 +81,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .admin import admin
+    from .api import api
     from .auth.views import auth
     from .dashboard import dashboard
     from .public import public
@@ -80,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
     app.register_blueprint(admin)
+    app.register_blueprint(api)
+    csrf.exempt(api)
     app.register_blueprint(public)
 
 

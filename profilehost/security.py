@@ -40,6 +40,9 @@ def init_security(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        # Views that may be cached say so (public pages, assets, static files); everything else, dashboard and
+        # admin included, must never be stored by a browser or a proxy.
+        headers.setdefault("Cache-Control", "no-store")
         if hsts:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..models import ReportStatus

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, EmailField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.reports import CATEGORIES

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from ..models import AccountState, User
 from ..services import sites
 from ..services.assets import is_image
 from . import public
+from .cache import CachedResponse
 
 THEME_VERSION = "1"
 PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
 ASSET_CACHE = "public, max-age=3600"
 ASSET_CACHE_VERSIONED = "public, max-age=31536000, immutable"
+CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control")
 ROBOTS = """User-agent: *
 Disallow: /dashboard/
 Disallow: /admin/
@@ -36,8 +38,7 @@ def robots():
 
 @public.route("/sitemap.xml")
 def sitemap_index():
-    tenants = [t for t in sites.active_tenants() if sites.public_pages(t)]
-    body = render_template("sitemap_index.xml", tenants=tenants)
+    body = render_template("sitemap_index.xml", tenants=sites.tenants_with_public_pages())
     return Response(body, mimetype="application/xml")
 
 
@@ -55,9 +56,31 @@ def tenant_path(username: str, subpath: str):
     folder, _, name = subpath.partition("/")
     if folder in ("files", "images") and name:
         return _serve_asset(tenant, name)
+    cache = current_app.extensions["profilehost.page_cache"]
+    key = (request.host_url, tenant.id, subpath, THEME_VERSION)
+    cached = cache.get(key, tenant.site_version)
+    if cached is None:
+        cached = _freeze(_render_tenant_path(tenant, subpath), tenant.site_version)
+        cache.put(key, cached)
+    return _thaw(cached).make_conditional(request)
+
+
+def _render_tenant_path(tenant: User, subpath: str) -> Response:
     if subpath == "sitemap.xml":
         return _tenant_sitemap(tenant)
     return _serve_page(tenant, "/" + subpath)
+
+
+def _freeze(response: Response, site_version: int) -> CachedResponse:
+    headers = tuple((name, response.headers[name]) for name in CACHED_HEADERS if name in response.headers)
+    return CachedResponse(site_version, response.status_code, response.get_data(), headers)
+
+
+def _thaw(cached: CachedResponse) -> Response:
+    response = Response(cached.body, status=cached.status)
+    for name, value in cached.headers:
+        response.headers[name] = value
+    return response
 
 
 def _public_tenant(username: str) -> User:
@@ -78,24 +101,30 @@ def canonical_form(path: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def _serve_page(tenant: User, path: str):
+def _serve_page(tenant: User, path: str) -> Response:
     base = f"/{tenant.username}"
-    for permalink in dict.fromkeys((path, canonical_form(path))):
+    candidates = tuple(dict.fromkeys((path, canonical_form(path))))
+    for permalink in candidates:
         found = sites.public_page_and_revision(tenant, permalink)
         if found:
-            return _render_page(tenant, *found) if permalink == path else redirect(base + permalink, 301)
-    for candidate in dict.fromkeys((path, canonical_form(path))):
+            return _render_page(tenant, *found) if permalink == path else _redirect(base + permalink)
+    for candidate in candidates:
         target = sites.redirect_target(tenant, candidate)
         if target is not None:
-            return redirect(base + target.permalink, 301)
+            return _redirect(base + target.permalink)
     return _tenant_not_found(tenant, path)
 
 
-def _site_view(tenant: User, current: str, pages=None) -> sites.SiteView:
-    pages = sites.public_pages(tenant) if pages is None else pages
+def _redirect(location: str) -> Response:
+    response = redirect(location, 301)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def _site_view(tenant: User, current: str) -> sites.SiteView:
     return sites.SiteView(username=tenant.username, base_url=f"/{tenant.username}",
                           profile=sites.profile_view(tenant, _avatar_url(tenant)),
-                          nav=sites.menu(tenant, pages, current))
+                          nav=sites.menu(tenant, sites.public_pages(tenant), current))
 
 
 def _avatar_url(tenant: User) -> str:
@@ -106,47 +135,28 @@ def _avatar_url(tenant: User) -> str:
     return f"/{tenant.username}/images/{asset.name}?v={asset.sha256[:12]}" if asset and is_image(asset) else ""
 
 
-def _render_page(tenant: User, page, revision):
-    etag = f"{revision.id}-{tenant.site_version}-{THEME_VERSION}"
-    last_modified = max(page.updated_at, tenant.profile.updated_at)
-    if _not_modified(etag, last_modified):
-        return _conditional(Response(status=304), etag, last_modified)
+def _render_page(tenant: User, page, revision) -> Response:
     site = _site_view(tenant, page.permalink)
     root = request.url_root.rstrip("/")
-    home_url = f"{root}/{tenant.username}/"
     avatar = site.profile.avatar_url
     page_view = sites.PageView(
         title=revision.title, body_html=revision.body_html, description=revision.description,
         canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=page.updated_at,
-        json_ld=sites.person_json_ld(site.profile, home_url, root + avatar if avatar.startswith("/") else avatar),
+        json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
+                                     root + avatar if avatar.startswith("/") else avatar),
     )
     html = render_template("theme/page.html", site=site, page=page_view,
-                           report_url=_report_url(tenant, page.permalink), dashboard_url=None)
-    return _conditional(Response(html), etag, last_modified)
-
-
-def _report_url(tenant: User, permalink: str) -> str:
-    return f"/report?url=/{tenant.username}{permalink}"
-
-
-def _not_modified(etag: str, last_modified) -> bool:
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
-    since = request.if_modified_since
-    return since is not None and last_modified.replace(microsecond=0) <= since
-
-
-def _conditional(response: Response, etag: str, last_modified) -> Response:
-    response.set_etag(etag)
-    response.last_modified = last_modified
+                           report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
+    response = Response(html)
+    response.set_etag(f"{revision.id}-{tenant.site_version}-{THEME_VERSION}")
+    response.last_modified = max(page.updated_at, tenant.profile.updated_at)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
 
 
-def _tenant_not_found(tenant: User, path: str):
-    site = _site_view(tenant, path)
-    html = render_template("theme/not_found.html", site=site, report_url=None)
+def _tenant_not_found(tenant: User, path: str) -> Response:
+    html = render_template("theme/not_found.html", site=_site_view(tenant, path), report_url=None)
     response = Response(html, 404)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
@@ -161,13 +171,15 @@ def _serve_asset(tenant: User, name: str):
     response.headers["Content-Disposition"] = f'{disposition}; filename="{asset.name}"'
     response.headers["Cache-Control"] = (
         ASSET_CACHE_VERSIONED if request.args.get("v") == asset.sha256[:12] else ASSET_CACHE)
+    # Even if a browser were tricked into rendering a file as a document, it could run nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.set_etag(asset.sha256)
     return response.make_conditional(request)
 
 
-def _tenant_sitemap(tenant: User):
-    pages = sites.public_pages(tenant)
-    root = request.url_root.rstrip("/")
-    body = render_template("sitemap.xml", root=root, tenant=tenant, pages=pages)
-    return Response(body, mimetype="application/xml")
+def _tenant_sitemap(tenant: User) -> Response:
+    body = render_template("sitemap.xml", root=request.url_root.rstrip("/"), tenant=tenant,
+                           pages=sites.public_pages(tenant))
+    response = Response(body, mimetype="application/xml")
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response

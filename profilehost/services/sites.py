@@ -114,8 +114,11 @@ def public_asset(tenant: User, name: str) -> Asset | None:
     return db.session.scalar(select(Asset).where(Asset.user_id == tenant.id, Asset.name == name))
 
 
-def active_tenants() -> list[User]:
-    return list(db.session.scalars(select(User).where(User.state == AccountState.ACTIVE).order_by(User.username)))
+def tenants_with_public_pages() -> list[User]:
+    has_pages = select(Page.id).where(Page.user_id == User.id, Page.deleted_at.is_(None), Page.published.is_(True),
+                                      Page.moderation_reason.is_(None)).exists()
+    return list(db.session.scalars(select(User).where(User.state == AccountState.ACTIVE, has_pages)
+                                   .order_by(User.username)))
 
 
 # --- read models ---------------------------------------------------------------------------------------------

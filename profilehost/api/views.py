@@ -1,0 +1,114 @@
+"""Publish from scripts and CI: pages and files of the token's owner."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from flask import Response, current_app, g, jsonify, request
+
+from ..extensions import limiter
+from ..publishing import PublishError
+from ..services import assets, pages, tokens
+from ..services.pages import EditConflict
+from . import api
+
+RATE = "120 per minute"
+
+
+def _token_key() -> str:
+    return "api:" + request.headers.get("Authorization", request.remote_addr or "")[-32:]
+
+
+def error(status: int, title: str, message: str):
+    return jsonify(error=title, message=message), status
+
+
+@api.before_request
+def authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    user = tokens.user_for_token(secret.strip()) if scheme.lower() == "bearer" else None
+    if user is None:
+        response = error(401, "Unauthorized", "Send a valid API token: 'Authorization: Bearer ph_...'. "
+                                              "Create one under Dashboard > API tokens.")
+        return response[0], 401, {"WWW-Authenticate": 'Bearer realm="profilehost"'}
+    g.api_user = user
+    return None
+
+
+@api.get("/openapi.json")
+def openapi():
+    document = resources.files("profilehost.api").joinpath("openapi.json").read_text()
+    return Response(document, mimetype="application/json")
+
+
+def _page_json(page) -> dict:
+    return {"permalink": page.permalink, "title": page.title, "published": page.published,
+            "moderated": page.moderation_reason is not None, "revision": page.current_revision,
+            "url": pages.public_url(g.api_user, page.permalink), "updated_at": page.updated_at.isoformat()}
+
+
+@api.get("/pages")
+@limiter.limit(RATE, key_func=_token_key)
+def list_pages():
+    return jsonify(pages=[_page_json(page) for page in pages.list_pages(g.api_user)])
+
+
+def _permalink(path: str) -> str:
+    return "/" if path in ("", "index") else "/" + path.strip("/") + "/"
+
+
+@api.put("/pages/", defaults={"path": ""})
+@api.put("/pages/<path:path>")
+@limiter.limit(RATE, key_func=_token_key)
+def put_page(path: str):
+    permalink = _permalink(path)
+    filename = "index.md" if permalink == "/" else permalink.strip("/").rsplit("/", 1)[-1] + ".md"
+    try:
+        outcome = pages.publish_page(g.api_user, request.get_data(), filename, expected_permalink=permalink)
+    except PublishError as refused:
+        return error(422, "Refused", refused.message)
+    except EditConflict as changed:
+        return error(409, "Conflict", str(changed))
+    status = 201 if outcome.created else 200
+    return jsonify(page=_page_json(outcome.page), unchanged=outcome.unchanged, notices=outcome.notices), status
+
+
+@api.post("/pages")
+@limiter.limit(RATE, key_func=_token_key)
+def post_page():
+    """Publish a file wherever its front matter (or, without one, its file name) puts it."""
+    filename = request.args.get("filename", "").strip() or "page.md"
+    try:
+        outcome = pages.publish_page(g.api_user, request.get_data(), filename.rsplit("/", 1)[-1])
+    except PublishError as refused:
+        return error(422, "Refused", refused.message)
+    except EditConflict as changed:
+        return error(409, "Conflict", str(changed))
+    status = 201 if outcome.created else 200
+    return jsonify(page=_page_json(outcome.page), unchanged=outcome.unchanged, notices=outcome.notices), status
+
+
+@api.delete("/pages/", defaults={"path": ""})
+@api.delete("/pages/<path:path>")
+@limiter.limit(RATE, key_func=_token_key)
+def delete_page(path: str):
+    page = pages.find_page(g.api_user, _permalink(path))
+    if page is None or page.deleted_at is not None:
+        return error(404, "Not found", f"You have no page at {_permalink(path)}.")
+    pages.delete_page(g.api_user, page)
+    return "", 204
+
+
+@api.put("/files/<name>")
+@limiter.limit(RATE, key_func=_token_key)
+def put_file(name: str):
+    existed = assets.find_asset(g.api_user, name) is not None
+    try:
+        stored = assets.store_assets(g.api_user, [(name, request.get_data())], current_app.config["ASSET_QUOTA_BYTES"])
+    except assets.AssetError as refused:
+        return error(422, "Refused", refused.message)
+    asset = stored[0]
+    return jsonify(file={"name": asset.name, "content_type": asset.content_type, "size": asset.size,
+                         "url": assets.asset_url(g.api_user, asset)}), 200 if existed else 201
