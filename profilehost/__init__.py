@@ -35,7 +35,8 @@ def register_config(app: Flask, settings: dict) -> None:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
     app.config.update(
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Recycled rather than pinged before each use: a ping is a round trip on every page view.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_recycle": 1800},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["HTTPS"],

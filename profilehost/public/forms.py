@@ -7,7 +7,8 @@ from ..services.reports import CATEGORIES
 
 class ReportForm(FlaskForm):
     url = StringField("Address of the page", validators=[DataRequired(), Length(max=600)])
-    category = RadioField("What is wrong with it?", choices=[SelectChoice(value, label) for value, label in CATEGORIES], validators=[DataRequired()])
+    category = RadioField("What is wrong with it?", validators=[DataRequired()],
+                          choices=[SelectChoice(value, label) for value, label in CATEGORIES])
     message = TextAreaField("Details (optional)", validators=[Optional(), Length(max=5000)], render_kw={"rows": 5})
     contact_email = EmailField("Your email (optional)", validators=[Optional(), Length(max=254)],
                                description="Only the administrators see it, to ask you questions if needed.",

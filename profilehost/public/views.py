@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
+from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..services import sites
 from ..services.assets import is_image
@@ -47,20 +48,24 @@ def tenant_root(username: str):
     return redirect(f"/{username.lower()}/", 301)
 
 
+# The hot path: one indexed query, then a cached response if the tenant's site has not changed since.
+# Exempt from the rate limiter, whose bookkeeping would cost more than the view itself.
 @public.route("/<username>/", defaults={"subpath": ""})
 @public.route("/<username>/<path:subpath>")
+@limiter.exempt
 def tenant_path(username: str, subpath: str):
-    tenant = _public_tenant(username)
-    if username != tenant.username:
-        return redirect(f"/{tenant.username}/{subpath}", 301)
-    folder, _, name = subpath.partition("/")
-    if folder in ("files", "images") and name:
-        return _serve_asset(tenant, name)
+    head = _public_tenant(username)
+    if username != head.username:
+        return redirect(f"/{head.username}/{subpath}", 301)
     cache = current_app.extensions["profilehost.page_cache"]
-    key = (request.host_url, tenant.id, subpath, THEME_VERSION)
-    cached = cache.get(key, tenant.site_version)
+    key = (request.host_url, head.id, subpath, THEME_VERSION)
+    cached = cache.get(key, head.site_version)
     if cached is None:
-        cached = _freeze(_render_tenant_path(tenant, subpath), tenant.site_version)
+        tenant = db.session.get(User, head.id)
+        folder, _, name = subpath.partition("/")
+        if folder in ("files", "images") and name:
+            return _serve_asset(tenant, name)
+        cached = _freeze(_render_tenant_path(tenant, subpath), head.site_version)
         cache.put(key, cached)
     return _thaw(cached).make_conditional(request)
 
@@ -83,8 +88,8 @@ def _thaw(cached: CachedResponse) -> Response:
     return response
 
 
-def _public_tenant(username: str) -> User:
-    tenant = sites.find_tenant(username)
+def _public_tenant(username: str) -> sites.TenantHead:
+    tenant = sites.tenant_head(username)
     if tenant is None or tenant.state in (AccountState.PENDING, AccountState.DELETED):
         abort(404)
     if tenant.state == AccountState.SUSPENDED:

@@ -83,6 +83,26 @@ def find_tenant(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.lower()))
 
 
+@dataclass(frozen=True)
+class TenantHead:
+    """The little a page view needs before it knows whether a cached response is still good."""
+
+    id: int
+    username: str
+    state: str
+    site_version: int
+
+
+_TENANT_HEAD = select(User.id, User.username, User.state, User.site_version)
+
+
+def tenant_head(username: str) -> TenantHead | None:
+    # Core on a pooled connection, not the ORM session: this runs on every page view, cache hit or not.
+    with db.engine.connect() as connection:
+        row = connection.execute(_TENANT_HEAD.where(User.username == username.lower())).first()
+    return TenantHead(*row) if row else None
+
+
 def public_page_and_revision(tenant: User, permalink: str) -> tuple[Page, Revision] | None:
     row = db.session.execute(
         select(Page, Revision)

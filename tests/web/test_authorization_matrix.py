@@ -71,7 +71,8 @@ for _endpoint, _methods in {"list_pages": "GET", "put_page": "PUT", "post_page":
 MATRIX[("api.openapi", "GET")] = EVERYONE
 for _endpoint, _methods in {
     "overview": "GET", "accounts": "GET", "bulk": "POST", "account": "GET", "account_action": "POST",
-    "page": "GET", "unpublish_page": "POST", "republish_page": "POST", "invite_list": "GET POST", "revoke_invite": "POST", "audit_log": "GET",
+    "page": "GET", "unpublish_page": "POST", "republish_page": "POST", "invite_list": "GET POST",
+    "revoke_invite": "POST", "audit_log": "GET",
     "report_queue": "GET", "report": "GET", "report_note": "POST", "close_report": "POST",
     "reopen_report": "POST", "appeals": "GET", "decide_appeal": "POST",
 }.items():

@@ -1,0 +1,93 @@
+"""Public page views under gunicorn, against a bare Flask view returning the same bytes.
+
+    .venv/bin/python bench/serve.py [--tenants 10000] [--seconds 10] [--connections 16] [--workers 2]
+                                    [--via-nginx] [--reset]
+
+Uses PROFILEHOST_DATABASE_URL when set (an EMPTY database, or --reset to empty it), else a temporary SQLite
+file. Prints requests/s and p50/p99 latency for (a) a public page, (b) the bare view, (c) a 304 revalidation,
+then (a) again with --tenants tenants, and the ratios the targets are about. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import REPO, Server, bench_env, default_database, load, temporary_instance  # noqa: E402
+from populate import bench_app, populate, prepare_schema  # noqa: E402
+
+PAGE = "/r00000/"
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {})) as response:
+        return response.read(), dict(response.headers)
+
+
+def measure(label: str, url: str, args, headers: dict | None = None) -> dict:
+    result = load(url, seconds=args.seconds, connections=args.connections, headers=headers)
+    print(f"{label:<44} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} {result['errors']:>6}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--via-nginx", action="store_true", help="also measure through deploy/'s nginx config")
+    parser.add_argument("--reset", action="store_true", help="empty the benchmark database first")
+    args = parser.parse_args()
+    with temporary_instance() as instance:
+        database_url = default_database(instance)
+        env = bench_env(database_url, instance)
+        app = bench_app(database_url, instance)
+        prepare_schema(app, reset=args.reset or database_url.endswith("bench.sqlite3"))
+        populate(app, 10)
+        _header(database_url, args)
+        with Server("wsgi:app", env, args.workers) as server:
+            body, headers = fetch(server.url + PAGE)
+            page_file = Path(instance) / "page.html"
+            page_file.write_bytes(body)
+            print(f"page: {PAGE} ({len(body)} bytes)\n")
+            print(f"{'':<44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+            small = measure("(a) public page, 10 tenants", server.url + PAGE, args)
+            revalidate = measure("(c) 304 revalidation (If-None-Match)", server.url + PAGE, args,
+                                 {"If-None-Match": headers["ETag"]})
+        with Server("bare_app:app", {**env, "BENCH_PAGE_FILE": str(page_file),
+                                     "PYTHONPATH": str(REPO / "bench")}, args.workers) as bare:
+            baseline = measure("(b) bare Flask view, same bytes", bare.url + "/page", args)
+        populate(app, args.tenants)
+        with Server("wsgi:app", env, args.workers) as server:
+            large = measure(f"(a) public page, {args.tenants} tenants", server.url + PAGE, args)
+            spread = measure(f"    pages spread over {args.tenants} tenants", server.url + f"/r{args.tenants - 1:05d}/",
+                             args)
+        print()
+        print(f"(a)/(b) with 10 tenants:            {small['rps'] / baseline['rps']:.2f}   (target >= 0.8)")
+        print(f"(a)/(b) with {args.tenants} tenants: {large['rps'] / baseline['rps']:>9.2f}   (target >= 0.8)")
+        print(f"p99 {args.tenants} tenants / p99 10 tenants:  {large['p99'] / small['p99']:.2f}   (target <= 1.2)")
+        print(f"304 revalidation / full page:       {revalidate['rps'] / small['rps']:.2f}")
+        del spread
+        if args.via_nginx:
+            from nginx_bench import run_nginx_comparison
+
+            run_nginx_comparison(env, args, body)
+
+
+def _header(database_url: str, args) -> None:
+    engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
+    print(f"profilehost serve benchmark: {engine}, gunicorn {args.workers} sync workers, "
+          f"{args.connections} connections x {args.seconds:.0f}s per measurement")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+
+
+if __name__ == "__main__":
+    main()
