@@ -1,0 +1,55 @@
+"""The publishing pipeline: bytes -> decode -> front matter -> Liquid shims -> Markdown -> sanitize -> links.
+
+Plain Python: no Flask, no database. `publish_source` returns a `Rendered` or raises `PublishError` with a
+message the author can act on.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .decode import decode_source
+from .errors import PublishError
+from .frontmatter import load_yaml, split_front_matter
+from .liquid import apply_liquid_shims
+from .markdown import render_markdown
+from .meta import PageMeta, read_page_meta
+from .sanitize import sanitize_html
+
+__all__ = ["PageMeta", "PublishError", "Rendered", "load_yaml_document", "publish_source"]
+
+FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    meta: PageMeta
+    front_matter: dict
+    source_text: str
+    body_html: str
+    notices: tuple[str, ...]
+
+
+def publish_source(raw: bytes, *, filename: str, tenant_base: str) -> Rendered:
+    text, notices = decode_source(raw, filename)
+    front, body, body_line = split_front_matter(text, filename)
+    body, liquid_notices = apply_liquid_shims(body, body_line)
+    body_html = sanitize_html(render_markdown(body), tenant_base)
+    meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html))
+    return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
+                    notices=tuple(notices + meta_notices + liquid_notices))
+
+
+def load_yaml_document(raw: bytes, filename: str):
+    """A whole YAML file (an academicpages _config.yml), decoded and parsed like front matter."""
+    text, _notices = decode_source(raw, filename)
+    value, _lines = load_yaml(text, filename)
+    return value
+
+
+def _first_paragraph_text(body_html: str) -> str:
+    match = FIRST_PARAGRAPH.search(body_html)
+    return html.unescape(TAG.sub("", match.group(1))) if match else ""

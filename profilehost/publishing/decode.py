@@ -1,0 +1,79 @@
+"""Bytes to text: BOMs, UTF-16, and mojibake repaired with ftfy (UTF-8 that went through Latin-1, cp1252 or
+Mac Roman on its way, as happens when a site is copied between editors)."""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+
+import ftfy
+
+from .errors import PublishError
+
+MAX_SOURCE_BYTES = 1024 * 1024
+SAMPLES = 3
+
+
+def decode_source(raw: bytes, filename: str) -> tuple[str, list[str]]:
+    """The text of an upload and notices about what was repaired. Raises PublishError for non-text."""
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise PublishError(f"{filename} is {len(raw) / 1048576:.1f} MiB; pages can be at most 1 MiB. "
+                           "Move large content (tables of data, images) into files and link to them.")
+    if not raw.strip():
+        raise PublishError(f"{filename} is empty. Upload a Markdown file with your page's text.")
+    text = _decode(raw, filename)
+    if "\x00" in text or _control_share(text) > 0.01:
+        raise PublishError(f"{filename} is not a text file (it contains binary data). Upload the .md file itself.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Only mojibake is repaired: entities, curly quotes, full-width CJK punctuation and ligatures are the
+    # author's own choices and stay as written.
+    repaired = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False, fix_character_width=False,
+                             fix_latin_ligatures=False, normalization=None)
+    notices = [_repair_notice(text, repaired)] if repaired != text else []
+    return repaired, notices
+
+
+def _decode(raw: bytes, filename: str) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise PublishError(f"{filename} starts like UTF-16 but is not valid UTF-16. "
+                               "Save it as UTF-8 and upload it again.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        if b"\x00" in raw:
+            raise PublishError(f"{filename} is not a text file (it contains binary data). "
+                               "Upload the .md file itself.") from None
+        raise PublishError(f"{filename}, line {line}: these bytes are not UTF-8 text. Save the file as UTF-8 "
+                           "(in most editors: Save As > Encoding > UTF-8) and upload it again.", line=line) from None
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t\f")
+    return controls / max(len(text), 1)
+
+
+def _repair_notice(before: str, after: str) -> str:
+    samples = []
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if tag == "replace":
+            for old, new in zip(old_lines[i1:i2], new_lines[j1:j2], strict=False):
+                samples.append(_changed_words(old, new))
+        if len(samples) >= SAMPLES:
+            break
+    shown = "; ".join(f"'{old}' -> '{new}'" for old, new in samples[:SAMPLES] if old != new)
+    return ("Repaired garbled characters (the file had been decoded with the wrong encoding somewhere)"
+            + (f": {shown}." if shown else ".") + " Check the page and upload a UTF-8 file to silence this notice.")
+
+
+def _changed_words(old: str, new: str) -> tuple[str, str]:
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    if not blocks:
+        return old, new
+    start_old, end_old, start_new, end_new = blocks[0]
+    return old[max(start_old - 8, 0): end_old + 8].strip(), new[max(start_new - 8, 0): end_new + 8].strip()

@@ -1,0 +1,106 @@
+"""Text to (front matter, body): PyYAML's safe loader only, bounded, with errors that name the line and field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import yaml
+
+from .errors import PublishError
+
+MAX_FRONT_MATTER = 64 * 1024
+# A document whose aliases would expand past this many nodes is refused ("billion laughs").
+MAX_EXPANDED_NODES = 20_000
+OPENING = re.compile(r"\A---[ \t]*\n")
+CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+@dataclass
+class FrontMatter:
+    values: dict
+    lines: dict[str, int] = field(default_factory=dict)  # key -> line number in the file
+
+
+def split_front_matter(text: str, filename: str) -> tuple[FrontMatter, str, int]:
+    """(front matter, body, line number where the body starts). No front matter: the whole text is the body."""
+    if not OPENING.match(text):
+        return FrontMatter({}), text, 1
+    end = CLOSING.search(text, OPENING.match(text).end())
+    if end is None:
+        raise PublishError(f"{filename}, line 1: the front matter starts with '---' but never ends. Add a line "
+                           "with '---' after the last front matter line.", line=1)
+    yaml_text = text[OPENING.match(text).end(): end.start()]
+    if len(yaml_text.encode()) > MAX_FRONT_MATTER:
+        raise PublishError(f"{filename}: the front matter is over 64 KiB. Keep long content in the page body.")
+    body_start = text.count("\n", 0, end.end()) + 2
+    return load_front_matter(yaml_text, filename, first_line=2), text[end.end():].lstrip("\n"), body_start
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses alias bombs before building anything."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > 100:
+        return MAX_EXPANDED_NODES + 1
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo, depth + 1) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value)
+    memo[key] = size
+    return size
+
+
+def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[object, dict[str, int]]:
+    """Parse YAML safely: (value, {top-level key: line}). Raises PublishError naming the line."""
+    loader = _BoundedLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            raise PublishError(f"{filename}: the YAML uses anchors and aliases that expand to an enormous "
+                               "document. Write the values out instead of repeating aliases.")
+        value = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        line = (error.problem_mark or error.context_mark).line + first_line
+        problem = (error.problem or "invalid YAML").strip()
+        raise PublishError(f"{filename}, line {line}: {problem}. Check the quotes, colons and indentation on this "
+                           "line (values containing ':' or '#' need quotes).", line=line) from None
+    except yaml.YAMLError as error:
+        raise PublishError(f"{filename}: this YAML cannot be read ({error}).") from None
+    finally:
+        loader.dispose()
+    lines = {}
+    if isinstance(node, yaml.MappingNode):
+        lines = {str(key.value): key.start_mark.line + first_line for key, _value in node.value}
+    return value, lines
+
+
+def load_front_matter(yaml_text: str, filename: str, *, first_line: int) -> FrontMatter:
+    value, lines = load_yaml(yaml_text, filename, first_line=first_line)
+    if value is None:
+        return FrontMatter({})
+    if not isinstance(value, dict):
+        raise PublishError(f"{filename}, line {first_line}: the front matter must be 'key: value' lines, "
+                           "like 'title: About me'.", line=first_line)
+    return FrontMatter({str(key): _jsonable(item) for key, item in value.items()}, lines)
+
+
+def _jsonable(value):
+    """Front matter as stored and exported: dates become ISO strings, everything else JSON types."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value

@@ -1,0 +1,107 @@
+"""Markdown to HTML with Python-Markdown, configured and pre-processed so that what kramdown (GitHub Pages,
+academicpages options: GFM input, auto ids, smart quotes) produces is what we produce."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import markdown
+
+FENCE = re.compile(r"^\s*(```+|~~~+)")
+LIST_ITEM = re.compile(r"^( *)([*+-]|\d{1,9}[.)])( +|$)")
+ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
+TOC_MARKER = re.compile(r"^\s*(?:[*+-]|1\.)\s+.*\n\s*\{:\s*toc\s*\}\s*$", re.M)
+HTML_BLOCK_START = re.compile(r"^\s*<")
+
+
+def kramdown_slug(text: str, separator: str = "-") -> str:
+    """kramdown's auto id: letters, digits, spaces and dashes kept, spaces to dashes, lower case, no leading
+    non-letters ('2. Results' -> 'results')."""
+    text = unicodedata.normalize("NFKC", text)
+    kept = "".join(ch for ch in text if ch.isalnum() or ch in " -_")
+    slug = re.sub(r"^[^a-zA-Z]+", "", kept.strip()).replace(" ", separator).lower()
+    return slug or "section"
+
+
+def _extensions() -> tuple[list, dict]:
+    names = ["tables", "fenced_code", "footnotes", "attr_list", "def_list", "abbr", "md_in_html", "sane_lists",
+             "smarty", "toc", "pymdownx.tilde"]
+    config = {
+        "toc": {"slugify": kramdown_slug, "toc_depth": "1-6", "marker": "[TOC]", "toc_class": "toc"},
+        "smarty": {"smart_angled_quotes": True},
+        "footnotes": {"BACKLINK_TEXT": "&#8617;"},
+        "pymdownx.tilde": {"subscript": False},
+    }
+    return names, config
+
+
+def render_markdown(body: str) -> str:
+    names, config = _extensions()
+    converter = markdown.Markdown(extensions=names, extension_configs=config, output_format="html")
+    return converter.convert(prepare_kramdown(body))
+
+
+def prepare_kramdown(body: str) -> str:
+    """Rewrite the kramdown/GFM habits Python-Markdown reads differently, outside code blocks only."""
+    body = TOC_MARKER.sub("[TOC]", body)
+    lines = body.split("\n")
+    out: list[str] = []
+    stack: list[tuple[int, int]] = []  # per open list item: (original content column, new content column)
+    fence = None
+    for line in lines:
+        match = FENCE.match(line)
+        if fence is not None or match:
+            if fence is None:
+                fence = match.group(1)
+            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            out.append(_reindent(line, stack))
+            continue
+        out.extend(_prepare_line(line, out, stack))
+    return "\n".join(out)
+
+
+def _prepare_line(line: str, out: list[str], stack: list[tuple[int, int]]) -> list[str]:
+    if not line.strip():
+        return [line]
+    previous = out[-1] if out else ""
+    indent = len(line) - len(line.lstrip(" "))
+    item = LIST_ITEM.match(line)
+    if line.rstrip().endswith("\\") and not line.rstrip().endswith("\\\\"):
+        line = line.rstrip()[:-1] + "  "
+    if item:
+        while stack and indent < stack[-1][0]:
+            stack.pop()
+        new_indent = stack[-1][1] if stack else min(indent, 3)
+        marker = item.group(2)
+        stack.append((indent + len(marker) + max(len(item.group(3)), 1), new_indent + 4))
+        rebuilt = " " * new_indent + marker + " " + line[item.end():]
+        # kramdown starts a list right after a paragraph line; Python-Markdown needs a blank line first.
+        needs_gap = previous.strip() and not stack[:-1] and not LIST_ITEM.match(previous) and not _in_list(out)
+        return ["", rebuilt] if needs_gap else [rebuilt]
+    if stack and indent < stack[-1][0] and not previous.strip():
+        stack.clear()
+    if ATX_HEADING.match(line) and previous.strip():
+        stack.clear()
+        return ["", line]
+    return [_reindent(line, stack)]
+
+
+def _in_list(out: list[str]) -> bool:
+    for line in reversed(out):
+        if not line.strip():
+            return False
+        if LIST_ITEM.match(line):
+            return True
+    return False
+
+
+def _reindent(line: str, stack: list[tuple[int, int]]) -> str:
+    if not stack or not line.strip():
+        return line
+    indent = len(line) - len(line.lstrip(" "))
+    for original, new in reversed(stack):
+        if indent >= original:
+            return " " * (new + indent - original) + line.lstrip(" ")
+    return line

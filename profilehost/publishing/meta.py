@@ -1,0 +1,169 @@
+"""The front matter keys profilehost understands, validated and typed; every refusal names file, line and field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .errors import PublishError
+from .frontmatter import FrontMatter
+
+DESCRIPTION_LIMIT = 300
+KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt", "description", "published",
+              "nav_order", "nav_title", "date", "layout"}
+FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
+DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    permalink: str
+    redirect_from: tuple[str, ...]
+    author_profile: bool
+    description: str
+    published: bool
+    nav_order: int | None
+    nav_title: str | None
+    date: str | None
+
+
+class _Reader:
+    def __init__(self, front: FrontMatter, filename: str) -> None:
+        self.values, self.lines, self.filename = front.values, front.lines, filename
+
+    def fail(self, key: str, problem: str) -> PublishError:
+        line = self.lines.get(key)
+        where = f"{self.filename}, line {line}" if line else self.filename
+        return PublishError(f"{where}, field '{key}': {problem}", field=key, line=line)
+
+    def text(self, key: str) -> str | None:
+        value = self.values.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(key, f"expected text, found {_kind(value)}. Put the value in quotes.")
+        return str(value).strip()
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.values.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, f"expected true or false, found {value!r}.")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        value = self.values.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"expected a whole number like 1 or 2, found {value!r}.")
+        return value
+
+
+def _kind(value) -> str:
+    return {list: "a list", dict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def normalize_path(raw: str, reader: _Reader, key: str, *, keep_html: bool = False) -> str:
+    """A tenant path: leading '/', no '..', '//', backslashes, spaces or control characters; pages end in '/'."""
+    path = raw.strip()
+    if not path:
+        raise reader.fail(key, "is empty. Use '/' for your home page or a path like '/publications/'.")
+    if FORBIDDEN_IN_PATHS.search(path):
+        raise reader.fail(key, f"'{path}' contains spaces, quotes, backslashes, '?', '#' or control characters. "
+                               "Use letters, digits, '-' and '/', like '/publications/'.")
+    if "://" in path or path.startswith("//"):
+        raise reader.fail(key, f"'{path}' is an address on another site; give a path on yours, like '/about/'.")
+    if not path.startswith("/"):
+        path = "/" + path
+    if "//" in path or any(part in ("..", ".") for part in path.split("/")):
+        raise reader.fail(key, f"'{path}' contains '//', '.' or '..'. Write the path plainly, like '/talks/2024/'.")
+    if path.endswith("/index.html"):
+        return path[: -len("index.html")]
+    if path.endswith(".html"):
+        return path if keep_html else path[: -len(".html")] + "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def derived_permalink(filename: str) -> str:
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    if stem.lower() in ("index", "readme", ""):
+        return "/"
+    return "/" + re.sub(r"[^\w.-]+", "-", stem).strip("-") + "/"
+
+
+def derived_title(filename: str) -> str:
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = [word for word in re.split(r"[-_ ]+", stem) if word and not word.isdigit()]
+    return " ".join(words).capitalize() or "Home"
+
+
+def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str) -> tuple[PageMeta, list[str]]:
+    reader = _Reader(front, filename)
+    permalink_text = reader.text("permalink")
+    permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
+                 else derived_permalink(filename))
+    meta = PageMeta(
+        title=reader.text("title") or derived_title(filename),
+        permalink=permalink,
+        redirect_from=_redirects(reader, permalink),
+        author_profile=reader.boolean("author_profile", False),
+        description=_description(reader, first_paragraph),
+        published=reader.boolean("published", True),
+        nav_order=reader.integer("nav_order"),
+        nav_title=reader.text("nav_title") or None,
+        date=_date(reader),
+    )
+    return meta, _notices(front)
+
+
+def _redirects(reader: _Reader, permalink: str) -> tuple[str, ...]:
+    value = reader.values.get("redirect_from")
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise reader.fail("redirect_from", "expected a path or a list of paths, like:\n  - /about/\n  - /about.html")
+    paths = [normalize_path(item, reader, "redirect_from", keep_html=True) for item in items]
+    return tuple(dict.fromkeys(path for path in paths if path != permalink))
+
+
+def _description(reader: _Reader, first_paragraph: str) -> str:
+    for key in ("excerpt", "description"):
+        value = reader.values.get(key)
+        if isinstance(value, str) and value.strip():
+            return shorten(re.sub(r"<[^>]*>|[*_`#>\[\]]", "", value))
+    return shorten(first_paragraph)
+
+
+def shorten(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    return text[: DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def _date(reader: _Reader) -> str | None:
+    value = reader.values.get("date")
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        date.fromisoformat(text[:10])
+    except ValueError:
+        raise reader.fail("date", f"'{text}' is not a date. Write it as YYYY-MM-DD, like 2024-09-01.") from None
+    return text
+
+
+def _notices(front: FrontMatter) -> list[str]:
+    notices = []
+    if "layout" in front.values:
+        notices.append(f"'layout: {front.values['layout']}' is ignored: every profilehost page uses the one "
+                       "shared theme.")
+    unknown = sorted(set(front.values) - KNOWN_KEYS)
+    if unknown:
+        notices.append(f"Kept but not used by profilehost: {', '.join(unknown)}.")
+    return notices
