@@ -6,8 +6,10 @@ Renders every page of the corpus through the real pipeline and scores it against
 shared/tools/md_fidelity.py. Prints a table, the mean and the minimum. Asserts nothing.
 
 Normalised before scoring, because they are deliberate: pages are rendered with an empty tenant base (no
-'/<username>' prefix on links), and the 'user-content-' prefix of ids and in-page anchors is removed. On the
-seed with mojibake, the reference is compared after the same ftfy repair (it was rendered from the raw bytes).
+'/<username>' prefix on links) and the 'user-content-' prefix of ids and anchors is removed; the reference was
+rendered without Jekyll, so its literal Liquid ('{{ post.title }}') is removed and its links resolved by the
+same rules as ours ('images/x.png' -> '/images/x.png'). On the seed with mojibake, the reference is compared
+after the same ftfy repair (it was rendered from the raw bytes).
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ import tempfile
 from pathlib import Path
 
 import ftfy
+from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from profilehost.publishing import PublishError, publish_source  # noqa: E402
+from profilehost.publishing.links import resolve_url  # noqa: E402
+from profilehost.publishing.liquid import OTHER_TAGS  # noqa: E402
 
 TARGET_MEAN, TARGET_MIN = 0.97, 0.90
 
@@ -42,6 +47,20 @@ def sources(corpus: Path) -> list[tuple[Path, Path]]:
 def candidate_html(source: Path) -> str:
     rendered = publish_source(source.read_bytes(), filename=source.name.split("___")[-1], tenant_base="")
     return rendered.body_html.replace("#user-content-", "#").replace('id="user-content-', 'id="')
+
+
+def normalise_reference(reference: str) -> str:
+    """Jekyll would have run the Liquid and we resolve links: do both to the reference, nothing else."""
+    root = lxml_html.fragment_fromstring(reference, create_parent="div")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        element.text = OTHER_TAGS.sub("", element.text) if element.text else element.text
+        element.tail = OTHER_TAGS.sub("", element.tail) if element.tail else element.tail
+        for name in ("href", "src"):
+            if element.get(name) is not None and not element.get(name).startswith("#"):
+                element.set(name, resolve_url(OTHER_TAGS.sub("", element.get(name)), ""))
+    return "".join(lxml_html.tostring(child, encoding="unicode") for child in root) if len(root) else reference
 
 
 def score(tool: Path, reference: str, candidate: str) -> dict:
@@ -67,6 +86,7 @@ def main() -> None:
         reference = reference_file.read_text()
         if source.parent.name == "seeds":
             reference = ftfy.fix_text(reference)
+        reference = normalise_reference(reference)
         try:
             result = score(tool, reference, candidate_html(source))
         except PublishError as refused:

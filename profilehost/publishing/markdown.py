@@ -12,7 +12,8 @@ FENCE = re.compile(r"^\s*(```+|~~~+)")
 LIST_ITEM = re.compile(r"^( *)([*+-]|\d{1,9}[.)])( +|$)")
 ATX_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s|$)")
 TOC_MARKER = re.compile(r"^\s*(?:[*+-]|1\.)\s+.*\n\s*\{:\s*toc\s*\}\s*$", re.M)
-HTML_BLOCK_START = re.compile(r"^\s*<")
+BLOCKQUOTE = re.compile(r"^ {0,3}> ?")
+FONT_SPAN = re.compile(r"(<font\b[^>]*>)(.*?)(</font>)", re.I | re.S)
 
 
 def kramdown_slug(text: str, separator: str = "-") -> str:
@@ -45,12 +46,24 @@ def render_markdown(body: str) -> str:
 def prepare_kramdown(body: str) -> str:
     """Rewrite the kramdown/GFM habits Python-Markdown reads differently, outside code blocks only."""
     body = TOC_MARKER.sub("[TOC]", body)
-    lines = body.split("\n")
+    # kramdown shows the content of <font> as written: '[*New*]' stays '[*New*]'.
+    body = FONT_SPAN.sub(lambda m: m.group(1) + re.sub(r"([*_`])", r"\\\1", m.group(2)) + m.group(3), body)
+    return "\n".join(_prepare_lines(body.split("\n")))
+
+
+def _prepare_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     stack: list[tuple[int, int]] = []  # per open list item: (original content column, new content column)
     fence = None
+    quote: list[str] = []
     for line in lines:
         match = FENCE.match(line)
+        if fence is None and BLOCKQUOTE.match(line):
+            quote.append(BLOCKQUOTE.sub("", line, count=1))
+            continue
+        if quote:
+            out.extend("> " + inner for inner in _prepare_lines(quote))
+            quote = []
         if fence is not None or match:
             if fence is None:
                 fence = match.group(1)
@@ -59,7 +72,9 @@ def prepare_kramdown(body: str) -> str:
             out.append(_reindent(line, stack))
             continue
         out.extend(_prepare_line(line, out, stack))
-    return "\n".join(out)
+    if quote:
+        out.extend("> " + inner for inner in _prepare_lines(quote))
+    return out
 
 
 def _prepare_line(line: str, out: list[str], stack: list[tuple[int, int]]) -> list[str]:
