@@ -22,7 +22,7 @@ def decode_source(raw: bytes, filename: str) -> tuple[str, list[str]]:
     if not raw.strip():
         raise PublishError(f"{filename} is empty. Upload a Markdown file with your page's text.")
     text = _decode(raw, filename)
-    if "\x00" in text or _control_share(text) > 0.01:
+    if "\x00" in text or _looks_binary(text):
         raise PublishError(f"{filename} is not a text file (it contains binary data). Upload the .md file itself.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Only mojibake is repaired: entities, curly quotes, full-width CJK punctuation and ligatures are the
@@ -51,9 +51,10 @@ def _decode(raw: bytes, filename: str) -> str:
                            "(in most editors: Save As > Encoding > UTF-8) and upload it again.", line=line) from None
 
 
-def _control_share(text: str) -> float:
+def _looks_binary(text: str) -> bool:
+    # A stray control character is a typo (ftfy removes it); many of them mean the file is not text.
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t\f")
-    return controls / max(len(text), 1)
+    return controls > 8 and controls / len(text) > 0.02
 
 
 def _repair_notice(before: str, after: str) -> str:

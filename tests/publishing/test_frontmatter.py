@@ -1,0 +1,97 @@
+import time
+
+import pytest
+
+from profilehost.publishing import PublishError, publish_source
+
+
+def render(front: str, body: str = "Text.", filename: str = "page.md"):
+    return publish_source(f"---\n{front}\n---\n{body}\n".encode(), filename=filename, tenant_base="/ada")
+
+
+def refused(front: str, filename: str = "page.md") -> PublishError:
+    with pytest.raises(PublishError) as error:
+        render(front, filename=filename)
+    return error.value
+
+
+def test_known_keys_are_typed():
+    meta = render('title: "T"\npermalink: /t/\nauthor_profile: true\npublished: false\nnav_order: 3\n'
+                  'nav_title: Short\ndate: 2024-01-02\nexcerpt: "An *excerpt*."').meta
+    assert (meta.title, meta.permalink, meta.author_profile, meta.published, meta.nav_order, meta.nav_title,
+            meta.date, meta.description) == ("T", "/t/", True, False, 3, "Short", "2024-01-02", "An excerpt.")
+
+
+@pytest.mark.parametrize(("given", "normalised"), [
+    ("/", "/"), ("/about/", "/about/"), ("/about", "/about/"), ("about", "/about/"), ("/cv.html", "/cv/"),
+    ("/talks/2024/", "/talks/2024/"), ("/index.html", "/"), ("/über-mich/", "/über-mich/"),
+])
+def test_permalinks_are_normalised(given, normalised):
+    assert render(f"permalink: {given}").meta.permalink == normalised
+
+
+@pytest.mark.parametrize("bad", ["/../etc/", "/a//b/", "'/a\\\\b/'", "/a b/", "/a?x=1", "/a#b", "https://evil/",
+                                 "//evil.example/", "'/a\\tb/'", "/./a/"])
+def test_bad_permalinks_are_refused_naming_the_field_and_line(bad):
+    error = refused(f"title: x\npermalink: {bad}")
+    assert error.field == "permalink" and error.line == 3
+    assert "page.md, line 3, field 'permalink'" in error.message
+
+
+def test_missing_permalink_comes_from_the_file_name():
+    assert render("title: x", filename="about.md").meta.permalink == "/about/"
+    assert render("title: x", filename="index.md").meta.permalink == "/"
+    assert render("title: x", filename="README.md").meta.permalink == "/"
+
+
+def test_redirect_from_takes_a_path_or_a_list():
+    assert render("permalink: /\nredirect_from: /old").meta.redirect_from == ("/old/",)
+    assert render("permalink: /\nredirect_from:\n  - /about/\n  - /about.html").meta.redirect_from == (
+        "/about/", "/about.html")
+
+
+@pytest.mark.parametrize(("front", "field", "expected"), [
+    ("author_profile: yes please", "author_profile", "true or false"),
+    ("published: 'no'", "published", "true or false"),
+    ("nav_order: first", "nav_order", "whole number"),
+    ("nav_order: true", "nav_order", "whole number"),
+    ("title: [a, b]", "title", "expected text"),
+    ("redirect_from: {a: 1}", "redirect_from", "list of paths"),
+    ("date: yesterday", "date", "YYYY-MM-DD"),
+])
+def test_wrong_types_are_refused_with_what_was_expected(front, field, expected):
+    error = refused(front)
+    assert error.field == field and expected in error.message and "line 2" in error.message
+
+
+def test_yaml_errors_report_the_line_of_the_file():
+    error = refused('title: "ok"\npermalink: /x/\nbroken: [unclosed')
+    assert error.line in (4, 5) and f"line {error.line}" in error.message
+
+
+def test_unclosed_front_matter_is_explained():
+    with pytest.raises(PublishError, match="never ends"):
+        publish_source(b"---\ntitle: x\n\nBody without end\n", filename="p.md", tenant_base="/a")
+
+
+def test_front_matter_over_64_kib_is_refused():
+    assert "64 KiB" in refused("title: x\nbig: " + "a" * 70_000).message
+
+
+def test_billion_laughs_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "\n".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8))
+    started = time.monotonic()
+    assert "aliases" in refused(bomb).message
+    assert time.monotonic() - started < 5
+
+
+def test_python_objects_cannot_be_built():
+    error = refused("title: !!python/object/apply:os.system ['echo hacked']")
+    assert "line 2" in error.message
+
+
+def test_layout_is_accepted_and_noted_and_unknown_keys_are_listed():
+    notices = render("layout: single\nclasses: wide\nsidebar: true").notices
+    assert any("layout: single" in notice and "ignored" in notice for notice in notices)
+    assert any("classes, sidebar" in notice for notice in notices)
