@@ -22,7 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import ftfy
 from lxml import html as lxml_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -30,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from profilehost.publishing import PublishError, publish_source  # noqa: E402
 from profilehost.publishing.links import resolve_url  # noqa: E402
+from profilehost.publishing.decode import repair_mojibake  # noqa: E402
 from profilehost.publishing.liquid import OTHER_TAGS  # noqa: E402
 
 TARGET_MEAN, TARGET_MIN = 0.97, 0.90
@@ -85,7 +85,7 @@ def main() -> None:
     for source, reference_file in sources(args.corpus):
         reference = reference_file.read_text()
         if source.parent.name == "seeds":
-            reference = ftfy.fix_text(reference)
+            reference = repair_mojibake(reference)
         reference = normalise_reference(reference)
         try:
             result = score(tool, reference, candidate_html(source))

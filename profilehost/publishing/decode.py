@@ -25,12 +25,36 @@ def decode_source(raw: bytes, filename: str) -> tuple[str, list[str]]:
     if "\x00" in text or _looks_binary(text):
         raise PublishError(f"{filename} is not a text file (it contains binary data). Upload the .md file itself.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Only mojibake is repaired: entities, curly quotes, full-width CJK punctuation and ligatures are the
-    # author's own choices and stay as written.
-    repaired = ftfy.fix_text(text, unescape_html=False, uncurl_quotes=False, fix_character_width=False,
-                             fix_latin_ligatures=False, normalization=None)
+    repaired = repair_mojibake(text)
     notices = [_repair_notice(text, repaired)] if repaired != text else []
     return repaired, notices
+
+
+# Only mojibake is repaired: entities, curly quotes, full-width CJK punctuation and ligatures are the author's
+# own choices and stay as written.
+FTFY_OPTIONS = {"unescape_html": False, "uncurl_quotes": False, "fix_character_width": False,
+                "fix_latin_ligatures": False, "normalization": None}
+
+
+def repair_mojibake(text: str) -> str:
+    """ftfy judges each line on its own, and misses lines whose only damage is, say, one emoji. A file is
+    garbled one way throughout, so the plan ftfy finds for the first line it repairs is tried on the whole
+    text; if it does not fit the whole text, the line-by-line repair stands."""
+    by_line = ftfy.fix_text(text, **FTFY_OPTIONS)
+    if by_line == text:
+        return text
+    for line in text.split("\n"):
+        fixed, plan = ftfy.fix_and_explain(line, **FTFY_OPTIONS)
+        if fixed == line:
+            continue
+        if not plan or any(step not in ("encode", "decode") for step, _ in plan):
+            return by_line
+        try:
+            whole = ftfy.apply_plan(text, plan)
+        except (UnicodeError, LookupError):
+            return by_line
+        return ftfy.fix_text(whole, **FTFY_OPTIONS)
+    return by_line
 
 
 def _decode(raw: bytes, filename: str) -> str:

@@ -48,3 +48,10 @@ def test_invalid_utf8_names_the_line_and_the_fix():
 def test_oversized_files_are_refused():
     with pytest.raises(PublishError, match="at most 1 MiB"):
         decode_source(b"a" * (MAX_SOURCE_BYTES + 1), "big.md")
+
+
+def test_a_file_garbled_one_way_is_repaired_on_every_line():
+    original = "title: \"Zoë 郑楚杰\"\n\n- first [🤗 model](https://example.org)\n- second [🤗 demo](https://example.org)\n"
+    garbled = original.encode("utf-8").decode("mac_roman")
+    text, _notices = decode_source(garbled.encode("utf-8"), "a.md")
+    assert text == original
