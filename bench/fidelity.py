@@ -28,8 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from profilehost.publishing import PublishError, publish_source  # noqa: E402
-from profilehost.publishing.links import resolve_url  # noqa: E402
 from profilehost.publishing.decode import repair_mojibake  # noqa: E402
+from profilehost.publishing.links import resolve_url  # noqa: E402
 from profilehost.publishing.liquid import OTHER_TAGS  # noqa: E402
 
 TARGET_MEAN, TARGET_MIN = 0.97, 0.90
