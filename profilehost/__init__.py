@@ -27,6 +27,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_errors(app)
     register_cli(app)
     register_template_helpers(app)
+    register_theme_assets(app)
     return app
 
 
@@ -111,6 +112,12 @@ def register_cli(app: Flask) -> None:
     from .cli import init_cli
 
     init_cli(app)
+
+
+def register_theme_assets(app: Flask) -> None:
+    from .theme_assets import init_theme_assets
+
+    init_theme_assets(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -23,6 +23,7 @@ ADMIN = ("login", 403, 403, "ok", 403)
 
 MATRIX: dict[tuple[str, str], tuple] = {
     ("static", "GET"): EVERYONE,
+    ("theme_icons", "GET"): EVERYONE,
     ("public.home", "GET"): EVERYONE,
     ("public.robots", "GET"): EVERYONE,
     ("public.sitemap_index", "GET"): EVERYONE,
