@@ -75,6 +75,10 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
                            "line (values containing ':' or '#' need quotes).", line=line) from None
     except yaml.YAMLError as error:
         raise PublishError(f"{filename}: this YAML cannot be read ({error}).") from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # YAML's own types (dates like 2024-13-45) fail after parsing, without a position.
+        raise PublishError(f"{filename}: a value in the YAML cannot be read ({error}). Check dates (YYYY-MM-DD) "
+                           "and put values that are not dates or numbers in quotes.") from None
     finally:
         loader.dispose()
     lines = {}
