@@ -36,6 +36,9 @@ def assert_safe_html(fragment: str) -> None:
         assert tag in TAGS, f"element <{tag}> is not allowed: {fragment[:300]!r}"
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), f"event handler {name} on <{tag}>"
+            if name == "tabindex":
+                assert tag in ("pre", "table") and value == "0", f"tabindex={value!r} on <{tag}>"
+                continue
             assert name in _allowed_attributes(tag), f"attribute {name} on <{tag}> is not allowed"
             if name in URL_ATTRIBUTES:
                 scheme = _scheme(value)

@@ -112,14 +112,21 @@ def _link_filter(tenant_base: str) -> type[Filter]:
     class LinkFilter(Filter):
         def __iter__(self):
             for token in Filter.__iter__(self):
-                if token["type"] in ("StartTag", "EmptyTag") and token.get("data"):
+                if token["type"] in ("StartTag", "EmptyTag"):
+                    token.setdefault("data", {})
                     _rewrite_attributes(token["name"], token["data"], tenant_base)
                 yield token
 
     return LinkFilter
 
 
+# The theme lets these scroll sideways on small screens; keyboard users must be able to scroll them too.
+FOCUSABLE_SCROLLERS = frozenset({"pre", "table"})
+
+
 def _rewrite_attributes(tag: str, attrs: dict, tenant_base: str) -> None:
+    if tag in FOCUSABLE_SCROLLERS:
+        attrs[(None, "tabindex")] = "0"
     for key in ((None, "id"), (None, "name")):
         if key in attrs:
             attrs[key] = prefix_id(attrs[key])

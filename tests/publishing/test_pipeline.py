@@ -23,7 +23,7 @@ def test_a_whole_academicpages_page():
     html = rendered.body_html
     assert '<font color="red"><strong>[11/2026]</strong></font>' in html or '<font color="red">' in html
     assert 'href="/ada/files/cv.pdf"' in html and 'href="/ada/publications/"' in html
-    assert "<table>" in html and "<sup>best paper</sup>" in html
+    assert '<table tabindex="0">' in html and "<sup>best paper</sup>" in html
     assert_safe_html(html)
 
 

@@ -1,0 +1,21 @@
+"""What the browser tests check on a page: accessibility (axe-core) and layout on small screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def serious_violations(page, axe_source: str) -> list[str]:
+    # Injected through the DevTools protocol: a <script> tag would be blocked by our own CSP.
+    page.evaluate(axe_source)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def screenshot(page, folder: Path, name: str) -> None:
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
