@@ -26,7 +26,15 @@ run: $(VENV)/.installed-run
 	@echo "profilehost is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/flask --app profilehost run --host 127.0.0.1 --port $(PORT)
 
-test: $(VENV)/.installed-dev
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+
+# axe-core (accessibility checks in the browser tests) from the npm registry, pinned by package-lock.json.
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund --prefix tests/e2e; \
+	else echo "npm not found: the browser tests will skip their accessibility checks"; fi
+
+test: $(VENV)/.installed-dev $(AXE)
+	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install -y chromium"
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -60,11 +60,13 @@ def new_page(browser, live_server):
                                       accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
-        page.dialogs, page.errors, page.foreign = [], [], []
+        # External images are allowed by the CSP (img-src https:), as researchers embed badges and figures;
+        # any other request to another host would be a leak.
+        page.dialogs, page.errors, page.foreign, page.foreign_images = [], [], [], []
         page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
         page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
-        page.on("request", lambda request: page.foreign.append(request.url)
-                if not request.url.startswith((live_server, "data:", "about:")) else None)
+        page.on("request", lambda request: None if request.url.startswith((live_server, "data:", "about:")) else (
+            page.foreign_images if request.resource_type == "image" else page.foreign).append(request.url))
         page.base = live_server
         return page
 

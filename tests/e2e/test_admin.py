@@ -1,0 +1,48 @@
+"""An admin approves a pending account, handles a report by suspending the account (its page turns 410), then
+restores it."""
+
+from browser_checks import screenshot, serious_violations
+from factories import page_source, publish
+from support import PASSWORD
+
+from profilehost.services import reports
+
+
+def test_an_admin_works_through_the_queue(new_page, make_user, axe_source, screenshots_dir):
+    make_user("boss", admin=True)
+    newbie = make_user("newbie", state="pending")
+    spammer = make_user("spammer")
+    publish(newbie, page_source("Newbie", "/"))
+    publish(spammer, page_source("Buy now", "/", "Cheap pills."))
+    reports.file_report("/spammer/", "spam", "Selling pills.", "visitor@example.org")
+
+    page = new_page()
+    assert page.goto(page.base + "/newbie/").status == 404
+    page.goto(page.base + "/login")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(page.base + "/admin/")
+    screenshot(page, screenshots_dir, "admin-overview")
+    assert serious_violations(page, axe_source) == []
+
+    page.goto(page.base + "/admin/accounts?state=pending")
+    page.get_by_role("link", name="newbie").click()
+    page.get_by_role("button", name="Approve").click()
+    assert "newbie: approve done." in page.content()
+    assert page.goto(page.base + "/newbie/").status == 200
+
+    page.goto(page.base + "/admin/reports")
+    screenshot(page, screenshots_dir, "reports-queue")
+    assert serious_violations(page, axe_source) == []
+    page.get_by_role("link", name="Spam", exact=False).first.click()
+    page.get_by_label("Reason for “Suspend spammer”").fill("Spam, reported by a visitor")
+    page.get_by_role("button", name="Suspend spammer").click()
+    assert page.goto(page.base + "/spammer/").status == 410
+    page.go_back()
+    page.goto(page.base + "/admin/accounts/spammer")
+    page.get_by_role("button", name="Restore").click()
+    assert page.goto(page.base + "/spammer/").status == 200
+    page.goto(page.base + "/admin/audit")
+    assert page.locator("code", has_text="account.suspend").count() == 1
+    assert serious_violations(page, axe_source) == []
