@@ -1,0 +1,114 @@
+"""No lost data under concurrency: gunicorn with 4 workers on the suite's database (PostgreSQL in CI), 20 clients
+saving the same page from the same base revision at the same moment."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+
+import pytest
+from factories import page_source, publish
+from support import PASSWORD
+
+from profilehost.extensions import db
+from profilehost.services import pages
+
+CLIENTS = 20
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+class NoRedirect(HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(app_settings, migrated_database, instance_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEHOST_")}
+    env.update(PROFILEHOST_DATABASE_URL=migrated_database, PROFILEHOST_SECRET_KEY=app_settings["SECRET_KEY"],
+               PROFILEHOST_INSTANCE_PATH=str(instance_path))
+    process = subprocess.Popen([GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "4", "--log-level", "warning",
+                                "wsgi:app"], cwd=Path(__file__).resolve().parents[2], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with build_opener().open(base + "/robots.txt", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _token(html: str) -> str:
+    match = TOKEN.search(html)
+    return next(group for group in match.groups() if group)
+
+
+def _read(opener, url: str) -> str:
+    with opener.open(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def _logged_in_editor(base: str, page_id: int):
+    opener = build_opener(HTTPCookieProcessor(CookieJar()), NoRedirect)
+    token = _token(_read(opener, base + "/login"))
+    assert _save(opener, base + "/login", {"csrf_token": token, "username": "alice", "password": PASSWORD}) == 302
+    return opener, _token(_read(opener, f"{base}/dashboard/pages/{page_id}/edit"))
+
+
+def _save(opener, url: str, data: dict) -> int:
+    try:
+        with opener.open(url, urlencode(data).encode(), timeout=60) as response:
+            return response.status
+    except HTTPError as answer:
+        answer.close()
+        return answer.code
+
+
+def test_one_save_wins_per_base_revision_and_none_is_lost(make_user, gunicorn):
+    alice = make_user("alice")
+    page = publish(alice, page_source("Shared", "/shared/", "Version 1.")).page
+    editors = [_logged_in_editor(gunicorn, page.id) for _ in range(CLIENTS)]
+    accepted = 0
+    for base_revision in (1, 2):
+        barrier = threading.Barrier(CLIENTS)
+        statuses: list[int] = []
+
+        def save(index: int, opener, token: str) -> None:
+            data = {"csrf_token": token, "base_revision": str(base_revision), "publish": "1",
+                    "source": page_source("Shared", "/shared/", f"Edit {index} from {base_revision}.").decode()}
+            barrier.wait()
+            statuses.append(_save(opener, f"{gunicorn}/dashboard/pages/{page.id}/edit", data))
+
+        threads = [threading.Thread(target=save, args=(i, *editor)) for i, editor in enumerate(editors)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(statuses) == [302] + [409] * (CLIENTS - 1), statuses
+        accepted += statuses.count(302)
+    db.session.expire_all()
+    revisions = pages.revisions_of(pages.find_page(alice, "/shared/"))
+    assert len(revisions) == 1 + accepted
+    assert [revision.number for revision in revisions] == [3, 2, 1]
