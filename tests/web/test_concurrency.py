@@ -86,26 +86,32 @@ def _save(opener, url: str, data: dict) -> int:
         return answer.code
 
 
+def _race(base: str, page_id: int, editors: list, base_revision: int) -> list[int]:
+    """Every editor saves at the same instant from `base_revision`; returns the HTTP statuses."""
+    barrier = threading.Barrier(len(editors))
+    statuses: list[int] = []
+
+    def save(index: int, opener, token: str) -> None:
+        data = {"csrf_token": token, "base_revision": str(base_revision), "publish": "1",
+                "source": page_source("Shared", "/shared/", f"Edit {index} from {base_revision}.").decode()}
+        barrier.wait()
+        statuses.append(_save(opener, f"{base}/dashboard/pages/{page_id}/edit", data))
+
+    threads = [threading.Thread(target=save, args=(i, *editor)) for i, editor in enumerate(editors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
 def test_one_save_wins_per_base_revision_and_none_is_lost(make_user, gunicorn):
     alice = make_user("alice")
     page = publish(alice, page_source("Shared", "/shared/", "Version 1.")).page
     editors = [_logged_in_editor(gunicorn, page.id) for _ in range(CLIENTS)]
     accepted = 0
     for base_revision in (1, 2):
-        barrier = threading.Barrier(CLIENTS)
-        statuses: list[int] = []
-
-        def save(index: int, opener, token: str) -> None:
-            data = {"csrf_token": token, "base_revision": str(base_revision), "publish": "1",
-                    "source": page_source("Shared", "/shared/", f"Edit {index} from {base_revision}.").decode()}
-            barrier.wait()
-            statuses.append(_save(opener, f"{gunicorn}/dashboard/pages/{page.id}/edit", data))
-
-        threads = [threading.Thread(target=save, args=(i, *editor)) for i, editor in enumerate(editors)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        statuses = _race(gunicorn, page.id, editors, base_revision)
         assert sorted(statuses) == [302] + [409] * (CLIENTS - 1), statuses
         accepted += statuses.count(302)
     db.session.expire_all()
