@@ -24,7 +24,7 @@ def profile_page(seed: int, name: str) -> bytes:
     lines += [f"- **{topic.capitalize()}**: how models learn {topic} from little data.\n"
               f"  - Sub-topic {i}: benchmarks and methods" for i, topic in enumerate(topics)]
     lines += ["", "## News", ""]
-    for i in range(14):
+    for i in range(45):
         venue = rng.choice(VENUES)
         lines.append(f"- <font color=\"red\">**[{(i % 12) + 1:02d}/2026]**</font> Paper {seed}-{i} accepted at "
                      f"{venue} 2026 [[paper]](https://arxiv.org/abs/2601.{seed % 10000:05d}) "
