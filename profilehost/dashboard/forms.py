@@ -80,3 +80,8 @@ class AppealForm(FlaskForm):
     message = TextAreaField("Your appeal", validators=[DataRequired(), Length(max=5000)],
                             description="Explain why the suspension should be lifted. You can send one appeal.",
                             render_kw={"rows": 6})
+
+
+class TokenForm(FlaskForm):
+    name = StringField("Token name", validators=[DataRequired(), Length(max=100)],
+                       description="What will use it, like 'GitHub Actions'. You can revoke it at any time.")

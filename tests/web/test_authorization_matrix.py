@@ -13,7 +13,7 @@ from support import csrf_token_from, log_in
 from werkzeug.routing import Map
 
 from profilehost import create_app
-from profilehost.services import invites, moderation, reports
+from profilehost.services import invites, moderation, reports, tokens
 
 ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
 EVERYONE = ("ok",) * 5
@@ -59,6 +59,9 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.account", "POST"): DASHBOARD_OWN,
     ("dashboard.change_email", "POST"): DASHBOARD_OWN,
     ("dashboard.delete_account", "POST"): DASHBOARD_OWN,
+    ("dashboard.api_tokens", "GET"): DASHBOARD_OWN,
+    ("dashboard.api_tokens", "POST"): DASHBOARD_OWN,
+    ("dashboard.revoke_api_token", "POST"): DASHBOARD_BY_ID,
     ("dashboard.suspended", "GET"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.appeal", "POST"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.scheduled_deletion", "GET"): ("login", "ok", "ok", "ok", "suspended"),
@@ -111,9 +114,10 @@ def world(make_user):
     _report, token = reports.file_report("/alice/p/", "spam", "", "")
     appeal = moderation.submit_appeal(sam, "please")
     invite = invites.create_invite(None)
+    api_token, _secret = tokens.create_token(alice, "ci")
     return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
             "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
-            "invite_id": invite.id, "action": "approve", "path": "p"}
+            "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p"}
 
 
 def _url(rule: str, values: dict) -> str:
