@@ -28,6 +28,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_cli(app)
     register_template_helpers(app)
     register_theme_assets(app)
+    register_fast_path(app)
     return app
 
 
@@ -48,9 +49,6 @@ def register_config(app: Flask, settings: dict) -> None:
         RATELIMIT_HEADERS_ENABLED=True,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
-    if app.config["TRUST_PROXY"]:
-        hops = app.config["TRUST_PROXY"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=0)
 
 
 def register_extensions(app: Flask) -> None:
@@ -112,6 +110,31 @@ def register_cli(app: Flask) -> None:
     from .cli import init_cli
 
     init_cli(app)
+
+
+def register_fast_path(app: Flask) -> None:
+    """Cached public pages are answered before Flask; ProxyFix, when trusted, wraps both."""
+    from .public.fast_path import PublicPageFastPath
+    from .public.views import THEME_VERSION
+    from .security import security_headers
+    from .services.accounts import RESERVED_USERNAMES
+    from .services.sites import tenant_head
+
+    engines = []
+
+    def head_query(username: str):
+        if not engines:
+            with app.app_context():
+                engines.append(db.engine)
+        return tenant_head(username, engines[0])
+
+    headers = security_headers(app.config["HTTPS"])
+    app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,
+                                      RESERVED_USERNAMES, THEME_VERSION, lambda: [h for h in headers
+                                                                                  if h[0] != "Cache-Control"])
+    if app.config["TRUST_PROXY"]:
+        hops = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=0)
 
 
 def register_theme_assets(app: Flask) -> None:

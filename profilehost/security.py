@@ -28,23 +28,30 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+def security_headers(https: bool) -> list[tuple[str, str]]:
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        # Views that may be cached say so (public pages, assets, static files); everything else, dashboard and
+        # admin included, must never be stored by a browser or a proxy.
+        ("Cache-Control", "no-store"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
 def init_security(app: Flask) -> None:
-    hsts = app.config["HTTPS"]
+    defaults = security_headers(app.config["HTTPS"])
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        # Views that may be cached say so (public pages, assets, static files); everything else, dashboard and
-        # admin included, must never be stored by a browser or a proxy.
-        headers.setdefault("Cache-Control", "no-store")
-        if hsts:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        for name, value in defaults:
+            response.headers.setdefault(name, value)
         return response
 
 

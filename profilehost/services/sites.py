@@ -96,9 +96,9 @@ class TenantHead:
 _TENANT_HEAD = select(User.id, User.username, User.state, User.site_version)
 
 
-def tenant_head(username: str) -> TenantHead | None:
+def tenant_head(username: str, engine=None) -> TenantHead | None:
     # Core on a pooled connection, not the ORM session: this runs on every page view, cache hit or not.
-    with db.engine.connect() as connection:
+    with (engine or db.engine).connect() as connection:
         row = connection.execute(_TENANT_HEAD.where(User.username == username.lower())).first()
     return TenantHead(*row) if row else None
 

@@ -148,3 +148,24 @@ def test_unpublished_pages_are_not_public(client, alice):
 
     moderation.unpublish_page(None, pages.find_page(alice, "/publications/"), "copyright claim")
     assert client.get("/alice/publications/").status_code == 404
+
+
+def test_two_app_servers_on_one_database_never_disagree_after_a_change(make_app, alice):
+    first, second = make_app().test_client(), make_app().test_client()
+    assert "New list." not in first.get("/alice/publications/").get_data(as_text=True)
+    assert "New list." not in second.get("/alice/publications/").get_data(as_text=True)
+    publish(alice, page_source("Publications", "/publications/", "New list."))
+    assert "New list." in first.get("/alice/publications/").get_data(as_text=True)
+    assert "New list." in second.get("/alice/publications/").get_data(as_text=True)
+    moderation.suspend_account(None, alice, "spam")
+    assert first.get("/alice/publications/").status_code == 410
+    assert second.get("/alice/publications/").status_code == 410
+
+
+def test_cached_pages_carry_the_same_headers_as_fresh_ones(client, alice):
+    fresh, cached = client.get("/alice/"), client.get("/alice/")
+    assert fresh.data == cached.data
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Cache-Control", "ETag", "Content-Type",
+                 "Last-Modified", "Referrer-Policy", "Permissions-Policy"):
+        assert fresh.headers[name] == cached.headers[name], name
+    assert client.head("/alice/").status_code == 200 and client.head("/alice/").data == b""

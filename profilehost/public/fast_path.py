@@ -1,0 +1,52 @@
+"""Serve cached public pages before Flask's request machinery, which costs more than the page itself.
+
+Only GET and HEAD for /<username>/<path> whose response the view has cached: the same one indexed query as the
+view (username -> id, state, site_version), the same version check, the same headers. Anything else (a miss,
+an inactive account, a reserved first segment, a query string) goes to Flask unchanged, so the view stays the
+one place that decides what a page is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from werkzeug.wrappers import Request, Response
+
+from ..models import AccountState
+from .cache import ResponseCache
+
+TENANT_PATH = re.compile(r"^/([a-z0-9][a-z0-9-]{0,30}[a-z0-9])/(.*)$")
+
+
+class PublicPageFastPath:
+    def __init__(self, wsgi_app: Callable, cache: ResponseCache, head_query: Callable, reserved: frozenset[str],
+                 theme_version: str, extra_headers: Callable[[], list[tuple[str, str]]]) -> None:
+        self.wsgi_app = wsgi_app
+        self.cache = cache
+        self.head_query = head_query
+        self.reserved = reserved
+        self.theme_version = theme_version
+        self.extra_headers = extra_headers
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        response = self._cached(environ)
+        if response is None:
+            return self.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def _cached(self, environ: dict) -> Response | None:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
+            return None
+        match = TENANT_PATH.match(environ.get("PATH_INFO", ""))
+        if match is None or match.group(1) in self.reserved or match.group(2).startswith(("files/", "images/")):
+            return None
+        head = self.head_query(match.group(1))
+        if head is None or head.state != AccountState.ACTIVE:
+            return None
+        request = Request(environ)
+        cached = self.cache.get((request.host_url, head.id, match.group(2), self.theme_version), head.site_version)
+        if cached is None:
+            return None
+        response = Response(cached.body, status=cached.status, headers=list(cached.headers) + self.extra_headers())
+        return response.make_conditional(request)
