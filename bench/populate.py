@@ -4,7 +4,6 @@ are bulk-inserted with the tenant's name and paths put in."""
 from __future__ import annotations
 
 from markupsafe import escape
-from sitegen import SECONDARY, profile_page, secondary_page
 from sqlalchemy import func, insert, inspect, select
 
 from profilehost import create_app
@@ -12,6 +11,7 @@ from profilehost.extensions import db
 from profilehost.models import Page, Profile, Redirect, Revision, User, utcnow
 from profilehost.publishing import publish_source
 from profilehost.services.accounts import hash_password
+from sitegen import SECONDARY, profile_page, secondary_page
 
 PASSWORD = "benchmark password"
 VARIANTS = 20

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
-from support import PASSWORD, log_in
 
 from profilehost import config, create_app
 from profilehost.extensions import db, limiter
 from profilehost.services import accounts
+from support import PASSWORD, log_in
 
 
 def pytest_report_header() -> str:

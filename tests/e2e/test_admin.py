@@ -3,9 +3,8 @@ restores it."""
 
 from browser_checks import screenshot, serious_violations
 from factories import page_source, publish
-from support import PASSWORD
-
 from profilehost.services import reports
+from support import PASSWORD
 
 
 def test_an_admin_works_through_the_queue(new_page, make_user, axe_source, screenshots_dir):

@@ -2,9 +2,9 @@
 dark mode, and reports the page."""
 
 import pytest
+
 from browser_checks import horizontal_overflow, screenshot, serious_violations
 from factories import page_source, publish, publish_site
-
 from profilehost.services import profiles
 
 LONG_CONTENT = ("## Data\n\n| Year | Venue | A very long column heading | Another long heading | And one more |\n"

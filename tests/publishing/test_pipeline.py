@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import pytest
-from html_invariants import assert_safe_html
 
+from html_invariants import assert_safe_html
 from profilehost.publishing import PublishError, publish_source
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "pages"

@@ -1,10 +1,10 @@
 """For any input: the pipeline returns a result or refuses with a PublishError, and every result keeps the
 sanitizer's promise."""
 
-from html_invariants import assert_safe_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from html_invariants import assert_safe_html
 from profilehost.publishing import PublishError, publish_source
 
 MARKUP = st.sampled_from([

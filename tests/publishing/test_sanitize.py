@@ -1,10 +1,10 @@
 """Every hostile input, straight through the pipeline: the output keeps the sanitizer's promise."""
 
 import pytest
-from html_invariants import assert_safe_html
-from xss_corpus import all_body_vectors
 
+from html_invariants import assert_safe_html
 from profilehost.publishing import publish_source
+from xss_corpus import all_body_vectors
 
 
 @pytest.mark.parametrize("vector", all_body_vectors())

@@ -1,6 +1,7 @@
 """Security headers on every kind of response, from one place (profilehost.security)."""
 
 import pytest
+
 from factories import PNG, page_source, publish, store_file
 from support import log_in
 

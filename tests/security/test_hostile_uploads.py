@@ -9,12 +9,12 @@ import io
 import warnings
 
 import pytest
-from factories import PDF, PNG
 from sqlalchemy import func, select
-from support import csrf_token_from
 
+from factories import PDF, PNG
 from profilehost.extensions import db
 from profilehost.models import Asset, Page, Revision
+from support import csrf_token_from
 
 BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "\n".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8))).encode()

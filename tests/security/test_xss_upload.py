@@ -6,6 +6,7 @@ import io
 
 import html5lib
 import pytest
+
 from html_invariants import assert_safe_html
 from support import csrf_token_from
 from xss_corpus import FRONT_MATTER_VECTORS, all_body_vectors

@@ -1,8 +1,8 @@
 import pytest
-from support import PASSWORD
 
 from profilehost.models import User
 from profilehost.services import accounts
+from support import PASSWORD
 
 
 @pytest.mark.parametrize("username", ["ab", "alice", "a-b", "x1", "a" * 32, "0day", "jean-luc-2"])

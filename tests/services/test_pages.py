@@ -1,10 +1,10 @@
 import pytest
-from factories import page_source, publish, publish_site
-from profilehost.publishing import PublishError
 from sqlalchemy import func, select
 
+from factories import page_source, publish, publish_site
 from profilehost.extensions import db
 from profilehost.models import Page, Redirect, Revision
+from profilehost.publishing import PublishError
 from profilehost.services import pages
 from profilehost.services.pages import EditConflict
 

@@ -1,8 +1,8 @@
 import pytest
-from factories import PNG, page_source, publish
-from support import post_form
 
+from factories import PNG, page_source, publish
 from profilehost.services import tokens
+from support import post_form
 
 
 @pytest.fixture

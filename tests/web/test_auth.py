@@ -1,6 +1,5 @@
-from support import PASSWORD, csrf_token_from, log_in, post_form
-
 from profilehost.models import User
+from support import PASSWORD, csrf_token_from, log_in, post_form
 
 
 def register(client, username="alice", email="alice@example.org", password=PASSWORD, confirm=None):

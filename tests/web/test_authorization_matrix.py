@@ -8,12 +8,12 @@ tenant 'alice'; 'bob' is another tenant, 'boss' an admin, 'sam' a suspended tena
 from __future__ import annotations
 
 import pytest
-from factories import page_source, publish, store_file
-from support import csrf_token_from, log_in
 from werkzeug.routing import Map
 
+from factories import page_source, publish, store_file
 from profilehost import create_app
 from profilehost.services import invites, moderation, reports, tokens
+from support import csrf_token_from, log_in
 
 ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
 EVERYONE = ("ok",) * 5

@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
 
 import pytest
-from factories import page_source, publish
-from support import PASSWORD
 
+from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.services import pages
+from support import PASSWORD
 
 CLIENTS = 20
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))

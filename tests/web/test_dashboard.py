@@ -2,11 +2,11 @@ import io
 import zipfile
 
 import pytest
-from factories import PDF, PNG, SITE, page_source, publish, publish_site, store_file
-from support import PASSWORD, csrf_token_from, log_in, post_form
 
+from factories import PDF, PNG, SITE, page_source, publish, publish_site, store_file
 from profilehost.extensions import db
 from profilehost.services import pages
+from support import PASSWORD, csrf_token_from, log_in, post_form
 
 
 def upload(client, *files, url="/dashboard/upload", form_url="/dashboard/"):

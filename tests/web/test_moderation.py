@@ -1,13 +1,13 @@
 from datetime import timedelta
 
 import pytest
-from factories import page_source, publish, publish_site, store_file
 from sqlalchemy import select
-from support import PASSWORD, log_in, post_form
 
+from factories import page_source, publish, publish_site, store_file
 from profilehost.extensions import db
 from profilehost.models import AccountState, AuditEvent, Invite, Report, User, utcnow
 from profilehost.services import invites, moderation
+from support import PASSWORD, log_in, post_form
 
 
 def audit_actions() -> list[str]:

@@ -1,6 +1,6 @@
 import pytest
-from factories import PNG, page_source, publish, publish_site, store_file
 
+from factories import PNG, page_source, publish, publish_site, store_file
 from profilehost.services import moderation
 
 
