@@ -93,13 +93,25 @@ class TenantHead:
     site_version: int
 
 
-_TENANT_HEAD = select(User.id, User.username, User.state, User.site_version)
+_TENANT_HEAD_SQL = "SELECT id, username, state, site_version FROM users WHERE username = {}"
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
 
 
 def tenant_head(username: str, engine=None) -> TenantHead | None:
-    # Core on a pooled connection, not the ORM session: this runs on every page view, cache hit or not.
-    with (engine or db.engine).connect() as connection:
-        row = connection.execute(_TENANT_HEAD.where(User.username == username.lower())).first()
+    """One indexed lookup, on a pooled DB-API connection: this runs on every page view, so it skips the ORM and
+    SQLAlchemy's statement pipeline (half the cost of a cached page view)."""
+    engine = engine or db.engine
+    placeholder = _PLACEHOLDERS[engine.dialect.paramstyle]
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        parameters = {"username": username.lower()} if placeholder == ":username" else (username.lower(),)
+        cursor.execute(_TENANT_HEAD_SQL.format(placeholder), parameters)
+        row = cursor.fetchone()
+        cursor.close()
+    finally:
+        # Back to the pool, which rolls back whatever transaction the driver opened.
+        connection.close()
     return TenantHead(*row) if row else None
 
 
