@@ -4,6 +4,7 @@ academicpages options: GFM input, auto ids, smart quotes) produces is what we pr
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 
 import markdown
@@ -30,17 +31,36 @@ def _extensions() -> tuple[list, dict]:
              "smarty", "toc", "pymdownx.tilde"]
     config = {
         "toc": {"slugify": kramdown_slug, "toc_depth": "1-6", "marker": "[TOC]", "toc_class": "toc"},
-        "smarty": {"smart_angled_quotes": True},
+        # kramdown's entity_output: as_char: typography as characters, not entities.
+        "smarty": {"smart_angled_quotes": True, "substitutions": {
+            "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
+            "right-double-quote": "”", "left-angle-quote": "«", "right-angle-quote": "»", "ellipsis": "…",
+            "ndash": "–", "mdash": "—"}},
         "footnotes": {"BACKLINK_TEXT": "&#8617;"},
         "pymdownx.tilde": {"subscript": False},
     }
     return names, config
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    # Building a converter with its extensions costs more than converting a page; one per thread, reset per use.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        names, config = _extensions()
+        converter = _local.converter = markdown.Markdown(extensions=names, extension_configs=config,
+                                                         output_format="html")
+    return converter
+
+
 def render_markdown(body: str) -> str:
-    names, config = _extensions()
-    converter = markdown.Markdown(extensions=names, extension_configs=config, output_format="html")
-    return converter.convert(prepare_kramdown(body))
+    converter = _converter()
+    try:
+        return converter.convert(prepare_kramdown(body))
+    finally:
+        converter.reset()
 
 
 def prepare_kramdown(body: str) -> str:
