@@ -105,7 +105,8 @@ def main() -> None:
         lock = threading.Lock()
         with Server("wsgi:app", env, 4) as server:
             deadline = time.monotonic() + args.seconds
-            clients = [Client(server.url, i, args.tenants, deadline, tally, accepted, lock) for i in range(args.clients)]
+            clients = [Client(server.url, i, args.tenants, deadline, tally, accepted, lock)
+                       for i in range(args.clients)]
             threads = [threading.Thread(target=client.run) for client in clients]
             for thread in threads:
                 thread.start()
