@@ -45,3 +45,7 @@ def test_an_admin_works_through_the_queue(new_page, make_user, axe_source, scree
     page.goto(page.base + "/admin/audit")
     assert page.locator("code", has_text="account.suspend").count() == 1
     assert serious_violations(page, axe_source) == []
+    page.emulate_media(color_scheme="dark")
+    for path in ("/admin/", "/admin/reports", "/admin/accounts", "/admin/audit"):
+        page.goto(page.base + path)
+        assert serious_violations(page, axe_source) == [], path
