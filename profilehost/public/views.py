@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..services import sites
+from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
@@ -45,6 +46,9 @@ def sitemap_index():
 
 @public.route("/<username>")
 def tenant_root(username: str):
+    # Only a well-formed name goes into Location: '/\\evil.example' would leave the site.
+    if not USERNAME_PATTERN.match(username.lower()):
+        abort(404)
     return redirect(f"/{username.lower()}/", 301)
 
 

@@ -35,8 +35,12 @@ def token_hash(token: str) -> str:
 
 
 def reported_tenant(url: str) -> User | None:
+    """The account a reported address belongs to; only plain site paths ('/alice/talks/') qualify, so a report
+    can never plant a link to another host ('//evil.example/') in the admin screens."""
+    if not url.startswith("/") or url.startswith("//") or "\\" in url or any(ord(c) < 33 for c in url):
+        return None
     segment = url.split("?", 1)[0].strip("/").split("/", 1)[0]
-    if not url.startswith("/") or not segment:
+    if not segment:
         return None
     return db.session.scalar(select(User).where(User.username == segment.lower()))
 

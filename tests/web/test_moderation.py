@@ -314,3 +314,9 @@ def test_invites_screen_creates_a_link(admin_client):
     response = post_form(admin_client, "/admin/invites", {"max_uses": "3", "days": "7", "note": "lab"})
     assert response.status_code == 302
     assert "/register?invite=" in admin_client.get("/admin/invites").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["//alice/", "/\\alice/", "/ alice/", "https://alice.example/"])
+def test_a_report_cannot_plant_a_link_to_another_host(make_user, client, url):
+    publish_site(make_user("alice"))
+    assert post_form(client, "/report", {"url": url, "category": "spam"}).status_code == 422

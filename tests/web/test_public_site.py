@@ -169,3 +169,10 @@ def test_cached_pages_carry_the_same_headers_as_fresh_ones(client, alice):
                  "Last-Modified", "Referrer-Policy", "Permissions-Policy"):
         assert fresh.headers[name] == cached.headers[name], name
     assert client.head("/alice/").status_code == 200 and client.head("/alice/").data == b""
+
+
+@pytest.mark.parametrize("path", ["/%5Cevil.example", "/\\evil.example", "/..%2F..%2Fevil"])
+def test_the_tenant_root_redirect_never_leaves_the_site(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 or response.headers["Location"].startswith("/")
+    assert not response.headers.get("Location", "/").startswith(("//", "/\\"))
