@@ -65,14 +65,7 @@ def _permalink(path: str) -> str:
 def put_page(path: str):
     permalink = _permalink(path)
     filename = "index.md" if permalink == "/" else permalink.strip("/").rsplit("/", 1)[-1] + ".md"
-    try:
-        outcome = pages.publish_page(g.api_user, request.get_data(), filename, expected_permalink=permalink)
-    except PublishError as refused:
-        return error(422, "Refused", refused.message)
-    except EditConflict as changed:
-        return error(409, "Conflict", str(changed))
-    status = 201 if outcome.created else 200
-    return jsonify(page=_page_json(outcome.page), unchanged=outcome.unchanged, notices=outcome.notices), status
+    return _publish(filename, expected_permalink=permalink)
 
 
 @api.post("/pages")
@@ -80,8 +73,12 @@ def put_page(path: str):
 def post_page():
     """Publish a file wherever its front matter (or, without one, its file name) puts it."""
     filename = request.args.get("filename", "").strip() or "page.md"
+    return _publish(filename.rsplit("/", 1)[-1])
+
+
+def _publish(filename: str, expected_permalink: str | None = None):
     try:
-        outcome = pages.publish_page(g.api_user, request.get_data(), filename.rsplit("/", 1)[-1])
+        outcome = pages.publish_page(g.api_user, request.get_data(), filename, expected_permalink=expected_permalink)
     except PublishError as refused:
         return error(422, "Refused", refused.message)
     except EditConflict as changed:

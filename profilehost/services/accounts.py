@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AccountState, Profile, Role, User, new_session_token, utcnow
+from .errors import FieldError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
 MIN_PASSWORD_LENGTH = 10
@@ -32,13 +33,8 @@ RESERVED_USERNAMES = frozenset(
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(FieldError):
     """A refused account change; `field` names the form field the message belongs to."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def normalize_username(raw: str) -> str:

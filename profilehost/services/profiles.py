@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..extensions import db
 from ..models import Profile, User
 from ..publishing import load_yaml_document
+from .errors import FieldError
 from .sites import LINK_KINDS
 
 TEXT_LIMITS = {"display_name": 120, "pronouns": 40, "bio": 1000, "location": 120, "employer": 200}
@@ -31,11 +32,8 @@ ORCID_PATTERN = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d
 AVATAR_NAME = re.compile(r"^(?:/?images/)?([A-Za-z0-9][A-Za-z0-9._-]{0,119})$")
 
 
-class ProfileError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class ProfileError(FieldError):
+    """A refused change; `field` names the form field the message belongs to."""
 
 
 def orcid_checksum_ok(orcid: str) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Report, ReportStatus, User, utcnow
 from . import audit
+from .errors import FieldError
 
 CATEGORIES = (
     ("spam", "Spam"),
@@ -23,11 +24,8 @@ CATEGORIES = (
 CLOSED = (ReportStatus.RESOLVED, ReportStatus.DISMISSED)
 
 
-class ReportError(ValueError):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class ReportError(FieldError):
+    """A refused change; `field` names the form field the message belongs to."""
 
 
 def token_hash(token: str) -> str:
