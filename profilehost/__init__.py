@@ -117,8 +117,8 @@ def register_fast_path(app: Flask) -> None:
     from .public.fast_path import PublicPageFastPath
     from .public.views import THEME_VERSION
     from .security import security_headers
+    from .services import sites
     from .services.accounts import RESERVED_USERNAMES
-    from .services.sites import tenant_head
 
     engines = []
 
@@ -126,7 +126,7 @@ def register_fast_path(app: Flask) -> None:
         if not engines:
             with app.app_context():
                 engines.append(db.engine)
-        return tenant_head(username, engines[0])
+        return sites.tenant_head(username, engines[0])
 
     headers = security_headers(app.config["HTTPS"])
     app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,

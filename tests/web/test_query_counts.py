@@ -1,0 +1,72 @@
+"""Queries per request stay flat as a tenant's site grows: no N+1 anywhere on the hot paths."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from factories import page_source, publish
+from profilehost.extensions import db
+from profilehost.services import sites
+from support import log_in
+
+
+@contextmanager
+def counted(app):
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def site_with(tenant, count: int) -> None:
+    publish(tenant, page_source("Home", "/", nav_order=1, author_profile="true"))
+    for number in range(count):
+        publish(tenant, page_source(f"Page {number}", f"/p{number}/", nav_order=number + 2))
+
+
+@pytest.mark.parametrize("pages", [2, 20])
+def test_a_first_page_view_costs_the_same_whatever_the_number_of_pages(make_app, make_user, pages):
+    site_with(make_user("alice"), pages)
+    server = make_app()
+    with counted(server) as statements:
+        assert server.test_client().get("/alice/").status_code == 200
+    assert len(statements) <= 6, statements
+
+
+def test_a_cached_page_view_is_one_lookup_and_nothing_else(make_app, make_user, monkeypatch):
+    site_with(make_user("alice"), 5)
+    server = make_app()
+    client = server.test_client()
+    client.get("/alice/")
+    lookups = []
+    original = sites.tenant_head
+    monkeypatch.setattr(sites, "tenant_head", lambda *args, **kwargs: lookups.append(args) or original(*args, **kwargs))
+    with counted(server) as statements:
+        assert client.get("/alice/").status_code == 200
+    assert statements == [] and len(lookups) == 1
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/files", "/admin/accounts", "/alice/sitemap.xml",
+                                 "/sitemap.xml"])
+def test_listing_screens_do_not_grow_with_the_data(make_app, make_user, url):
+    make_user("boss", admin=True)
+    alice = make_user("alice")
+    counts = []
+    for pages in (2, 12):
+        site_with(alice, pages)
+        server = make_app()
+        client = server.test_client()
+        log_in(client, "boss" if url.startswith("/admin") else "alice")
+        with counted(server) as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
