@@ -58,7 +58,7 @@ def edit_page(page_id: int):
     page = _owned_page_or_404(page_id)
     form = EditForm()
     if request.method == "GET":
-        form.source.data = pages.current_revision(page).source.decode("utf-8", "replace")
+        form.source.data = pages.editable_source(pages.current_revision(page))
         form.base_revision.data = str(page.current_revision)
     return _editor(form, page=page)
 
@@ -74,7 +74,8 @@ def _editor(form: EditForm, page):
         else:
             try:
                 outcome = pages.publish_page(current_user, raw, filename, base_revision=_base_revision(form, page),
-                                             expected_permalink=page.permalink if page else None)
+                                             expected_permalink=page.permalink if page else None,
+                                             new_page=page is None)
             except PublishError as refused:
                 error, status = refused.message, 422
             except EditConflict as changed:

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import PublishError, Rendered, publish_source
+from ..publishing.decode import decode_source
 
 
 class EditConflict(Exception):
@@ -65,10 +66,13 @@ def content_hash(raw: bytes) -> str:
 
 
 def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
-                 base_revision: int | None = None, expected_permalink: str | None = None) -> PublishOutcome:
+                 base_revision: int | None = None, expected_permalink: str | None = None,
+                 new_page: bool = False) -> PublishOutcome:
     """Render `raw` and make it the current revision of the tenant's page at its permalink.
 
-    `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict.
+    `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict;
+    `new_page` refuses to add a revision to a page that exists (an upload of about.md may update the page; a page
+    written as new in the editor must not silently replace another one).
     Raises PublishError with a message for the author when the source is refused.
     """
     rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
@@ -79,6 +83,9 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
             f"upload it as a new page and delete the old one, or keep 'permalink: {expected_permalink}'."
         )
     page = find_page(tenant, permalink)
+    if new_page and page is not None and page.deleted_at is None:
+        raise PublishError(f"You already have a page at {permalink} ('{page.title}'). Edit that page instead, or "
+                           "give this one another permalink.", field="permalink")
     if page is not None and base_revision is not None and page.current_revision != base_revision:
         raise EditConflict(page, current_revision(page))
     if page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw):
@@ -192,6 +199,11 @@ RESTORE_WINDOW = timedelta(days=30)
 def owned_page(tenant: User, page_id: int, *, include_deleted: bool = False) -> Page | None:
     """The tenant's page with this id, or None: ids from URLs and forms never reach another tenant's data."""
     return db.session.scalar(tenant_pages(tenant, include_deleted=include_deleted).where(Page.id == page_id))
+
+
+def editable_source(revision: Revision) -> str:
+    """The text an editor starts from: decoded (and repaired) as the pipeline reads it, whatever its encoding."""
+    return decode_source(revision.source, "page.md")[0]
 
 
 def revisions_of(page: Page) -> list[Revision]:

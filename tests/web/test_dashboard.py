@@ -246,3 +246,21 @@ def test_another_tenants_ids_and_names_are_404(make_user, make_client):
     db.session.expire_all()
     assert pages.find_page(bob, "/p/").title == "Bob's"
     assert "bob.pdf" not in alice_client.get("/dashboard/files").get_data(as_text=True)
+
+
+def test_a_new_page_cannot_silently_replace_an_existing_one(logged_in, client):
+    publish(logged_in.user, page_source("Home", "/", "The real home."))
+    response = post_form(logged_in, "/dashboard/pages/new", {"source": page_source("Oops", "/", "Other.").decode(),
+                                                             "publish": "1"})
+    assert response.status_code == 422
+    assert "You already have a page at / (&#39;Home&#39;)" in response.get_data(as_text=True)
+    assert "The real home." in client.get("/alice/").get_data(as_text=True)
+
+
+def test_the_editor_shows_the_decoded_text_of_a_utf16_upload(logged_in):
+    import codecs
+
+    source = page_source("Zoë", "/z/", "Café 郑").decode()
+    page = publish(logged_in.user, codecs.BOM_UTF16_LE + source.encode("utf-16-le")).page
+    html = logged_in.get(f"/dashboard/pages/{page.id}/edit").get_data(as_text=True)
+    assert "Café 郑" in html
