@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..models import AccountState, Appeal, Asset, Page, Role, User, new_session_token, utcnow
+from ..models import AccountState, Appeal, Asset, AuditEvent, Page, Role, User, new_session_token, utcnow
 from . import audit
 
 RESTORE_WINDOW = timedelta(days=30)
@@ -43,10 +43,12 @@ def approve_account(actor: User | None, user: User, *, ip: str = "") -> None:
 
 def suspend_account(actor: User | None, user: User, reason: str, *, ip: str = "") -> None:
     reason = _require_reason(reason, "suspend an account")
-    if user.state == AccountState.SUSPENDED:
-        raise ModerationError(f"{user.username} is suspended already.")
-    if user.is_admin and actor is not None and actor.id == user.id:
+    if user.state not in (AccountState.ACTIVE, AccountState.PENDING):
+        raise ModerationError(f"{user.username} is {user.state}; only active or pending accounts can be suspended.")
+    if actor is not None and actor.id == user.id:
         raise ModerationError("You cannot suspend yourself.")
+    if user.is_admin and _active_admin_count() <= 1:
+        raise ModerationError(f"{user.username} is the last active admin: promote another account first.")
     _suspend(actor, user, reason, ip)
     db.session.commit()
 
@@ -154,6 +156,11 @@ def _admin_count() -> int:
         User.role == Role.ADMIN, User.state != AccountState.DELETED))
 
 
+def _active_admin_count() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.state == AccountState.ACTIVE))
+
+
 def _guard_last_admin(user: User) -> None:
     if user.is_admin and _admin_count() <= 1:
         raise ModerationError(f"{user.username} is the last admin: promote another account first.")
@@ -197,8 +204,8 @@ def open_appeal(user: User) -> Appeal | None:
 
 def _appealed_since_suspension(user: User) -> bool:
     suspended_at = db.session.scalar(
-        select(func.max(audit.AuditEvent.created_at)).where(
-            audit.AuditEvent.target_id == user.id, audit.AuditEvent.action == "account.suspend"))
+        select(func.max(AuditEvent.created_at)).where(
+            AuditEvent.target_id == user.id, AuditEvent.action == "account.suspend"))
     if suspended_at is None:
         return False
     return db.session.scalar(select(Appeal.id).where(Appeal.user_id == user.id,

@@ -320,3 +320,18 @@ def test_invites_screen_creates_a_link(admin_client):
 def test_a_report_cannot_plant_a_link_to_another_host(make_user, client, url):
     publish_site(make_user("alice"))
     assert post_form(client, "/report", {"url": url, "category": "spam"}).status_code == 422
+
+
+def test_only_active_or_pending_accounts_can_be_suspended_and_never_the_last_admin(make_user):
+    boss = make_user("boss", admin=True)
+    gone = make_user("gone")
+    moderation.delete_account(None, gone, "spam")
+    with pytest.raises(moderation.ModerationError, match="only active or pending"):
+        moderation.suspend_account(None, gone, "again")
+    with pytest.raises(moderation.ModerationError, match="last active admin"):
+        moderation.suspend_account(None, boss, "oops")
+    deputy = make_user("deputy", admin=True)
+    with pytest.raises(moderation.ModerationError, match="cannot suspend yourself"):
+        moderation.suspend_account(deputy, deputy, "me")
+    moderation.suspend_account(deputy, boss, "rogue admin")
+    assert boss.state == AccountState.SUSPENDED
