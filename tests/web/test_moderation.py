@@ -35,7 +35,7 @@ def test_approval_mode_makes_pending_accounts_that_can_prepare_pages(make_app, c
     user = User.query.filter_by(username="newbie").one()
     assert user.state == AccountState.PENDING
     publish(user, page_source("Hi", "/"))
-    assert server.get("/dashboard/").status_code == 200
+    assert "Waiting for approval." in server.get("/dashboard/").get_data(as_text=True)
     assert client.get("/newbie/").status_code == 404
 
 
