@@ -91,7 +91,6 @@ def init_theme_assets(app: Flask) -> None:
     by ETag after that); templates reach the URL as the Jinja global `theme_icons_url`."""
     sprite = build_sprite()
     etag = hashlib.sha256(sprite).hexdigest()[:16]
-    app.extensions["profilehost.theme_icons"] = sprite
     app.jinja_env.globals["theme_icons_url"] = SPRITE_URL
 
     def theme_icons() -> Response:

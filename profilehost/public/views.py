@@ -12,7 +12,7 @@ from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
 
-THEME_VERSION = "1"
+THEME_VERSION = "2"
 PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
 ASSET_CACHE = "public, max-age=3600"
 ASSET_CACHE_VERSIONED = "public, max-age=31536000, immutable"

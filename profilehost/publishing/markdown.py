@@ -38,6 +38,8 @@ def _extensions() -> tuple[list, dict]:
             "ndash": "–", "mdash": "—"}},
         "footnotes": {"BACKLINK_TEXT": "&#8617;"},
         "pymdownx.tilde": {"subscript": False},
+        # align="..." rather than style="text-align: ...", which the strict CSP would refuse to apply.
+        "tables": {"use_align_attribute": True},
     }
     return names, config
 
