@@ -1,4 +1,4 @@
-"""Operator commands: flask --app profilehost user|page|demo ..."""
+"""Operator commands: flask --app profilehost user|page|site|demo ..."""
 
 from __future__ import annotations
 
@@ -11,15 +11,18 @@ from flask.cli import AppGroup
 from . import config
 from .demo import DEMO_USERNAME, create_demo_tenant
 from .publishing import PublishError
-from .services import accounts, moderation, pages
+from .services import accounts, moderation, pages, site_import
+from .services.export import export_site
 
 user_cli = AppGroup("user", help="Manage accounts.")
 page_cli = AppGroup("page", help="Publish and list a tenant's pages.")
+site_cli = AppGroup("site", help="Import or export a tenant's whole site as a ZIP.")
 
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(page_cli)
+    app.cli.add_command(site_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
 
@@ -182,3 +185,36 @@ def demo_command() -> None:
         tenant, password = created
         click.echo(f"Created the demo researcher '{tenant.username}': see /{tenant.username}/ "
                    f"(log in as '{tenant.username}' with: {password})")
+
+
+@site_cli.command("import")
+@click.argument("username")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+def import_site_command(username: str, archive: str) -> None:
+    """Import an academicpages repository ZIP into USERNAME's site: all of it, or nothing."""
+    tenant = _tenant(username)
+    with open(archive, "rb") as file:
+        data = file.read()
+    report = site_import.import_site(tenant, data, archive, quota=current_app.config["ASSET_QUOTA_BYTES"])
+    for path, what, url in report.imported:
+        click.echo(f"imported  {path}: {what}{'  ' + url if url else ''}")
+    for path, reason in report.skipped:
+        click.echo(f"skipped   {path}: {reason}")
+    for path, notice in report.notices:
+        click.echo(f"notice    {path}: {notice}")
+    for path, message in report.errors:
+        click.echo(f"error     {path}: {message}", err=True)
+    if not report.ok:
+        _fail(report.summary())
+    click.echo(report.summary())
+
+
+@site_cli.command("export")
+@click.argument("username")
+@click.argument("archive", type=click.Path(dir_okay=False, writable=True))
+def export_site_command(username: str, archive: str) -> None:
+    """Write USERNAME's site to ARCHIVE as a ZIP in the academicpages layout."""
+    tenant = _tenant(username)
+    with open(archive, "wb") as file:
+        file.write(export_site(tenant).getvalue())
+    click.echo(f"Wrote {archive}.")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -103,6 +105,9 @@ class Profile(db.Model):
     avatar: Mapped[str] = mapped_column(String(255), default="")
     # {link kind: URL}, kinds listed in services.profiles.LINK_KINDS.
     links: Mapped[dict] = mapped_column(JSON, default=dict)
+    # [{"title", "url"}] from an imported _data/navigation.yml: the menu in the author's order. None: the
+    # menu comes from the pages' nav_order.
+    navigation: Mapped[list | None] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")
@@ -110,7 +115,10 @@ class Profile(db.Model):
 
 class Page(db.Model):
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("user_id", "permalink", name="uq_pages_user_id_permalink"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "permalink", name="uq_pages_user_id_permalink"),
+        Index("ix_pages_user_id_collection", "user_id", "collection"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -120,6 +128,10 @@ class Page(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     nav_order: Mapped[int | None] = mapped_column(Integer, nullable=True)
     nav_title: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # An academicpages collection item ("publications", "talks", ...): listed on the collection's listing
+    # page, newest item_date first. None for ordinary pages.
+    collection: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    item_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     current_revision: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -145,6 +157,8 @@ class Revision(db.Model):
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     source: Mapped[bytes] = mapped_column(LargeBinary)
+    # The uploaded file's name: its suffix decides Markdown or HTML, and an export writes it back under it.
+    source_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     front_matter: Mapped[dict] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(300))

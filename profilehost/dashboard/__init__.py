@@ -23,4 +23,4 @@ def require_login():
     return None
 
 
-from . import account_views, asset_views, state_views, token_views, views  # noqa: E402,F401  (register routes)
+from . import account_views, asset_views, import_views, state_views, token_views, views  # noqa: E402,F401  (register routes)

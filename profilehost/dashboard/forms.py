@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileRequired, MultipleFileField
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
@@ -16,6 +16,15 @@ class UploadForm(FlaskForm):
         description="One or more .md files with YAML front matter (like _pages/about.md), and optionally your "
                     "academicpages _config.yml to fill in your profile.",
         render_kw={"accept": ".md,.markdown,.yml,.yaml,text/markdown", "multiple": True},
+    )
+
+
+class ImportForm(FlaskForm):
+    archive = FileField(
+        "Your site as a ZIP", validators=[FileRequired("Choose the ZIP of your site.")],
+        description="The ZIP of an academicpages repository, as GitHub's Code > Download ZIP makes it, or a ZIP "
+                    "exported from profilehost. Up to 64 MiB.",
+        render_kw={"accept": ".zip,application/zip"},
     )
 
 

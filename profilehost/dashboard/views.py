@@ -90,7 +90,9 @@ def _editor(form: EditForm, page):
 def _source_name(page) -> str:
     if page is None:
         return "new-page.md"
-    return "index.md" if page.permalink == "/" else page.permalink.strip("/").replace("/", "-") + ".md"
+    # An imported .html page stays HTML: Markdown would turn its indented markup into code blocks.
+    suffix = ".html" if pages.is_html_source(pages.current_revision(page)) else ".md"
+    return "index" + suffix if page.permalink == "/" else page.permalink.strip("/").replace("/", "-") + suffix
 
 
 def _base_revision(form: EditForm, page) -> int | None:

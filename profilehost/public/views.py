@@ -6,13 +6,13 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from ..extensions import db, limiter
 from ..models import AccountState, User
-from ..services import sites
+from ..services import collections, sites
 from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
 
-THEME_VERSION = "2"
+THEME_VERSION = "3"
 PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
 ASSET_CACHE = "public, max-age=3600"
 ASSET_CACHE_VERSIONED = "public, max-age=31536000, immutable"
@@ -148,20 +148,33 @@ def _render_page(tenant: User, page, revision) -> Response:
     site = _site_view(tenant, page.permalink)
     root = request.url_root.rstrip("/")
     avatar = site.profile.avatar_url
+    body_html, listed_updated = _with_listings(tenant, revision.body_html)
     page_view = sites.PageView(
-        title=revision.title, body_html=revision.body_html, description=revision.description,
+        title=revision.title, body_html=body_html, description=revision.description,
         canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=page.updated_at,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
                                      root + avatar if avatar.startswith("/") else avatar),
+        item=collections.item_of(tenant, page, revision) if page.collection else None,
     )
     html = render_template("theme/page.html", site=site, page=page_view,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
     response = Response(html)
     response.set_etag(f"{revision.id}-{tenant.site_version}-{THEME_VERSION}")
-    response.last_modified = max(page.updated_at, tenant.profile.updated_at)
+    response.last_modified = max(page.updated_at, tenant.profile.updated_at, *listed_updated)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
+
+
+def _with_listings(tenant: User, body_html: str) -> tuple[str, list]:
+    """The body with each collection listing filled in, and when those items last changed."""
+    updated = []
+    for name in collections.listed_collections(body_html):
+        items = collections.collection_items(tenant, name)
+        updated.extend(item.updated_at for item in items)
+        listing = render_template("theme/_listing.html", collection=name, items=items)
+        body_html = body_html.replace(collections.listing_element(name), listing, 1)
+    return body_html, updated
 
 
 def _tenant_not_found(tenant: User, path: str) -> Response:

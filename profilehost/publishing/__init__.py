@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
-from .liquid import apply_liquid_shims
+from .liquid import apply_liquid_shims, extract_collection_loops, insert_listing_elements
 from .markdown import render_markdown
 from .meta import PageMeta, read_page_meta
 from .sanitize import sanitize_html
 
-__all__ = ["PageMeta", "PublishError", "Rendered", "load_yaml_document", "publish_source"]
+__all__ = ["HTML_SUFFIXES", "PageMeta", "PublishError", "Rendered", "load_yaml_document", "publish_source"]
 
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 TAG = re.compile(r"<[^>]+>")
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True)
@@ -31,16 +32,23 @@ class Rendered:
     source_text: str
     body_html: str
     notices: tuple[str, ...]
+    listings: tuple[str, ...] = ()  # the collections whose items the served page lists
 
 
-def publish_source(raw: bytes, *, filename: str, tenant_base: str) -> Rendered:
+def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_permalink: str | None = None) -> Rendered:
+    """`default_permalink` is the address when the front matter gives none (a collection item's
+    '/publications/<name>/'); without it the file name decides ('cv.md' -> '/cv/')."""
     text, notices = decode_source(raw, filename)
     front, body, body_line = split_front_matter(text, filename)
+    body, listing_tokens, loop_notices = extract_collection_loops(body)
     body, liquid_notices = apply_liquid_shims(body, body_line)
-    body_html = sanitize_html(render_markdown(body), tenant_base)
-    meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html))
+    # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
+    markup = body if filename.lower().endswith(HTML_SUFFIXES) else render_markdown(body)
+    body_html = insert_listing_elements(sanitize_html(markup, tenant_base), listing_tokens)
+    meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
-                    notices=tuple(notices + meta_notices + liquid_notices))
+                    notices=tuple(notices + meta_notices + loop_notices + liquid_notices),
+                    listings=tuple(listing_tokens.values()))
 
 
 def load_yaml_document(raw: bytes, filename: str):

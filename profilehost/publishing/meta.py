@@ -11,7 +11,9 @@ from .frontmatter import FrontMatter
 
 DESCRIPTION_LIMIT = 300
 KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt", "description", "published",
-              "nav_order", "nav_title", "date", "layout"}
+              "nav_order", "nav_title", "date", "layout",
+              # shown on collection items and listings
+              "venue", "citation", "paperurl", "slidesurl", "link", "type", "location", "collection"}
 FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -101,11 +103,12 @@ def derived_title(filename: str) -> str:
     return " ".join(words).capitalize() or "Home"
 
 
-def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str) -> tuple[PageMeta, list[str]]:
+def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
+                   default_permalink: str | None = None) -> tuple[PageMeta, list[str]]:
     reader = _Reader(front, filename)
     permalink_text = reader.text("permalink")
     permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
-                 else derived_permalink(filename))
+                 else default_permalink or derived_permalink(filename))
     meta = PageMeta(
         title=reader.text("title") or derived_title(filename),
         permalink=permalink,

@@ -68,6 +68,15 @@ def sanitize_html(html: str, tenant_base: str) -> str:
     return cleaned
 
 
+INLINE_TAGS = frozenset({"i", "em", "b", "strong", "u", "sup", "sub", "small"})
+
+
+def sanitize_inline(text: str) -> str:
+    """A front matter value shown as HTML (an academicpages citation: '<i>Journal</i>, &quot;Title&quot;'):
+    emphasis only, no attributes, no links."""
+    return bleach.clean(text, tags=INLINE_TAGS, attributes={}, protocols=[], strip=True, strip_comments=True)
+
+
 def _drop_dangerous_elements(html: str) -> tuple[str, dict[str, str]]:
     """Parse as a browser would, remove script-like elements with their content, and swap valid data: images
     for placeholders (bleach has no per-element protocol rule; data: URLs are refused everywhere else)."""

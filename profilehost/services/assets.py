@@ -90,6 +90,13 @@ def list_assets(tenant: User) -> list[Asset]:
 
 def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
     """Store every file or none: one bad file or a quota overrun refuses the whole batch."""
+    stored = stage_assets(tenant, files, quota)
+    db.session.commit()
+    return stored
+
+
+def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
+    """store_assets without the commit."""
     checked = [(name, data, check_asset(name, data)) for name, data in files]
     existing = {asset.name: asset for asset in list_assets(tenant)}
     needed = usage(tenant, quota).used + sum(
@@ -105,7 +112,7 @@ def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
         db.session.add(asset)
         stored.append(asset)
     tenant.site_version += 1
-    db.session.commit()
+    db.session.flush()
     return stored
 
 

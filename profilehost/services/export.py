@@ -1,8 +1,15 @@
-"""Export a tenant's site as a ZIP in the academicpages layout, so a researcher can always leave."""
+"""Export a tenant's site as a ZIP in the academicpages layout, so a researcher can always leave.
+
+The ZIP is what the importer takes (export -> import reproduces the site) and what Jekyll builds: pages and
+collection items are the sources exactly as last published, beside a _config.yml with the profile and the
+collections, the menu, and the few layouts and includes the sources name (simple ones of our own, so the
+build needs no theme).
+"""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import yaml
@@ -10,44 +17,94 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Page, Revision, User
-from . import assets
-from .pages import tenant_pages
+from . import assets, collections
+from .pages import is_html_source, tenant_pages
 from .profiles import AUTHOR_KEYS, AUTHOR_LINK_KEYS, HANDLE_URLS
 
 # academicpages' _config.yml wants bare user names for these services, URLs for the others.
 HANDLE_KEYS = {"github", "linkedin", "twitter", "bluesky"}
+INCLUDE_TAG = re.compile(r"\{%-?\s*include\s+([\w./-]+)")
+LAYOUT = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ page.title }} - {{ site.title }}</title></head>
+<body>
+<nav>{% for link in site.data.navigation.main %}
+  <a href="{{ link.url | relative_url }}">{{ link.title }}</a>
+{% endfor %}</nav>
+<main>
+<h1>{{ page.title }}</h1>
+{{ content }}
+</main>
+</body>
+</html>
+"""
+ARCHIVE_ITEM = """<article>
+  <h2><a href="{{ post.url | relative_url }}">{{ post.title }}</a></h2>
+  {% if post.venue %}<p>{{ post.venue }}{% if post.date %}, {{ post.date | date: "%Y" }}{% endif %}</p>{% endif %}
+  {% if post.citation %}<p>Recommended citation: {{ post.citation }}</p>{% endif %}
+</article>
+"""
+INCLUDES = {"archive-single.html": ARCHIVE_ITEM, "archive-single-talk.html": ARCHIVE_ITEM,
+            "base_path": "{% assign base_path = site.baseurl %}"}
 README = """This is your profilehost site in the academicpages layout.
 
-_pages/      your pages, exactly as you last published them (front matter included)
-files/       your PDFs
-images/      your images
-_config.yml  your profile, as academicpages' author: block
+_pages/         your pages, exactly as you last published them (front matter included)
+_publications/, _talks/, _teaching/, _portfolio/, _posts/
+                your collections, one file per item
+files/          your PDFs
+images/         your images
+_config.yml     your profile (the author: block) and the collections
+_data/          your menu (navigation.yml), if you imported one
+_layouts/, _includes/
+                plain layouts so that `jekyll build` works on this folder as it is
 
 Upload the ZIP to profilehost again (Dashboard > Import) or copy these folders into an academicpages
-repository to publish them with GitHub Pages.
+repository to publish them with GitHub Pages (keep that repository's own _layouts and _includes).
 """
-
-
-def export_name(page: Page, front_matter: dict) -> str:
-    """A file name that gives the page back its permalink when imported (explicit or derived from the name)."""
-    if page.permalink == "/":
-        return "about.md" if "permalink" in front_matter else "index.md"
-    return page.permalink.strip("/").replace("/", "-") + ".md"
 
 
 def export_site(tenant: User) -> io.BytesIO:
     buffer = io.BytesIO()
+    root = f"{tenant.username}-site"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        root = f"{tenant.username}-site"
         archive.writestr(f"{root}/README.txt", README)
         archive.writestr(f"{root}/_config.yml", config_yaml(tenant))
+        if tenant.profile and tenant.profile.navigation:
+            archive.writestr(f"{root}/_data/navigation.yml", navigation_yaml(tenant.profile.navigation))
+        includes: set[str] = set()
         for page, revision in _current_revisions(tenant):
-            archive.writestr(f"{root}/_pages/{export_name(page, revision.front_matter)}", revision.source)
+            archive.writestr(f"{root}/{export_path(page, revision)}", revision.source)
+            includes.update(INCLUDE_TAG.findall(revision.source.decode("utf-8", "replace")))
         for asset in assets.list_assets(tenant):
             folder = "images" if assets.is_image(asset) else "files"
             archive.writestr(f"{root}/{folder}/{asset.name}", asset.data)
+        for layout in ("default", "single", "archive", "talk"):
+            archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
+        for name in sorted(includes | {"archive-single.html", "base_path"}):
+            if "/" not in name and ".." not in name:
+                archive.writestr(f"{root}/_includes/{name}", INCLUDES.get(name, ""))
     buffer.seek(0)
     return buffer
+
+
+def export_path(page: Page, revision: Revision) -> str:
+    """A path that gives the page back its permalink when imported: from the front matter's permalink, or,
+    without one, the file name the permalink was derived from."""
+    suffix = ".html" if is_html_source(revision) else ".md"
+    if page.collection:
+        return f"_{page.collection}/{_item_name(page)}{suffix}"
+    if page.permalink == "/":
+        return f"_pages/{'about' if 'permalink' in revision.front_matter else 'index'}{suffix}"
+    return "_pages/" + page.permalink.strip("/").replace("/", "-") + suffix
+
+
+def _item_name(page: Page) -> str:
+    name = page.permalink.strip("/").rsplit("/", 1)[-1] or page.collection
+    if page.collection == "posts" and not collections.DATED_NAME.match(name):
+        # Jekyll only takes posts named YYYY-MM-DD-title.
+        when = page.item_date or page.updated_at.date()
+        name = f"{when.isoformat()}-{name}"
+    return name
 
 
 def _current_revisions(tenant: User) -> list[tuple[Page, Revision]]:
@@ -80,9 +137,23 @@ def _handle(kind: str, url: str) -> str:
 
 
 def config_yaml(tenant: User) -> str:
+    name = tenant.profile.display_name or tenant.username
     config = {
-        "title": tenant.profile.display_name or tenant.username,
-        "name": tenant.profile.display_name or tenant.username,
+        "title": name,
+        "name": name,
         "author": author_block(tenant),
+        "markdown": "kramdown",
+        "kramdown": {"input": "GFM"},
+        "include": ["_pages"],
+        "exclude": ["README.txt"],
+        "permalink": collections.DEFAULT_PERMALINKS["posts"],
+        "collections": {name: {"output": True, "permalink": collections.COLLECTION_PERMALINK}
+                        for name in collections.COLLECTIONS if name != "posts"},
+        "defaults": [{"scope": {"path": ""}, "values": {"layout": "single", "author_profile": True}}],
     }
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+
+
+def navigation_yaml(entries: list[dict]) -> str:
+    return yaml.safe_dump({"main": [{"title": entry["title"], "url": entry["url"]} for entry in entries]},
+                          allow_unicode=True, sort_keys=False)

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
-from ..publishing import PublishError, Rendered, publish_source
+from ..publishing import HTML_SUFFIXES, PublishError, Rendered, publish_source
 from ..publishing.decode import decode_source
 
 
@@ -67,15 +67,43 @@ def content_hash(raw: bytes) -> str:
 
 def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
                  base_revision: int | None = None, expected_permalink: str | None = None,
-                 new_page: bool = False) -> PublishOutcome:
-    """Render `raw` and make it the current revision of the tenant's page at its permalink.
+                 new_page: bool = False, collection: str | None = None) -> PublishOutcome:
+    """Render `raw` and make it the current revision of the tenant's page at its permalink, in one transaction.
 
     `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict;
     `new_page` refuses to add a revision to a page that exists (an upload of about.md may update the page; a page
     written as new in the editor must not silently replace another one).
     Raises PublishError with a message for the author when the source is refused.
     """
-    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
+    try:
+        outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
+                             expected_permalink=expected_permalink, new_page=new_page, collection=collection)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        page = find_page(tenant, _permalink_of(raw, filename, tenant))
+        if page is None:
+            raise
+        raise EditConflict(page, current_revision(page)) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return outcome
+
+
+def _permalink_of(raw: bytes, filename: str, tenant: User) -> str:
+    return publish_source(raw, filename=filename, tenant_base=tenant_base(tenant)).meta.permalink
+
+
+def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
+               base_revision: int | None = None, expected_permalink: str | None = None, new_page: bool = False,
+               collection: str | None = None, rendered: Rendered | None = None) -> PublishOutcome:
+    """publish_page without the commit, for a caller that writes many pages in one transaction (an import).
+
+    `collection` makes the page an item of that collection; None keeps what the page was. `rendered` is the
+    pipeline's result when the caller has it already.
+    """
+    rendered = rendered or publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
     permalink = rendered.meta.permalink
     if expected_permalink is not None and permalink != expected_permalink:
         raise PublishError(
@@ -88,26 +116,30 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
                            "give this one another permalink.", field="permalink")
     if page is not None and base_revision is not None and page.current_revision != base_revision:
         raise EditConflict(page, current_revision(page))
-    if page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw):
+    if (page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw)
+            and (collection is None or page.collection == collection)):
         return PublishOutcome(page, current_revision(page), unchanged=True,
                               notices=[f"{filename} is identical to the live revision; nothing changed."])
     _check_paths_are_free(tenant, page, rendered)
-    try:
-        outcome = _write_revision(tenant, page, raw, rendered, author or tenant)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        page = find_page(tenant, permalink)
-        if page is None:
-            raise
-        raise EditConflict(page, current_revision(page)) from None
-    except Exception:
-        db.session.rollback()
-        raise
+    outcome = _write_revision(tenant, page, raw, filename, rendered, author or tenant)
+    if collection is not None:
+        outcome.page.collection = collection
+    outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
     return outcome
 
 
-def _write_revision(tenant: User, page: Page | None, raw: bytes, rendered: Rendered, author: User) -> PublishOutcome:
+def item_date(front_matter_date: str | None, filename: str) -> date | None:
+    """A collection item's date: the front matter's, else the file name's '2024-05-01-' prefix (Jekyll's rule)."""
+    for text in (front_matter_date or "", filename.rsplit("/", 1)[-1]):
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            continue
+    return None
+
+
+def _write_revision(tenant: User, page: Page | None, raw: bytes, filename: str, rendered: Rendered,
+                    author: User) -> PublishOutcome:
     meta = rendered.meta
     created = page is None
     if page is None:
@@ -115,7 +147,7 @@ def _write_revision(tenant: User, page: Page | None, raw: bytes, rendered: Rende
         db.session.add(page)
     number = page.current_revision + 1
     revision = Revision(
-        page=page, number=number, source=raw, content_hash=content_hash(raw),
+        page=page, number=number, source=raw, source_name=filename[-255:], content_hash=content_hash(raw),
         front_matter=rendered.front_matter, title=meta.title, description=meta.description,
         author_profile=meta.author_profile, body_html=rendered.body_html, notices=list(rendered.notices),
         author_id=author.id,
@@ -184,8 +216,8 @@ def restore_revision(tenant: User, page: Page, number: int, *, author: User | No
     old = db.session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
     if old is None:
         raise LookupError(number)
-    return publish_page(tenant, old.source, f"revision {number} of {page.permalink}", author=author,
-                        base_revision=page.current_revision, expected_permalink=page.permalink)
+    return publish_page(tenant, old.source, old.source_name or f"revision {number} of {page.permalink}",
+                        author=author, base_revision=page.current_revision, expected_permalink=page.permalink)
 
 
 def list_pages(tenant: User) -> list[Page]:
@@ -199,6 +231,10 @@ RESTORE_WINDOW = timedelta(days=30)
 def owned_page(tenant: User, page_id: int, *, include_deleted: bool = False) -> Page | None:
     """The tenant's page with this id, or None: ids from URLs and forms never reach another tenant's data."""
     return db.session.scalar(tenant_pages(tenant, include_deleted=include_deleted).where(Page.id == page_id))
+
+
+def is_html_source(revision: Revision) -> bool:
+    return (revision.source_name or "").lower().endswith(HTML_SUFFIXES)
 
 
 def editable_source(revision: Revision) -> str:

@@ -110,13 +110,19 @@ def clean_profile_fields(fields: dict) -> dict:
 
 
 def update_profile(tenant: User, fields: dict) -> Profile:
+    profile = stage_profile(tenant, fields)
+    db.session.commit()
+    return profile
+
+
+def stage_profile(tenant: User, fields: dict) -> Profile:
+    """update_profile without the commit (an import writes the profile with everything else, or nothing)."""
     cleaned = clean_profile_fields(fields)
     profile = tenant.profile or Profile(user_id=tenant.id)
     for name, value in cleaned.items():
         setattr(profile, name, value)
     db.session.add(profile)
     tenant.site_version += 1
-    db.session.commit()
     return profile
 
 

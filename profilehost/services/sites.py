@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
+from .collections import CollectionItem
 
 # (kind, label) in the order the sidebar shows them.
 LINK_KINDS: tuple[tuple[str, str], ...] = (
@@ -74,6 +75,7 @@ class PageView:
     author_profile: bool
     updated_at: datetime
     json_ld: dict = field(default_factory=dict)
+    item: CollectionItem | None = None  # set when the page is an item of a collection
 
 
 # --- queries -------------------------------------------------------------------------------------------------
@@ -156,8 +158,11 @@ def tenants_with_public_pages() -> list[User]:
 # --- read models ---------------------------------------------------------------------------------------------
 
 def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
-    """The masthead menu: pages with a nav_order, in that order; with none set, the home page and the
-    top-level pages by title (so a new site has a useful menu before its author thinks about one)."""
+    """The masthead menu: an imported navigation.yml's entries in its order; else pages with a nav_order, in
+    that order; with none set, the home page and the top-level pages by title (so a new site has a useful menu
+    before its author thinks about one)."""
+    if tenant.profile and tenant.profile.navigation:
+        return _navigation_menu(tenant, pages, current)
     chosen = [page for page in pages if page.nav_order is not None]
     if not chosen:
         top_level = [page for page in pages if page.permalink.count("/") <= 2]
@@ -165,6 +170,20 @@ def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
     base = f"/{tenant.username}"
     return tuple(NavItem(title=page.nav_title or page.title, url=base + page.permalink,
                          current=page.permalink == current) for page in chosen)
+
+
+def _navigation_menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
+    """Entries that lead to one of the tenant's public pages, or off the site; never to a 404."""
+    base = f"/{tenant.username}"
+    public = {page.permalink for page in pages}
+    items = []
+    for entry in tenant.profile.navigation:
+        url = entry["url"]
+        if url.startswith(("https://", "http://")):
+            items.append(NavItem(title=entry["title"], url=url))
+        elif url.partition("#")[0] in public:
+            items.append(NavItem(title=entry["title"], url=base + url, current=url == current))
+    return tuple(items)
 
 
 def profile_view(tenant: User, avatar_url: str) -> ProfileView:

@@ -50,6 +50,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.delete", "POST"): DASHBOARD_BY_ID,
     ("dashboard.undelete", "POST"): DASHBOARD_BY_ID,
     ("dashboard.export", "GET"): DASHBOARD_OWN,
+    ("dashboard.import_site", "GET"): DASHBOARD_OWN,
+    ("dashboard.import_site", "POST"): DASHBOARD_OWN,
     ("dashboard.files", "GET"): DASHBOARD_OWN,
     ("dashboard.files", "POST"): DASHBOARD_OWN,
     ("dashboard.delete_file", "POST"): DASHBOARD_BY_ID,

@@ -1,0 +1,441 @@
+"""Import a whole academicpages repository from a ZIP (GitHub's "Download ZIP": one top folder).
+
+Taken: `_config.yml` (the author: block and collection permalinks), `_pages/`, the collections `_publications`,
+`_talks`, `_teaching`, `_portfolio` and `_posts`, `_data/navigation.yml`, and `files/` and `images/`. Everything
+else is skipped and listed. All or nothing: every file is checked first, then everything is written in one
+transaction; one bad file leaves the tenant exactly as it was, and the report says which file and why.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+
+from ..extensions import db
+from ..models import User
+from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
+from ..publishing.liquid import COLLECTIONS
+from . import assets, collections, pages, profiles
+from .pages import EditConflict
+
+PAGE_SUFFIXES = (".md", ".markdown")
+HTML_PAGE_SUFFIXES = (".html", ".htm")
+COLLECTION_FOLDERS = {f"_{name}": name for name in COLLECTIONS}
+ASSET_FOLDERS = ("files", "images")
+TAKEN_FOLDERS = ("_pages", *COLLECTION_FOLDERS, *ASSET_FOLDERS)
+NAVIGATION_FILE = "_data/navigation.yml"
+CONFIG_FILE = "_config.yml"
+MAX_NAVIGATION_ENTRIES = 30
+# Why a folder academicpages has is left behind; anything not named here is "not part of a profile".
+SKIP_REASONS = {
+    "_layouts": "theme layouts: every profilehost site uses the one shared theme",
+    "_includes": "theme includes: every profilehost site uses the one shared theme",
+    "_sass": "theme styles: every profilehost site uses the one shared theme",
+    "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme",
+    "_data": "theme data: only _data/navigation.yml (the menu) is used",
+    "markdown_generator": "scripts that generate pages; import the generated pages instead",
+    "talkmap": "the talk map needs scripts profilehost does not run",
+    ".github": "GitHub settings",
+}
+# Liquid control flow left after the collection loops are taken out: an .html page with it is a template.
+TEMPLATE_MARKERS = ("{% if", "{%- if", "{% for", "{%- for", "{% capture", "{% assign", "{% include")
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    max_entries: int = 5000
+    max_total_bytes: int = 256 * 1024 * 1024  # uncompressed, all entries together
+    max_ratio: int = 100  # uncompressed / compressed, for entries over ratio_floor_bytes
+    ratio_floor_bytes: int = 1024 * 1024
+
+
+@dataclass
+class ImportReport:
+    archive: str
+    imported: list[tuple[str, str, str]] = field(default_factory=list)  # (path in the ZIP, what happened, URL)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path or folder, why)
+    notices: list[tuple[str, str]] = field(default_factory=list)  # (path, notice)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, what is wrong and how to fix it)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        if not self.ok:
+            return (f"Nothing was imported from {self.archive}: {len(self.errors)} problem"
+                    f"{'s' if len(self.errors) != 1 else ''} to fix first.")
+        return f"Imported {len(self.imported)} files from {self.archive}; {len(self.skipped)} skipped."
+
+
+class ArchiveRefused(Exception):
+    """The ZIP itself is unsafe or unreadable; nothing inside it was looked at."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: str  # inside the repository, top folder removed
+    info: zipfile.ZipInfo
+
+
+@dataclass
+class _Plan:
+    config: dict | None = None
+    config_fields: dict | None = None
+    navigation: list[dict] | None = None
+    pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
+    assets: list[tuple[str, str, bytes]] = field(default_factory=list)  # path, name, data
+
+
+def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
+                limits: ImportLimits = ImportLimits()) -> ImportReport:
+    report = ImportReport(archive_name)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = _safe_entries(archive, limits)
+    except ArchiveRefused as refused:
+        report.errors.append((archive_name, str(refused)))
+        return report
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError):
+        report.errors.append((archive_name, "is not a ZIP archive we can read. Make it with GitHub's Code > "
+                                            "Download ZIP, or `zip -r site.zip your-repository/`."))
+        return report
+    plan = _plan(tenant, archive, entries, report)
+    if report.ok:
+        _write(tenant, plan, report, quota, author or tenant)
+    if not report.ok:
+        report.imported.clear()
+    return report
+
+
+# --- the archive ----------------------------------------------------------------------------------------------
+
+def _safe_entries(archive: zipfile.ZipFile, limits: ImportLimits) -> list[_Entry]:
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise ArchiveRefused(f"has {len(infos)} entries; at most {limits.max_entries} are accepted. Leave out "
+                             "folders profilehost does not import (node_modules, _site, .git) and zip it again.")
+    total, seen = 0, set()
+    for info in infos:
+        name = info.filename
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise ArchiveRefused(f"contains a link ({name}). Replace links with the files themselves.")
+        if info.flag_bits & 0x1:
+            raise ArchiveRefused(f"contains an encrypted file ({name}). Zip the site without a password.")
+        if name.startswith(("/", "\\")) or "\\" in name or (len(name) > 1 and name[1] == ":"):
+            raise ArchiveRefused(f"contains an absolute path ({name}). Zip the folder, not the full paths.")
+        if ".." in name.split("/"):
+            raise ArchiveRefused(f"contains a path that leaves the archive ({name}).")
+        if name in seen:
+            raise ArchiveRefused(f"contains {name} twice.")
+        seen.add(name)
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise ArchiveRefused(f"unpacks to more than {limits.max_total_bytes // 1048576} MiB. Leave out large "
+                                 "files profilehost does not import and zip it again.")
+        if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(
+                info.compress_size, 1):
+            raise ArchiveRefused(f"contains {name}, which unpacks to {info.file_size // 1048576} MiB from "
+                                 f"{info.compress_size} bytes: that is a ZIP bomb, not a site.")
+    files = [info for info in infos if not info.is_dir()]
+    top = _common_top_folder([info.filename for info in files])
+    return [_Entry(info.filename[len(top):], info) for info in files]
+
+
+def _common_top_folder(names: list[str]) -> str:
+    """'site-main/' when every file is inside that one folder and it is not itself a Jekyll folder."""
+    firsts = {name.split("/", 1)[0] for name in names}
+    if len(firsts) == 1 and all("/" in name for name in names):
+        top = firsts.pop()
+        if top not in (*TAKEN_FOLDERS, "_data"):
+            return top + "/"
+    return ""
+
+
+def _read(archive: zipfile.ZipFile, entry: _Entry) -> bytes:
+    """The entry's bytes, never more than its header declared (a lying header fails its CRC check)."""
+    try:
+        with archive.open(entry.info) as member:
+            return member.read(entry.info.file_size + 1)[: entry.info.file_size]
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as damaged:
+        raise ArchiveRefused(f"is damaged at {entry.path} ({damaged}). Download or zip it again.") from None
+
+
+# --- deciding what each file is -------------------------------------------------------------------------------
+
+def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report: ImportReport) -> _Plan:
+    plan = _Plan()
+    by_path = {entry.path: entry for entry in entries}
+    try:
+        if CONFIG_FILE in by_path:
+            _plan_config(plan, _read(archive, by_path[CONFIG_FILE]), report)
+        skipped_folders: dict[str, int] = {}
+        for entry in sorted(entries, key=lambda entry: entry.path):
+            if entry.path == CONFIG_FILE:
+                continue
+            reason = _take(tenant, plan, archive, entry, report)
+            if reason is not None:
+                _skip(report, skipped_folders, entry.path, reason)
+        _report_skipped_folders(report, skipped_folders)
+    except ArchiveRefused as refused:
+        report.errors.append((report.archive, str(refused)))
+    _check_permalinks_unique(plan, report)
+    if not plan.pages and not plan.assets and plan.config_fields is None and report.ok:
+        report.errors.append((report.archive, "has no _pages/, collections, files/, images/ or _config.yml "
+                                              "author: block. Is it an academicpages repository?"))
+    return plan
+
+
+def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, report: ImportReport) -> str | None:
+    """Add the entry to the plan, or say why it is skipped."""
+    path = entry.path
+    folder, _, rest = path.partition("/")
+    if any(part.startswith(".") for part in path.split("/")):
+        return "a hidden file"
+    if path == NAVIGATION_FILE:
+        _plan_navigation(plan, path, _read(archive, entry), report)
+        return None
+    if folder == "_pages" and rest:
+        return _plan_page(tenant, plan, path, _read(archive, entry), report, collection=None)
+    if folder in COLLECTION_FOLDERS and rest:
+        if not path.lower().endswith(PAGE_SUFFIXES):
+            return "only Markdown (.md) items of a collection are imported"
+        return _plan_page(tenant, plan, path, _read(archive, entry), report, collection=COLLECTION_FOLDERS[folder])
+    if folder in ASSET_FOLDERS and rest:
+        return _plan_asset(plan, entry, archive, report)
+    return SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")
+
+
+def _plan_page(tenant: User, plan: _Plan, path: str, raw: bytes, report: ImportReport,
+               collection: str | None) -> str | None:
+    lowered = path.lower()
+    if not lowered.endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+        return "not a page (.md or .html); files belong in files/ or images/"
+    default = _default_permalink(plan, collection, path, raw) if collection else None
+    try:
+        rendered = publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant),
+                                  default_permalink=default)
+    except PublishError as refused:
+        report.errors.append((path, refused.message))
+        return None
+    if lowered.endswith(HTML_PAGE_SUFFIXES) and _is_template(rendered):
+        return "an HTML template (Liquid that profilehost does not run); write the page in Markdown"
+    plan.pages.append((path, raw, rendered, collection))
+    return None
+
+
+def _is_template(rendered: Rendered) -> bool:
+    source = rendered.source_text
+    if rendered.listings:
+        return False
+    return any(marker in source for marker in TEMPLATE_MARKERS)
+
+
+def _default_permalink(plan: _Plan, collection: str, path: str, raw: bytes) -> str:
+    config = plan.config or {}
+    if collection == "posts":
+        template = config.get("permalink")
+    else:
+        settings = (config.get("collections") or {}).get(collection)
+        template = settings.get("permalink") if isinstance(settings, dict) else None
+    return collections.default_item_permalink(collection, path, template if isinstance(template, str) else None,
+                                              _categories(raw))
+
+
+def _categories(raw: bytes) -> tuple[str, ...]:
+    # Only for posts without a permalink whose template uses :categories; a parse error is reported later.
+    try:
+        text = raw.decode("utf-8", "replace")
+        if not text.startswith("---"):
+            return ()
+        front = load_yaml_document(text.split("\n---", 2)[0][3:].encode(), "front matter") or {}
+    except PublishError:
+        return ()
+    value = front.get("categories") if isinstance(front, dict) else None
+    if isinstance(value, str):
+        return tuple(value.split())
+    return tuple(str(item) for item in value) if isinstance(value, list) else ()
+
+
+def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: ImportReport) -> str | None:
+    folder, _, name = entry.path.partition("/")
+    if "/" in name:
+        return f"in a subfolder of {folder}/; profilehost keeps files in one folder: move it up and fix its links"
+    extension = posixpath.splitext(name)[1].lower()
+    if not any(extension in suffixes for suffixes in assets.KINDS.values()):
+        return "only PNG, JPEG, GIF, WebP and PDF files are hosted"
+    if not assets.NAME_PATTERN.match(name):
+        return ("its name has characters profilehost does not use in addresses (letters, digits, '.', '-', '_'); "
+                "rename it and fix its links")
+    if entry.info.file_size > assets.MAX_ASSET_BYTES:
+        report.errors.append((entry.path, f"{entry.info.file_size / 1048576:.1f} MiB is over the 10 MiB limit per "
+                                          "file. Compress it, or leave it out of the ZIP."))
+        return None
+    data = _read(archive, entry)
+    try:
+        assets.check_asset(name, data)
+    except assets.AssetError as refused:
+        report.errors.append((entry.path, refused.message))
+        return None
+    plan.assets.append((entry.path, name, data))
+    return None
+
+
+def _plan_config(plan: _Plan, raw: bytes, report: ImportReport) -> None:
+    try:
+        document = load_yaml_document(raw, CONFIG_FILE)
+    except PublishError as refused:
+        report.errors.append((CONFIG_FILE, refused.message))
+        return
+    if not isinstance(document, dict):
+        report.errors.append((CONFIG_FILE, "is not a YAML mapping (key: value lines)."))
+        return
+    plan.config = document
+    if not isinstance(document.get("author"), dict):
+        report.notices.append((CONFIG_FILE, "has no author: block; the profile was left as it is."))
+        return
+    try:
+        config = profiles.read_author_config(raw, CONFIG_FILE)
+    except (PublishError, profiles.ProfileError) as refused:
+        report.errors.append((CONFIG_FILE, refused.message))
+        return
+    plan.config_fields = config.fields
+    report.notices.extend((CONFIG_FILE, notice) for notice in config.notices)
+
+
+def _plan_navigation(plan: _Plan, path: str, raw: bytes, report: ImportReport) -> None:
+    try:
+        document = load_yaml_document(raw, path)
+    except PublishError as refused:
+        report.errors.append((path, refused.message))
+        return
+    main = document.get("main") if isinstance(document, dict) else None
+    if not isinstance(main, list):
+        report.errors.append((path, "needs a 'main:' list of entries with a title and a url, like\n"
+                                    "main:\n  - title: \"Publications\"\n    url: /publications/"))
+        return
+    entries = []
+    for number, item in enumerate(main[:MAX_NAVIGATION_ENTRIES], 1):
+        entry = _navigation_entry(item)
+        if entry is None:
+            report.notices.append((path, f"entry {number} left out: it needs a title and a url (a path on your "
+                                         "site or an https:// address)."))
+        else:
+            entries.append(entry)
+    plan.navigation = entries
+
+
+def _navigation_entry(item) -> dict | None:
+    if not isinstance(item, dict) or not isinstance(item.get("title"), str | int) or not isinstance(
+            item.get("url"), str):
+        return None
+    title, url = " ".join(str(item["title"]).split())[:120], item["url"].strip()
+    if not title or not url or any(char in url for char in " \"'<>\\"):
+        return None
+    if url.startswith(("https://", "http://")):
+        return {"title": title, "url": url}
+    if url.startswith("/") and not url.startswith("//") and ".." not in url.split("/"):
+        return {"title": title, "url": collections.canonical_path(url)}
+    return None
+
+
+def _check_permalinks_unique(plan: _Plan, report: ImportReport) -> None:
+    owners: dict[str, str] = {}
+    for path, _raw, rendered, _collection in plan.pages:
+        permalink = rendered.meta.permalink
+        if permalink in owners:
+            report.errors.append((path, f"has the permalink {permalink}, like {owners[permalink]}. Give one of "
+                                        "them another permalink."))
+        owners.setdefault(permalink, path)
+
+
+def _skip(report: ImportReport, folders: dict[str, int], path: str, reason: str) -> None:
+    """Files in folders profilehost does not take are counted per folder, so a theme is one line, not ninety."""
+    folder = path.split("/", 1)[0]
+    if "/" in path and folder not in TAKEN_FOLDERS:
+        folders[folder] = folders.get(folder, 0) + 1
+    else:
+        report.skipped.append((path, reason))
+
+
+def _report_skipped_folders(report: ImportReport, folders: dict[str, int]) -> None:
+    for folder, count in sorted(folders.items()):
+        reason = SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")
+        report.skipped.append((f"{folder}/ ({count} file{'s' if count != 1 else ''})", reason))
+
+
+# --- writing --------------------------------------------------------------------------------------------------
+
+def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: User) -> None:
+    try:
+        if plan.config_fields is not None:
+            profiles.stage_profile(tenant, plan.config_fields)
+            report.imported.append((CONFIG_FILE, "profile updated from the author: block", f"/{tenant.username}/"))
+        if plan.assets:
+            assets.stage_assets(tenant, [(name, data) for _path, name, data in plan.assets], quota)
+            for path, name, _data in plan.assets:
+                folder = path.split("/", 1)[0]
+                report.imported.append((path, "file", f"/{tenant.username}/{folder}/{name}"))
+        listed = _stage_pages(tenant, plan, report, author)
+        _stage_listing_pages(tenant, plan, report, author, listed)
+        if plan.navigation is not None:
+            tenant.profile.navigation = plan.navigation
+            tenant.site_version += 1
+            report.imported.append((NAVIGATION_FILE, f"menu of {len(plan.navigation)} entries", ""))
+        db.session.commit()
+    except (PublishError, EditConflict, assets.AssetError, profiles.ProfileError) as refused:
+        db.session.rollback()
+        report.errors.append(_error_of(refused))
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _error_of(refused: Exception) -> tuple[str, str]:
+    path = getattr(refused, "import_path", "")
+    message = getattr(refused, "message", None) or str(refused)
+    return path, message
+
+
+def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User) -> set[str]:
+    listed: set[str] = set()
+    for path, raw, rendered, collection in plan.pages:
+        try:
+            outcome = pages.stage_page(tenant, raw, path, author=author, collection=collection, rendered=rendered)
+        except (PublishError, EditConflict) as refused:
+            refused.import_path = path
+            raise
+        listed.update(rendered.listings)
+        what = ("unchanged" if outcome.unchanged else "page created" if outcome.created
+                else f"page updated (revision {outcome.revision.number})")
+        if collection:
+            what = f"{collections.ITEM_NAMES[collection]}: {what}"
+        report.imported.append((path, what, pages.public_url(tenant, outcome.page.permalink)))
+        report.notices.extend((path, notice) for notice in rendered.notices)
+    return listed
+
+
+def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str]) -> None:
+    """A listing page for each imported collection that no imported page lists, as academicpages has one."""
+    wanted = sorted({collection for *_rest, collection in plan.pages if collection} - listed)
+    for collection in wanted:
+        permalink = collections.LISTING_PERMALINKS[collection]
+        existing = pages.find_page(tenant, permalink)
+        if existing is not None and existing.deleted_at is None and existing.collection is None:
+            current = pages.current_revision(existing)
+            if collection in (collections.listed_collections(current.body_html)):
+                continue
+            report.notices.append((f"_{collection}/", f"no listing page was made: {permalink} is your page "
+                                                      f"'{existing.title}'. Add {{% for post in site.{collection} "
+                                                      "reversed %}{% endfor %} to the page that should list them."))
+            continue
+        source = collections.listing_page_source(collection).encode()
+        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author)
+        report.imported.append((f"(listing of _{collection}/)", "listing page created"
+                                if outcome.created else "listing page updated",
+                                pages.public_url(tenant, outcome.page.permalink)))

@@ -1,0 +1,246 @@
+"""Importing an academicpages repository ZIP: what is taken, what is skipped, and all-or-nothing refusals."""
+
+import io
+import os
+import zipfile
+
+import pytest
+from sqlalchemy import func, select
+
+from factories import PDF, PNG, page_source, publish
+from profilehost.extensions import db
+from profilehost.models import Asset, Page, Revision
+from profilehost.services import pages, site_import
+from profilehost.services.site_import import ImportLimits
+from site_archive import SITE_FILES, build_zip, site_with
+
+QUOTA = 100 * 1024 * 1024
+
+
+def run_import(tenant, data: bytes, **kwargs):
+    return site_import.import_site(tenant, data, "site.zip", quota=QUOTA, **kwargs)
+
+
+def counts() -> tuple[int, int, int]:
+    return tuple(db.session.scalar(select(func.count(model.id))) for model in (Page, Revision, Asset))
+
+
+def permalinks(tenant) -> dict[str, str | None]:
+    return {page.permalink: page.collection for page in pages.list_pages(tenant)}
+
+
+def test_every_taken_folder_is_imported(make_user):
+    alice = make_user("alice")
+    report = run_import(alice, build_zip())
+    assert report.ok, report.errors
+    assert permalinks(alice) == {
+        "/": None, "/cv/": None, "/publications/": None, "/talks/": None, "/year-archive/": None,
+        "/teaching/": None, "/portfolio/": None,  # listing pages made for collections no page lists
+        "/publication/2024-01-15-paper-one/": "publications",
+        "/publications/2022-06-01-paper-two/": "publications",  # no permalink: the collection's template
+        "/talks/2023-03-01-talk-1/": "talks",
+        "/teaching/2021-spring-teaching-1/": "teaching",
+        "/portfolio/portfolio-1/": "portfolio",
+        "/posts/2020/08/blog-post-1/": "posts",
+    }
+    profile = alice.profile
+    assert (profile.display_name, profile.employer, profile.avatar) == ("Ada Example", "Example University",
+                                                                        "profile.png")
+    assert profile.links["github"] == "https://github.com/ada-example"
+    assert [entry["url"] for entry in profile.navigation] == [
+        "/publications/", "/talks/", "/teaching/", "/portfolio/", "/year-archive/", "/cv/",
+        "https://example.org/guide"]
+    assert {asset.name for asset in db.session.scalars(select(Asset))} == {"paper1.pdf", "profile.png",
+                                                                           "500x300.png"}
+
+
+def test_items_keep_their_dates_and_listing_pages_know_what_they_list(make_user):
+    alice = make_user("alice")
+    run_import(alice, build_zip())
+    paper = pages.find_page(alice, "/publication/2024-01-15-paper-one/")
+    undated_name = pages.find_page(alice, "/publications/2022-06-01-paper-two/")
+    assert str(paper.item_date) == "2024-01-15" and str(undated_name.item_date) == "2022-06-01"
+    listing = pages.current_revision(pages.find_page(alice, "/publications/"))
+    assert 'data-collection="publications"' in listing.body_html
+    talks = pages.current_revision(pages.find_page(alice, "/talks/"))
+    assert pages.is_html_source(talks) and 'data-collection="talks"' in talks.body_html
+
+
+def test_the_report_lists_what_was_skipped_and_why(make_user):
+    report = run_import(make_user("alice"), build_zip())
+    skipped = dict(report.skipped)
+    assert "HTML template" in skipped["_pages/category-archive.html"]
+    assert "theme" in skipped["_layouts/ (1 file)"] and "theme" in skipped["assets/ (1 file)"]
+    assert "_data/ (1 file)" in skipped and "markdown_generator/ (1 file)" in skipped
+    assert {"Gemfile", "README.md", ".gitignore"} <= set(skipped)
+    assert any(path == "_pages/publications.md" and "Removed Liquid" in notice for path, notice in report.notices)
+    imported = {path: what for path, what, _url in report.imported}
+    assert imported["_publications/2024-01-15-paper-one.md"] == "publication: page created"
+    assert imported["(listing of _teaching/)"] == "listing page created"
+
+
+def test_a_zip_without_a_top_folder_is_taken_as_well(make_user):
+    alice = make_user("alice")
+    assert run_import(alice, build_zip(top=None)).ok
+    assert pages.find_page(alice, "/cv/") is not None
+
+
+def test_importing_the_same_zip_again_changes_nothing(make_user):
+    alice = make_user("alice")
+    run_import(alice, build_zip())
+    before = counts()
+    report = run_import(alice, build_zip())
+    assert report.ok and counts() == before
+    assert all(what.endswith("unchanged") for path, what, _ in report.imported if path.endswith((".md", ".html")))
+
+
+def test_an_import_updates_pages_with_a_new_revision_and_deletes_nothing(make_user):
+    alice = make_user("alice")
+    publish(alice, page_source("Mine", "/mine/"))
+    publish(alice, page_source("Old CV", "/cv/"))
+    assert run_import(alice, build_zip()).ok
+    cv = pages.find_page(alice, "/cv/")
+    assert cv.current_revision == 2 and cv.title == "CV"
+    assert pages.find_page(alice, "/mine/").deleted_at is None
+
+
+def _refused(tenant, data: bytes, **kwargs) -> str:
+    before = counts()
+    profile_before = (tenant.profile.display_name, tenant.profile.navigation)
+    report = run_import(tenant, data, **kwargs)
+    assert not report.ok and report.imported == []
+    assert counts() == before, "a refused import wrote something"
+    db.session.refresh(tenant.profile)
+    assert (tenant.profile.display_name, tenant.profile.navigation) == profile_before
+    return " ".join(f"{path}: {message}" for path, message in report.errors)
+
+
+def test_a_page_with_broken_front_matter_refuses_the_whole_import(make_user):
+    broken = site_with({"_publications/2019-bad.md": "---\ntitle: [unclosed\n---\nText\n"})
+    message = _refused(make_user("alice"), build_zip(broken))
+    assert "_publications/2019-bad.md" in message and "line" in message
+
+
+def test_a_file_that_is_not_what_its_name_says_refuses_the_import(make_user):
+    message = _refused(make_user("alice"), build_zip(site_with({"images/photo.png": b"<svg onload=alert(1)>"})))
+    assert "images/photo.png" in message
+
+
+def test_a_file_over_the_upload_limit_refuses_the_import(make_user):
+    big = PDF + os.urandom(10 * 1024 * 1024)
+    message = _refused(make_user("alice"), build_zip(site_with({"files/thesis.pdf": big})))
+    assert "files/thesis.pdf" in message and "10 MiB" in message
+
+
+def test_more_than_the_quota_refuses_the_import(make_user):
+    alice = make_user("alice")
+    before = counts()
+    report = site_import.import_site(alice, build_zip(), "site.zip", quota=100)
+    assert not report.ok and report.imported == [] and counts() == before
+    assert "quota" in report.errors[0][1]
+
+
+def test_two_files_with_one_permalink_refuse_the_import(make_user):
+    twin = site_with({"_pages/cv-copy.md": "---\ntitle: Copy\npermalink: /cv/\n---\nx\n"})
+    message = _refused(make_user("alice"), build_zip(twin))
+    assert "/cv/" in message and "_pages/cv.md" in message
+
+
+def test_a_conflict_with_an_existing_page_is_found_while_writing_and_nothing_stays(make_user):
+    alice = make_user("alice")
+    publish(alice, page_source("Elsewhere", "/elsewhere/", redirect_from="[/about/]"))
+    message = _refused(alice, build_zip())
+    assert "redirect_from" in message and "/about/" in message
+
+
+def test_a_bad_navigation_file_refuses_the_import(make_user):
+    message = _refused(make_user("alice"), build_zip(site_with({"_data/navigation.yml": "main: 3\n"})))
+    assert "_data/navigation.yml" in message and "main:" in message
+
+
+def test_navigation_entries_that_are_not_paths_or_web_addresses_are_left_out(make_user):
+    alice = make_user("alice")
+    navigation = ("main:\n  - title: Ok\n    url: /cv\n  - title: Script\n    url: javascript:alert(1)\n"
+                  "  - title: Up\n    url: /../x/\n  - url: /untitled/\n")
+    report = run_import(alice, build_zip(site_with({"_data/navigation.yml": navigation})))
+    assert report.ok
+    assert alice.profile.navigation == [{"title": "Ok", "url": "/cv/"}]
+    assert sum("left out" in notice for _path, notice in report.notices) == 3
+
+
+def _zip_with(name: str, data: bytes = b"x", **info_fields) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("site/_pages/about.md", SITE_FILES["_pages/about.md"])
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        for field, value in info_fields.items():
+            setattr(info, field, value)
+        archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "fields", "expected"), [
+    ("site/../../etc/cron.d/evil.md", {}, "leaves the archive"),
+    ("/etc/passwd", {}, "absolute path"),
+    ("C:/Windows/evil.md", {}, "absolute path"),
+    ("site\\_pages\\evil.md", {}, "absolute path"),
+    ("site/_pages/link.md", {"external_attr": (0o120777 << 16)}, "link"),
+])
+def test_unsafe_entries_refuse_the_whole_archive(make_user, name, fields, expected):
+    message = _refused(make_user("alice"), _zip_with(name, **fields))
+    assert expected in message
+
+
+def test_an_encrypted_entry_refuses_the_whole_archive(make_user):
+    data = bytearray(_zip_with("site/_pages/secret.md"))
+    central = data.rfind(b"PK\x01\x02")  # the last entry's central directory record: set "encrypted"
+    data[central + 8] |= 0x1
+    assert "encrypted" in _refused(make_user("alice"), bytes(data))
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(make_user):
+    bomb = _zip_with("site/files/zeros.pdf", b"%PDF-" + bytes(50 * 1024 * 1024))
+    assert len(bomb) < 200 * 1024
+    assert "ZIP bomb" in _refused(make_user("alice"), bomb)
+
+
+def test_limits_on_entries_and_total_size(make_user):
+    alice = make_user("alice")
+    assert "entries" in _refused(alice, build_zip(), limits=ImportLimits(max_entries=10))
+    assert "unpacks to more than" in _refused(alice, build_zip(), limits=ImportLimits(max_total_bytes=2000))
+
+
+def test_a_header_that_lies_about_its_size_is_damage_not_a_bypass(make_user):
+    data = bytearray(_zip_with("site/_pages/cv.md", page_source("CV", "/cv/", body="x" * 5000)))
+    # Shrink the declared size in the central directory: reading stops there and the CRC no longer matches.
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    message = _refused(make_user("alice"), bytes(data))
+    assert "damaged at _pages/cv.md" in message
+
+
+def test_not_a_zip_and_an_empty_zip_are_explained(make_user):
+    alice = make_user("alice")
+    assert "not a ZIP archive" in _refused(alice, b"just text")
+    assert "academicpages repository" in _refused(alice, build_zip({"README.md": "hi"}))
+
+
+def test_unsafe_urls_in_item_front_matter_are_never_links(make_user):
+    from profilehost.services import collections
+
+    alice = make_user("alice")
+    run_import(alice, build_zip())
+    items = {item.title: item for item in collections.collection_items(alice, "publications")}
+    assert items["On Difference Engines"].paper_url is None  # javascript: in paperurl
+    assert items["Notes on the Analytical Engine"].paper_url == "/alice/files/paper1.pdf"
+    assert list(items) == ["Notes on the Analytical Engine", "On Difference Engines"]  # newest first
+
+
+def test_assets_in_subfolders_and_of_other_kinds_are_skipped_with_a_reason(make_user):
+    files = site_with({"images/gallery/a.png": PNG, "files/slides.pptx": b"PK..", "files/my cv.pdf": PDF})
+    report = run_import(make_user("alice"), build_zip(files))
+    skipped = dict(report.skipped)
+    assert "subfolder" in skipped["images/gallery/a.png"]
+    assert "PNG, JPEG" in skipped["files/slides.pptx"]
+    assert "rename" in skipped["files/my cv.pdf"]
