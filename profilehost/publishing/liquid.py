@@ -1,7 +1,8 @@
 """The Liquid that academicpages pages use. The site's base paths resolve to '' (link resolution then puts
 every root-relative link inside the tenant); a loop over a collection (`{% for post in site.publications
 reversed %}...{% endfor %}`) becomes that collection's listing, filled in when the page is served; any other
-tag is removed and listed in a notice. Code is never touched: Liquid inside code samples is the author's text."""
+tag is removed and listed in a notice, and capture and comment blocks, which never show, go with their
+content. Code is never touched: Liquid inside code samples is the author's text."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 COLLECTIONS = ("publications", "talks", "teaching", "portfolio", "posts")
 FOR_OVER_SITE = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.(\w+)\b[^%]*-?%\}")
 FOR_OR_ENDFOR = re.compile(r"\{%-?\s*(for|endfor)\b[^%]*-?%\}")
+# Blocks that never show their content in Jekyll: dropped whole, not just their tags.
+SILENT_BLOCKS = re.compile(r"\{%-?\s*(capture|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
 LISTING_ELEMENT = '<div class="collection-listing" data-collection="{}"></div>'
 
 
@@ -43,9 +46,13 @@ def extract_collection_loops(body: str) -> tuple[str, dict[str, str], list[str]]
         while end < len(lines) and code[end] == code[start]:
             end += 1
         chunk = "\n".join(lines[start:end])
-        out.append(chunk if code[start] else _replace_loops(chunk, salt, tokens, notices))
+        out.append(chunk if code[start] else _replace_loops(_drop_silent_blocks(chunk), salt, tokens, notices))
         start = end
     return "\n".join(out), tokens, notices
+
+
+def _drop_silent_blocks(text: str) -> str:
+    return SILENT_BLOCKS.sub(lambda block: "\n" * block.group(0).count("\n"), text)
 
 
 def _replace_loops(text: str, salt: str, tokens: dict[str, str], notices: list[str]) -> str:

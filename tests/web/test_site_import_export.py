@@ -1,0 +1,162 @@
+"""A whole site in and out: the dashboard's import screen, the served collections and menu, the CLI, and the
+export that the importer and Jekyll both take."""
+
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from site_archive import build_zip, site_with
+
+from profilehost.services import assets, pages
+from profilehost.services.export import export_site
+from profilehost.services.site_import import import_site
+from support import csrf_token_from
+
+QUOTA = 100 * 1024 * 1024
+
+
+def upload_zip(client, data: bytes, name: str = "ada-site-main.zip"):
+    token = csrf_token_from(client.get("/dashboard/import").get_data(as_text=True))
+    return client.post("/dashboard/import", data={"csrf_token": token, "archive": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_the_dashboard_imports_a_zip_and_shows_the_report(logged_in, client):
+    response = upload_zip(logged_in, build_zip())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Imported 18 files from ada-site-main.zip" in html
+    assert "_publications/2024-01-15-paper-one.md" in html and "/alice/publication/2024-01-15-paper-one/" in html
+    assert "Skipped (9)" in html and "category-archive.html" in html
+    assert client.get("/alice/publications/").status_code == 200
+
+
+def test_a_refused_import_says_what_to_fix_and_changes_nothing(logged_in, client):
+    broken = build_zip(site_with({"_pages/broken.md": "---\ntitle: \"unclosed\n---\n"}))
+    response = upload_zip(logged_in, broken)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Nothing was imported" in html and "_pages/broken.md" in html
+    assert client.get("/alice/cv/").status_code == 404
+
+
+def test_the_import_form_needs_a_file(logged_in):
+    token = csrf_token_from(logged_in.get("/dashboard/import").get_data(as_text=True))
+    response = logged_in.post("/dashboard/import", data={"csrf_token": token})
+    assert response.status_code == 422 and "Choose the ZIP of your site." in response.get_data(as_text=True)
+
+
+def test_a_listing_page_shows_its_collection_newest_first_with_venue_and_citation(make_user, client):
+    alice = make_user("alice")
+    import_site(alice, build_zip(), "site.zip", quota=QUOTA)
+    html = client.get("/alice/publications/").get_data(as_text=True)
+    newer, older = html.index("Notes on the Analytical Engine"), html.index("On Difference Engines")
+    assert newer < older
+    assert "Published in <i>Journal of Example Studies</i>, 2024" in html
+    assert "Recommended citation: Example, Ada. (2024). &quot;Notes.&quot; <i>Journal of Example Studies</i>" in html
+    assert 'href="/alice/files/paper1.pdf">Download paper</a>' in html
+    assert "javascript:" not in html and "{%" not in html
+    talks = client.get("/alice/talks/").get_data(as_text=True)
+    assert "Talk at <i>Example Society</i>, London, England" in talks
+    assert "Weekly lectures on series." in client.get("/alice/teaching/").get_data(as_text=True)
+    assert "A first blog post" in client.get("/alice/year-archive/").get_data(as_text=True)
+
+
+def test_an_item_page_shows_its_venue_line_and_a_new_item_appears_in_the_listing_at_once(make_user, client):
+    alice = make_user("alice")
+    import_site(alice, build_zip(), "site.zip", quota=QUOTA)
+    item = client.get("/alice/publication/2024-01-15-paper-one/").get_data(as_text=True)
+    assert 'class="item__meta"' in item and "Journal of Example Studies" in item
+    assert "Quantum looms" not in client.get("/alice/publications/").get_data(as_text=True)
+    newest = site_with({"_publications/2025-02-02-looms.md": "---\ntitle: Quantum looms\ndate: 2025-02-02\n"
+                                                             "venue: Looms Letters\n---\nText.\n"})
+    assert import_site(alice, build_zip(newest), "site.zip", quota=QUOTA).ok
+    html = client.get("/alice/publications/").get_data(as_text=True)
+    assert html.index("Quantum looms") < html.index("Notes on the Analytical Engine")
+
+
+def test_the_menu_follows_navigation_yml_and_leaves_out_pages_that_do_not_exist(make_user, client):
+    alice = make_user("alice")
+    navigation = ("main:\n  - title: CV\n    url: /cv/\n  - title: Gone\n    url: /nowhere/\n"
+                  "  - title: Talks\n    url: /talks.html\n")
+    import_site(alice, build_zip(site_with({"_data/navigation.yml": navigation})), "site.zip", quota=QUOTA)
+    html = client.get("/alice/").get_data(as_text=True)
+    menu = html[html.index('class="masthead__menu"'):]
+    menu = menu[:menu.index("</ul>")]
+    assert menu.index(">CV<") < menu.index(">Talks<")
+    assert 'href="/alice/talks/"' in menu and "Gone" not in menu
+
+
+def test_the_cli_imports_and_exports(make_user, runner, tmp_path):
+    make_user("alice")
+    archive = tmp_path / "site.zip"
+    archive.write_bytes(build_zip())
+    result = runner.invoke(args=["site", "import", "alice", str(archive)])
+    assert result.exit_code == 0, result.output
+    assert "imported  _pages/cv.md: page created  /alice/cv/" in result.output
+    assert "skipped   Gemfile" in result.output and "Imported 18 files" in result.output
+    out = tmp_path / "out.zip"
+    result = runner.invoke(args=["site", "export", "alice", str(out)])
+    assert result.exit_code == 0 and zipfile.is_zipfile(out)
+
+
+def test_the_cli_reports_a_refused_import_and_fails(make_user, runner, tmp_path):
+    make_user("alice")
+    archive = tmp_path / "site.zip"
+    archive.write_bytes(build_zip(site_with({"images/x.png": b"not an image"})))
+    result = runner.invoke(args=["site", "import", "alice", str(archive)])
+    assert result.exit_code != 0 and "images/x.png" in result.output and "Nothing was imported" in result.output
+    assert runner.invoke(args=["site", "import", "nobody", str(archive)]).exit_code != 0
+
+
+def _site_state(tenant) -> dict:
+    base = f"/{tenant.username}"
+    state = {}
+    for page in pages.list_pages(tenant):
+        revision = pages.current_revision(page)
+        state[page.permalink] = (page.title, page.collection, page.item_date, page.published, page.nav_order,
+                                 revision.source, revision.body_html.replace(base + "/", "/TENANT/"))
+    profile = tenant.profile
+    state["profile"] = (profile.display_name, profile.bio, profile.employer, profile.avatar, profile.links,
+                        profile.navigation)
+    state["assets"] = {asset.name: asset.sha256 for asset in assets.list_assets(tenant)}
+    return state
+
+
+def test_export_then_import_reproduces_the_same_site(make_user):
+    alice, bob = make_user("alice"), make_user("bob")
+    assert import_site(alice, build_zip(), "site.zip", quota=QUOTA).ok
+    exported = export_site(alice).getvalue()
+    report = import_site(bob, exported, "alice-site.zip", quota=QUOTA)
+    assert report.ok, report.errors
+    assert _site_state(bob) == _site_state(alice)
+    again = import_site(alice, exported, "alice-site.zip", quota=QUOTA)
+    assert again.ok and all("unchanged" in what for path, what, _ in again.imported if path.endswith(".md"))
+
+
+def visible_text(markup: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+@pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
+                    reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+def test_the_export_builds_with_jekyll_and_every_page_is_in_the_output(make_user, tmp_path):
+    alice = make_user("alice")
+    assert import_site(alice, build_zip(), "site.zip", quota=QUOTA).ok
+    with zipfile.ZipFile(export_site(alice)) as archive:
+        archive.extractall(tmp_path)
+    source = tmp_path / "alice-site"
+    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built_html = " ".join(path.read_text(errors="replace") for path in (source / "_site").rglob("*.html"))
+    built = visible_text(built_html)
+    for page in pages.list_pages(alice):
+        text = visible_text(pages.current_revision(page).body_html) or page.title
+        assert text[:40] in built, f"{page.permalink}: {text[:40]!r} is not in Jekyll's output"
+    assert (source / "_site/files/paper1.pdf").read_bytes() == assets.find_asset(alice, "paper1.pdf").data
