@@ -5,6 +5,7 @@ import os
 import zipfile
 
 import pytest
+from site_archive import SITE_FILES, build_zip, site_with
 from sqlalchemy import func, select
 
 from factories import PDF, PNG, page_source, publish
@@ -12,7 +13,6 @@ from profilehost.extensions import db
 from profilehost.models import Asset, Page, Revision
 from profilehost.services import pages, site_import
 from profilehost.services.site_import import ImportLimits
-from site_archive import SITE_FILES, build_zip, site_with
 
 QUOTA = 100 * 1024 * 1024
 
