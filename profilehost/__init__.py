@@ -115,19 +115,20 @@ def register_cli(app: Flask) -> None:
 def register_fast_path(app: Flask) -> None:
     """Cached public pages are answered before Flask; ProxyFix, when trusted, wraps both."""
     from .public.fast_path import PublicPageFastPath
+    from .public.tenant_heads import TenantHeads
     from .public.views import THEME_VERSION
     from .security import security_headers
-    from .services import sites
     from .services.accounts import RESERVED_USERNAMES
 
     engines = []
 
-    def head_query(username: str):
+    def engine():
         if not engines:
             with app.app_context():
                 engines.append(db.engine)
-        return sites.tenant_head(username, engines[0])
+        return engines[0]
 
+    head_query = app.extensions["profilehost.tenant_heads"] = TenantHeads(engine)
     headers = security_headers(app.config["HTTPS"])
     app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,
                                       RESERVED_USERNAMES, THEME_VERSION, lambda: [h for h in headers

@@ -11,12 +11,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
 from ..models import AccountState
-from .cache import ResponseCache
+from .cache import CachedResponse, ResponseCache
 
 TENANT_PATH = re.compile(r"^/([a-z0-9][a-z0-9-]{0,30}[a-z0-9])/(.*)$")
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+def cache_origin(environ: dict) -> str:
+    """The scheme and host a response was made for: part of the cache key, the same in the view and here (a
+    page's canonical and OpenGraph URLs name its host)."""
+    return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST') or environ.get('SERVER_NAME')}"
 
 
 class PublicPageFastPath:
@@ -30,12 +38,18 @@ class PublicPageFastPath:
         self.extra_headers = extra_headers
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        response = self._cached(environ)
-        if response is None:
+        cached = self._cached(environ)
+        if cached is None:
             return self.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+        headers = [*cached.headers, *self.extra_headers(), ("Content-Length", str(len(cached.body)))]
+        if any(name in environ for name in CONDITIONAL):
+            response = Response(cached.body, status=cached.status, headers=headers)
+            return response.make_conditional(Request(environ))(environ, start_response)
+        # The common case answered without building request or response objects: they cost more than the page.
+        start_response(f"{cached.status} {HTTP_STATUS_CODES[cached.status]}", headers)
+        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [cached.body]
 
-    def _cached(self, environ: dict) -> Response | None:
+    def _cached(self, environ: dict) -> CachedResponse | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
         match = TENANT_PATH.match(environ.get("PATH_INFO", ""))
@@ -44,9 +58,5 @@ class PublicPageFastPath:
         head = self.head_query(match.group(1))
         if head is None or head.state != AccountState.ACTIVE:
             return None
-        request = Request(environ)
-        cached = self.cache.get((request.host_url, head.id, match.group(2), self.theme_version), head.site_version)
-        if cached is None:
-            return None
-        response = Response(cached.body, status=cached.status, headers=list(cached.headers) + self.extra_headers())
-        return response.make_conditional(request)
+        key = (cache_origin(environ), head.id, match.group(2), self.theme_version)
+        return self.cache.get(key, head.site_version)

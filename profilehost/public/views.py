@@ -11,6 +11,7 @@ from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
+from .fast_path import cache_origin
 
 THEME_VERSION = "3"
 PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
@@ -62,7 +63,7 @@ def tenant_path(username: str, subpath: str):
     if username != head.username:
         return redirect(f"/{head.username}/{subpath}", 301)
     cache = current_app.extensions["profilehost.page_cache"]
-    key = (request.host_url, head.id, subpath, THEME_VERSION)
+    key = (cache_origin(request.environ), head.id, subpath, THEME_VERSION)
     cached = cache.get(key, head.site_version)
     if cached is None:
         tenant = db.session.get(User, head.id)
@@ -93,7 +94,7 @@ def _thaw(cached: CachedResponse) -> Response:
 
 
 def _public_tenant(username: str) -> sites.TenantHead:
-    tenant = sites.tenant_head(username)
+    tenant = current_app.extensions["profilehost.tenant_heads"](username)
     if tenant is None or tenant.state in (AccountState.PENDING, AccountState.DELETED):
         abort(404)
     if tenant.state == AccountState.SUSPENDED:

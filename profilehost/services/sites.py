@@ -95,20 +95,20 @@ class TenantHead:
     site_version: int
 
 
-_TENANT_HEAD_SQL = "SELECT id, username, state, site_version FROM users WHERE username = {}"
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
+TENANT_HEAD_SQL = "SELECT id, username, state, site_version FROM users WHERE username = {}"
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
 
 
 def tenant_head(username: str, engine=None) -> TenantHead | None:
     """One indexed lookup, on a pooled DB-API connection: this runs on every page view, so it skips the ORM and
     SQLAlchemy's statement pipeline (half the cost of a cached page view)."""
     engine = engine or db.engine
-    placeholder = _PLACEHOLDERS[engine.dialect.paramstyle]
+    placeholder = PLACEHOLDERS[engine.dialect.paramstyle]
     connection = engine.raw_connection()
     try:
         cursor = connection.cursor()
         parameters = {"username": username.lower()} if placeholder == ":username" else (username.lower(),)
-        cursor.execute(_TENANT_HEAD_SQL.format(placeholder), parameters)
+        cursor.execute(TENANT_HEAD_SQL.format(placeholder), parameters)
         row = cursor.fetchone()
         cursor.close()
     finally:
