@@ -1,11 +1,13 @@
 """Public page views under gunicorn, against a bare Flask view returning the same bytes.
 
     .venv/bin/python bench/serve.py [--tenants 10000] [--seconds 10] [--connections 16] [--workers 2]
-                                    [--reset]
+                                    [--reset] [--via-nginx]
 
 Uses PROFILEHOST_DATABASE_URL when set (an EMPTY database, or --reset to empty it), else a temporary SQLite
 file. Prints requests/s and p50/p99 latency for (a) a public page, (b) the bare view, (c) a 304 revalidation,
-then (a) again with --tenants tenants, and the ratios the targets are about. Asserts nothing.
+then (a) again with --tenants tenants, and the ratios the targets are about. With --via-nginx (nginx installed),
+also (d) the page through nginx with deploy/nginx-profilehost.conf and (e) nginx serving the same bytes as a
+static file. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nginx  # noqa: E402
+
 from _common import REPO, Server, bench_env, default_database, load, temporary_instance  # noqa: E402
 from populate import bench_app, populate, prepare_schema  # noqa: E402
 
@@ -32,6 +36,9 @@ def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
 
 
 def measure(label: str, url: str, args, headers: dict | None = None) -> dict:
+    # A second of warm-up first, not counted: every worker has compiled its templates, opened its connections
+    # and filled its cache, so the figures are the steady state on both sides of every ratio.
+    load(url, seconds=1, connections=args.connections, headers=headers)
     result = load(url, seconds=args.seconds, connections=args.connections, headers=headers)
     print(f"{label:<44} {result['rps']:>9.0f} {result['p50']:>8.2f} {result['p99']:>8.2f} {result['errors']:>6}")
     return result
@@ -44,6 +51,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reset", action="store_true", help="empty the benchmark database first")
+    parser.add_argument("--via-nginx", action="store_true", help="also measure through nginx (deploy/)")
     args = parser.parse_args()
     with temporary_instance() as instance:
         database_url = default_database(instance)
@@ -68,11 +76,28 @@ def main() -> None:
         with Server("wsgi:app", env, args.workers) as server:
             large = measure(f"(a) public page, {args.tenants} tenants", server.url + PAGE, args)
             measure(f"    the last of {args.tenants} tenants", server.url + f"/r{args.tenants - 1:05d}/", args)
+            proxied = _via_nginx(server, Path(instance), page_file, args) if args.via_nginx else None
         print()
         print(f"(a)/(b) with 10 tenants:            {small['rps'] / baseline['rps']:.2f}   (target >= 0.8)")
         print(f"(a)/(b) with {args.tenants} tenants: {large['rps'] / baseline['rps']:>9.2f}   (target >= 0.8)")
         print(f"p99 {args.tenants} tenants / p99 10 tenants:  {large['p99'] / small['p99']:.2f}   (target <= 1.2)")
         print(f"304 revalidation / full page:       {revalidate['rps'] / small['rps']:.2f}")
+        if proxied:
+            print(f"(d)/(e) through nginx / static:     {proxied[0]['rps'] / proxied[1]['rps']:.2f}   "
+                  "(target >= 0.9)")
+
+
+def _via_nginx(server: Server, instance: Path, page_file: Path, args) -> tuple[dict, dict] | None:
+    if not nginx.available():
+        print("(d), (e): nginx is not installed (apt-get install -y nginx-light); skipped")
+        return None
+    folder = instance / "nginx"
+    folder.mkdir()
+    with nginx.Nginx(folder, server.port, page_file) as proxy:
+        fetch(proxy.url + PAGE)
+        through = measure("(d) public page through nginx", proxy.url + PAGE, args)
+        static = measure("(e) nginx, the same bytes as a static file", proxy.static_url, args)
+    return through, static
 
 
 def _header(database_url: str, args) -> None:
