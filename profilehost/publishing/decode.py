@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import re
 
 import ftfy
 
@@ -36,10 +37,16 @@ FTFY_OPTIONS = {"unescape_html": False, "uncurl_quotes": False, "fix_character_w
                 "fix_latin_ligatures": False, "normalization": None}
 
 
+FTFY_ASCII_FIXES = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def repair_mojibake(text: str) -> str:
     """ftfy judges each line on its own, and misses lines whose only damage is, say, one emoji. A file is
     garbled one way throughout, so the plan ftfy finds for the first line it repairs is tried on the whole
     text; if it does not fit the whole text, the line-by-line repair stands."""
+    if text.isascii() and not FTFY_ASCII_FIXES.search(text):
+        # Mojibake needs non-ASCII characters; ASCII text has nothing for ftfy but control characters.
+        return text
     by_line = ftfy.fix_text(text, **FTFY_OPTIONS)
     if by_line == text:
         return text

@@ -10,7 +10,6 @@ import re
 import secrets
 
 import bleach
-import html5lib
 from bleach.css_sanitizer import CSSSanitizer
 from html5lib.filters.base import Filter
 
@@ -52,20 +51,65 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "if
                                   "option", "plaintext", "frameset", "frame", "applet", "head", "canvas", "audio",
                                   "video", "form"})
 DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
-HTML_NAMESPACE = "{http://www.w3.org/1999/xhtml}"
+HTML_NAMESPACE_URI = "http://www.w3.org/1999/xhtml"
 
 
 def sanitize_html(html: str, tenant_base: str) -> str:
-    fragment, data_images = _drop_dangerous_elements(html)
+    data_images: dict[str, str] = {}
     cleaner = bleach.Cleaner(
         tags=TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True, strip_comments=True,
         css_sanitizer=CSSSanitizer(allowed_css_properties=["color"]),
         filters=[_link_filter(tenant_base)],
     )
-    cleaned = cleaner.clean(fragment)
+    # One parse, as a browser would: bleach's parser would otherwise turn disallowed elements into text while
+    # tokenizing, before any filter could drop a <script> with its content. Script-like elements go first, then
+    # bleach's allowlist sees the rest.
+    cleaner.parser.tags = None
+    walker = cleaner.walker
+    cleaner.walker = lambda tree: _DropScriptLike(walker(tree), data_images)
+    cleaned = cleaner.clean(html)
     for placeholder, data_uri in data_images.items():
         cleaned = cleaned.replace(placeholder, data_uri)
     return cleaned
+
+
+class _DropScriptLike(Filter):
+    """Removes script-like and foreign (SVG, MathML) elements with everything inside them, and swaps valid
+    data: images for placeholders (bleach has no per-element protocol rule; data: URLs are refused elsewhere)."""
+
+    def __init__(self, source, data_images: dict[str, str]) -> None:
+        super().__init__(source)
+        self.data_images = data_images
+
+    def __iter__(self):
+        depth = 0
+        for token in Filter.__iter__(self):
+            kind = token["type"]
+            if depth:
+                depth += 1 if kind == "StartTag" else -1 if kind == "EndTag" else 0
+                continue
+            if kind in ("StartTag", "EmptyTag", "EndTag") and _dropped(token):
+                depth = 1 if kind == "StartTag" else 0
+                continue
+            if kind in ("StartTag", "EmptyTag") and token["name"].lower() == "img":
+                self._swap_data_image(token.setdefault("data", {}))
+            yield token
+
+    def _swap_data_image(self, attrs: dict) -> None:
+        src = attrs.get((None, "src"), "").strip()
+        if not src.lower().startswith("data:"):
+            return
+        if DATA_IMAGE.match(src):
+            placeholder = f"https://data-image.invalid/{secrets.token_hex(8)}"
+            self.data_images[placeholder] = "".join(src.split())
+            attrs[(None, "src")] = placeholder
+        else:
+            del attrs[(None, "src")]
+
+
+def _dropped(token: dict) -> bool:
+    namespace = token.get("namespace")
+    return token["name"].lower() in DROPPED_WITH_CONTENT or namespace not in (None, HTML_NAMESPACE_URI)
 
 
 INLINE_TAGS = frozenset({"i", "em", "b", "strong", "u", "sup", "sub", "small"})
@@ -75,46 +119,6 @@ def sanitize_inline(text: str) -> str:
     """A front matter value shown as HTML (an academicpages citation: '<i>Journal</i>, &quot;Title&quot;'):
     emphasis only, no attributes, no links."""
     return bleach.clean(text, tags=INLINE_TAGS, attributes={}, protocols=[], strip=True, strip_comments=True)
-
-
-def _drop_dangerous_elements(html: str) -> tuple[str, dict[str, str]]:
-    """Parse as a browser would, remove script-like elements with their content, and swap valid data: images
-    for placeholders (bleach has no per-element protocol rule; data: URLs are refused everywhere else)."""
-    root = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=True)
-    data_images: dict[str, str] = {}
-    _prune(root, data_images)
-    return html5lib.serialize(root, tree="etree", omit_optional_tags=False, quote_attr_values="always",
-                              resolve_entities=False, alphabetical_attributes=False), data_images
-
-
-def _prune(element, data_images: dict[str, str]) -> None:
-    for child in list(element):
-        name = child.tag.rsplit("}", 1)[-1].lower() if isinstance(child.tag, str) else ""
-        if not isinstance(child.tag, str) or name in DROPPED_WITH_CONTENT or "}" in child.tag and \
-                not child.tag.startswith(HTML_NAMESPACE):
-            _remove_keeping_tail(element, child)
-            continue
-        src = child.get("src", "")
-        if name == "img" and src.strip().lower().startswith("data:"):
-            if DATA_IMAGE.match(src.strip()):
-                placeholder = f"https://data-image.invalid/{secrets.token_hex(8)}"
-                data_images[placeholder] = "".join(src.split())
-                child.set("src", placeholder)
-            else:
-                del child.attrib["src"]
-        _prune(child, data_images)
-
-
-def _remove_keeping_tail(parent, child) -> None:
-    tail = child.tail or ""
-    index = list(parent).index(child)
-    if tail:
-        if index > 0:
-            previous = parent[index - 1]
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(child)
 
 
 def _link_filter(tenant_base: str) -> type[Filter]:
