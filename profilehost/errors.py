@@ -21,7 +21,10 @@ PAGES = {
 def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return error_response(error.code or 500, getattr(error, "description", None))
+        body, status = error_response(error.code or 500, getattr(error, "description", None))
+        # Keep what the exception says about itself: a 405's Allow header (RFC 9110), a 429's Retry-After.
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):

@@ -22,3 +22,10 @@ def test_home_page_answers(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "Create your profile" in response.get_data(as_text=True)
+
+
+def test_a_405_says_which_methods_are_allowed(client):
+    response = client.delete("/login")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    api = client.open("/api/v1/pages", method="TRACE")
+    assert api.status_code == 405 and "GET" in api.headers["Allow"] and api.is_json
