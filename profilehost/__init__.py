@@ -129,10 +129,9 @@ def register_fast_path(app: Flask) -> None:
         return engines[0]
 
     head_query = app.extensions["profilehost.tenant_heads"] = TenantHeads(engine)
-    headers = security_headers(app.config["HTTPS"])
+    headers = tuple(h for h in security_headers(app.config["HTTPS"]) if h[0] != "Cache-Control")
     app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,
-                                      RESERVED_USERNAMES, THEME_VERSION, lambda: [h for h in headers
-                                                                                  if h[0] != "Cache-Control"])
+                                      RESERVED_USERNAMES, THEME_VERSION, headers)
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=0)

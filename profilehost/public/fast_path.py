@@ -29,7 +29,7 @@ def cache_origin(environ: dict) -> str:
 
 class PublicPageFastPath:
     def __init__(self, wsgi_app: Callable, cache: ResponseCache, head_query: Callable, reserved: frozenset[str],
-                 theme_version: str, extra_headers: Callable[[], list[tuple[str, str]]]) -> None:
+                 theme_version: str, extra_headers: tuple[tuple[str, str], ...]) -> None:
         self.wsgi_app = wsgi_app
         self.cache = cache
         self.head_query = head_query
@@ -41,7 +41,7 @@ class PublicPageFastPath:
         cached = self._cached(environ)
         if cached is None:
             return self.wsgi_app(environ, start_response)
-        headers = [*cached.headers, *self.extra_headers(), ("Content-Length", str(len(cached.body)))]
+        headers = [*cached.headers, *self.extra_headers, ("Content-Length", str(len(cached.body)))]
         if any(name in environ for name in CONDITIONAL):
             response = Response(cached.body, status=cached.status, headers=headers)
             return response.make_conditional(Request(environ))(environ, start_response)

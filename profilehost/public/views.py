@@ -6,6 +6,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from ..extensions import db, limiter
 from ..models import AccountState, User
+from ..publishing.links import canonical_path
 from ..services import collections, sites
 from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import is_image
@@ -102,18 +103,9 @@ def _public_tenant(username: str) -> sites.TenantHead:
     return tenant
 
 
-def canonical_form(path: str) -> str:
-    """The permalink a requested path stands for: '/about', '/about.html' and '/about/' are one page."""
-    if path.endswith("/index.html"):
-        return path[: -len("index.html")]
-    if path.endswith(".html"):
-        return path[: -len(".html")] + "/"
-    return path if path.endswith("/") else path + "/"
-
-
 def _serve_page(tenant: User, path: str) -> Response:
     base = f"/{tenant.username}"
-    candidates = tuple(dict.fromkeys((path, canonical_form(path))))
+    candidates = tuple(dict.fromkeys((path, canonical_path(path))))
     for permalink in candidates:
         found = sites.public_page_and_revision(tenant, permalink)
         if found:

@@ -68,3 +68,16 @@ def _relative_target(path: str) -> str:
 
 def prefix_id(value: str) -> str:
     return value if value.startswith(ID_PREFIX) else ID_PREFIX + value
+
+
+def canonical_path(url: str) -> str:
+    """The permalink a path stands for: '/cv', '/cv.html' and '/cv/index.html' are the page '/cv/'; a '#fragment'
+    is kept."""
+    path, mark, fragment = url.partition("#")
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif path.endswith(".html"):
+        path = path[: -len(".html")] + "/"
+    elif not path.endswith("/"):
+        path += "/"
+    return path + mark + fragment

@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Page, Revision, User
-from ..publishing.links import resolve_url
+from ..publishing.links import canonical_path, resolve_url
 from ..publishing.liquid import COLLECTIONS, listing_element
 from ..publishing.sanitize import sanitize_inline
 
 __all__ = ["COLLECTIONS", "CollectionItem", "collection_items", "default_item_permalink", "item_of",
-           "listed_collections", "listing_element"]
+           "canonical_path", "listed_collections", "listing_element"]
 
 TITLES = {"publications": "Publications", "talks": "Talks and presentations", "teaching": "Teaching",
           "portfolio": "Portfolio", "posts": "Blog posts"}
@@ -86,18 +86,6 @@ def listing_page_source(collection: str) -> str:
     """The Markdown of a listing page, as academicpages writes one (so it also builds with Jekyll)."""
     return LISTING_SOURCE.format(title=TITLES[collection], permalink=LISTING_PERMALINKS[collection],
                                  collection=collection)
-
-
-def canonical_path(url: str) -> str:
-    """'/cv', '/cv.html' and '/cv/index.html' are the page '/cv/'; a '#fragment' is kept."""
-    path, mark, fragment = url.partition("#")
-    if path.endswith("/index.html"):
-        path = path[: -len("index.html")]
-    elif path.endswith(".html"):
-        path = path[: -len(".html")] + "/"
-    elif not path.endswith("/"):
-        path += "/"
-    return path + mark + fragment
 
 
 def _slug(text: str) -> str:

@@ -75,13 +75,15 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     written as new in the editor must not silently replace another one).
     Raises PublishError with a message for the author when the source is refused.
     """
+    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
     try:
         outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
-                             expected_permalink=expected_permalink, new_page=new_page, collection=collection)
+                             expected_permalink=expected_permalink, new_page=new_page, collection=collection,
+                             rendered=rendered)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        page = find_page(tenant, _permalink_of(raw, filename, tenant))
+        page = find_page(tenant, rendered.meta.permalink)
         if page is None:
             raise
         raise EditConflict(page, current_revision(page)) from None
@@ -89,10 +91,6 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
         db.session.rollback()
         raise
     return outcome
-
-
-def _permalink_of(raw: bytes, filename: str, tenant: User) -> str:
-    return publish_source(raw, filename=filename, tenant_base=tenant_base(tenant)).meta.permalink
 
 
 def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,

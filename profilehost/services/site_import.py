@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..extensions import db
 from ..models import User
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
+from ..publishing.frontmatter import split_front_matter
 from ..publishing.liquid import COLLECTIONS
 from . import assets, collections, pages, profiles
 from .pages import EditConflict
@@ -248,15 +249,13 @@ def _default_permalink(plan: _Plan, collection: str, path: str, raw: bytes) -> s
 
 
 def _categories(raw: bytes) -> tuple[str, ...]:
-    # Only for posts without a permalink whose template uses :categories; a parse error is reported later.
+    # Only for posts without a permalink whose template uses :categories; a parse error is reported by the
+    # pipeline, which reads the same front matter.
     try:
-        text = raw.decode("utf-8", "replace")
-        if not text.startswith("---"):
-            return ()
-        front = load_yaml_document(text.split("\n---", 2)[0][3:].encode(), "front matter") or {}
+        front = split_front_matter(raw.decode("utf-8", "replace"), "front matter")[0].values
     except PublishError:
         return ()
-    value = front.get("categories") if isinstance(front, dict) else None
+    value = front.get("categories")
     if isinstance(value, str):
         return tuple(value.split())
     return tuple(str(item) for item in value) if isinstance(value, list) else ()
