@@ -85,7 +85,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import auth
     from .dashboard import dashboard
     from .public import public
+    from .public.routing import TenantNameConverter
 
+    app.url_map.converters["tenant"] = TenantNameConverter
     app.register_blueprint(auth)
     app.register_blueprint(dashboard)
     app.register_blueprint(admin)

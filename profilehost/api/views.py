@@ -56,10 +56,9 @@ def list_pages():
 
 
 def _permalink(path: str) -> str:
-    return "/" if path in ("", "index") else "/" + path.strip("/") + "/"
+    return "/" if path.strip("/") == "index" else "/" + path.strip("/") + "/"
 
 
-@api.put("/pages/", defaults={"path": ""})
 @api.put("/pages/<path:path>")
 @limiter.limit(RATE, key_func=_token_key)
 def put_page(path: str):
@@ -87,7 +86,6 @@ def _publish(filename: str, expected_permalink: str | None = None):
     return jsonify(page=_page_json(outcome.page), unchanged=outcome.unchanged, notices=outcome.notices), status
 
 
-@api.delete("/pages/", defaults={"path": ""})
 @api.delete("/pages/<path:path>")
 @limiter.limit(RATE, key_func=_token_key)
 def delete_page(path: str):

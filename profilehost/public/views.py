@@ -8,7 +8,6 @@ from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..services import collections, sites
-from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
@@ -46,18 +45,16 @@ def sitemap_index():
     return Response(body, mimetype="application/xml")
 
 
-@public.route("/<username>")
+@public.route("/<tenant:username>")
 def tenant_root(username: str):
-    # Only a well-formed name goes into Location: '/\\evil.example' would leave the site.
-    if not USERNAME_PATTERN.match(username.lower()):
-        abort(404)
+    # The converter lets only a well-formed name this far, so Location cannot leave the site.
     return redirect(f"/{username.lower()}/", 301)
 
 
 # The hot path: one indexed query, then a cached response if the tenant's site has not changed since.
 # Exempt from the rate limiter, whose bookkeeping would cost more than the view itself.
-@public.route("/<username>/", defaults={"subpath": ""})
-@public.route("/<username>/<path:subpath>")
+@public.route("/<tenant:username>/", defaults={"subpath": ""})
+@public.route("/<tenant:username>/<path:subpath>")
 @limiter.exempt
 def tenant_path(username: str, subpath: str):
     head = _public_tenant(username)

@@ -91,10 +91,17 @@ def normalize_path(raw: str, reader: _Reader, key: str, *, keep_html: bool = Fal
 
 
 def derived_permalink(filename: str) -> str:
+    """Where a file without a permalink goes: about.md -> /about/. Raises PublishError when the name gives no
+    address ('-.md')."""
     stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
     if stem.lower() in ("index", "readme", ""):
         return "/"
-    return "/" + re.sub(r"[^\w.-]+", "-", stem).strip("-") + "/"
+    slug = re.sub(r"[^\w.-]+", "-", stem).strip("-.")
+    if not slug:
+        raise PublishError(f"{filename}: the file name gives no address for the page. Add a line like "
+                           "'permalink: /about/' to the front matter, or rename the file (about.md -> /about/).",
+                           field="permalink")
+    return f"/{slug}/"
 
 
 def derived_title(filename: str) -> str:

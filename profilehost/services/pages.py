@@ -73,9 +73,12 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict;
     `new_page` refuses to add a revision to a page that exists (an upload of about.md may update the page; a page
     written as new in the editor must not silently replace another one).
+    `expected_permalink` (the page being edited, the URL of an API call) is also where a source without a
+    permalink goes, whatever its file name.
     Raises PublishError with a message for the author when the source is refused.
     """
-    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
+    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant),
+                              default_permalink=expected_permalink)
     try:
         outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
                              expected_permalink=expected_permalink, new_page=new_page, collection=collection,
@@ -101,7 +104,8 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
     `collection` makes the page an item of that collection; None keeps what the page was. `rendered` is the
     pipeline's result when the caller has it already.
     """
-    rendered = rendered or publish_source(raw, filename=filename, tenant_base=tenant_base(tenant))
+    rendered = rendered or publish_source(raw, filename=filename, tenant_base=tenant_base(tenant),
+                                          default_permalink=expected_permalink)
     permalink = rendered.meta.permalink
     if expected_permalink is not None and permalink != expected_permalink:
         raise PublishError(

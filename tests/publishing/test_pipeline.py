@@ -1,5 +1,6 @@
 """publish_source end to end: what an author gets back for a whole page."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,26 @@ def test_a_page_without_front_matter_is_all_body():
     rendered = render("# Hello\n\nJust text.\n", filename="notes.md")
     assert rendered.meta.permalink == "/notes/" and rendered.meta.title == "Notes"
     assert "<h1" in rendered.body_html
+
+
+@pytest.mark.parametrize(("filename", "permalink"), [("Talks 2024.md", "/Talks-2024/"), ("readme.md", "/"),
+                                                    ("a..md", "/a/"), ("cv.v2.md", "/cv.v2/")])
+def test_a_file_name_gives_the_address_of_a_page_without_permalink(filename, permalink):
+    assert render("Text.\n", filename=filename).meta.permalink == permalink
+
+
+@pytest.mark.parametrize("filename", ["-.md", "...md", "!!.md"])
+def test_a_file_name_that_gives_no_address_asks_for_a_permalink(filename):
+    with pytest.raises(PublishError, match=f"{re.escape(filename)}: .*'permalink: /about/'"):
+        render("Text.\n", filename=filename)
+
+
+def test_a_default_permalink_wins_over_the_file_name_but_not_over_the_front_matter():
+    rendered = publish_source(b"Text.\n", filename="-.md", tenant_base="/x", default_permalink="/talks/")
+    assert rendered.meta.permalink == "/talks/"
+    explicit = publish_source(b"---\npermalink: /cv/\n---\nText.\n", filename="a.md", tenant_base="/x",
+                              default_permalink="/talks/")
+    assert explicit.meta.permalink == "/cv/"
 
 
 @pytest.mark.parametrize("raw", [b"", b"   \n", b"\x00\x01\x02binary\x00", bytes(range(256)) * 10])

@@ -125,3 +125,15 @@ def test_tenants_have_separate_namespaces(make_user):
     assert pages.find_page(bob, "/p/").title == "Bob's"
     assert pages.owned_page(bob, pages.find_page(alice, "/p/").id) is None
     assert db.session.scalar(select(func.count(Page.id))) == 2
+
+
+def test_a_page_edited_without_a_permalink_stays_where_it_is_whatever_the_file_name(make_user):
+    # An imported talk lives where Jekyll put it (/talks/2024-keynote/), not where its file name would.
+    alice = make_user("alice")
+    pages.publish_page(alice, b"First.\n", "2024-03-01-keynote.md", expected_permalink="/talks/2024-keynote/")
+    outcome = pages.publish_page(alice, b"Second.\n", "2024-03-01-keynote.md",
+                                 expected_permalink="/talks/2024-keynote/")
+    assert outcome.page.permalink == "/talks/2024-keynote/" and outcome.revision.number == 2
+    moved = b"---\npermalink: /elsewhere/\n---\nThird.\n"
+    with pytest.raises(PublishError, match="changed from /talks/2024-keynote/ to /elsewhere/"):
+        pages.publish_page(alice, moved, "2024-03-01-keynote.md", expected_permalink="/talks/2024-keynote/")

@@ -91,3 +91,24 @@ def test_a_suspended_tenants_token_stops_working(client, make_user):
 def test_the_openapi_document_is_served(client):
     document = client.get("/api/v1/openapi.json").json
     assert document["openapi"].startswith("3.") and "/pages/{permalink}" in document["paths"]
+
+
+def test_a_page_without_a_permalink_goes_where_the_url_says(client, token):
+    response = client.put("/api/v1/pages/talks/2024-keynote", data=b"# Keynote\n", headers=auth(token))
+    assert response.status_code == 201 and response.json["page"]["permalink"] == "/talks/2024-keynote/"
+    assert "Keynote" in client.get("/alice/talks/2024-keynote/").get_data(as_text=True)
+
+
+def test_index_is_the_home_page_and_the_bare_collection_is_not_a_page(client, token):
+    home = client.put("/api/v1/pages/index", data=b"Welcome.\n", headers=auth(token))
+    assert home.status_code == 201 and home.json["page"]["permalink"] == "/"
+    bare = client.put("/api/v1/pages", data=b"Welcome.\n", headers=auth(token))
+    assert bare.status_code == 405 and set(bare.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "POST"}
+
+
+def test_allow_lists_only_the_apis_methods(client, token):
+    # /api/... must never also match a tenant's public page (whose GET would then be offered).
+    response = client.open("/api/v1/pages/talks", method="OPTIONS", headers=auth(token))
+    assert set(response.headers["Allow"].split(", ")) == {"DELETE", "OPTIONS", "PUT"}
+    refused = client.get("/api/v1/files/cv.pdf", headers=auth(token))
+    assert refused.status_code == 405 and refused.json["error"] and "GET" not in refused.headers["Allow"]

@@ -7,6 +7,8 @@ tenant 'alice'; 'bob' is another tenant, 'boss' an admin, 'sam' a suspended tena
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.routing import Map
 
@@ -123,10 +125,7 @@ def world(make_user):
 
 
 def _url(rule: str, values: dict) -> str:
-    url = rule
-    for key, value in values.items():
-        url = url.replace(f"<{key}>", str(value)).replace(f"<int:{key}>", str(value)).replace(
-            f"<path:{key}>", str(value))
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda parameter: str(values.get(parameter[1], parameter[0])), rule)
     assert "<" not in url, f"no test value for a parameter of {rule}"
     return url + ("?from=1&to=1" if rule.endswith("/diff") else "")
 

@@ -49,6 +49,12 @@ def test_unknown_tenants_get_404(client):
     assert client.get("/nobody/").status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/Dashboard/x", "/API/v1/x", "/Static/x/", "/-ada/", "/a/", "/ada\n/"])
+def test_a_reserved_or_malformed_first_segment_is_never_routed_to_a_tenant(server, path):
+    assert server.url_map.bind("localhost").test(path) is False
+    assert server.url_map.bind("localhost").test("/Ada-2/x/") is True
+
+
 def test_head_works(client, alice):
     response = client.head("/alice/")
     assert response.status_code == 200 and response.get_data() == b""
