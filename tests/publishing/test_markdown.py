@@ -1,7 +1,14 @@
 """The kramdown constructs academicpages pages use, as Python-Markdown renders them here."""
 
-import pytest
+import re
+from pathlib import Path
 
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from profilehost.publishing import markdown as markdown_module
 from profilehost.publishing import publish_source
 
 
@@ -42,3 +49,31 @@ def test_font_content_is_shown_as_written():
 def test_nested_markdown_in_html_blocks():
     rendered = html('<div markdown="1">\n<div markdown="1">\n*inner*\n</div>\n</div>')
     assert "<em>inner</em>" in rendered
+
+
+def _stock_smarty_render(source: str) -> str:
+    names, config = markdown_module._extensions()
+    stock = markdown.Markdown(extensions=names, extension_configs=config, output_format="html")
+    return stock.convert(markdown_module.prepare_kramdown(source))
+
+
+SMARTY_SAMPLES = st.text(alphabet=st.sampled_from(list("ab '\"-.<>*_`\n#[]()1:&;")), max_size=120)
+
+
+@given(SMARTY_SAMPLES)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+def test_skipping_text_without_quotes_dashes_or_dots_changes_nothing(source):
+    assert markdown_module.render_markdown(source) == _stock_smarty_render(source)
+
+
+def test_the_fixture_pages_render_as_with_the_stock_smarty_pass():
+    for page in (Path(__file__).parent.parent / "fixtures" / "pages").glob("*.md"):
+        body = page.read_text().split("---", 2)[-1]
+        assert markdown_module.render_markdown(body) == _stock_smarty_render(body), page.name
+
+
+def test_the_smarty_skip_is_in_effect(monkeypatch):
+    # If Python-Markdown renamed the hooked method, quotes would still be curled here.
+    assert "‘quoted’" in markdown_module.render_markdown("A 'quoted' word.")
+    monkeypatch.setattr(markdown_module, "SMARTY_TRIGGER", re.compile("(?!)"))
+    assert "'quoted'" in markdown_module.render_markdown("A 'quoted' word.")
