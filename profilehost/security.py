@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, g
+from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -45,7 +48,35 @@ def security_headers(https: bool) -> list[tuple[str, str]]:
     return headers
 
 
+def same_for_every_visitor(view: Callable) -> Callable:
+    """For a view whose answers do not depend on who asks (a tenant's public pages): they are sent without
+    `Vary: Cookie`, like the same pages from the cache before Flask. Errors it raises keep the header (the
+    house error pages show who is logged in)."""
+
+    @functools.wraps(view)
+    def answer(*args, **kwargs):
+        response = view(*args, **kwargs)
+        g.same_for_every_visitor = True
+        return response
+
+    return answer
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus a `Vary: Cookie` that public pages do not deserve.
+
+    Flask-Login reads the session after every request (to refresh its remember cookie), and since Flask 3.1.3
+    any read marks the response as varying on cookies: a shared cache then keeps a copy per visitor's cookie
+    and checks it on every hit. A response that sets a cookie always keeps the header."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        super().save_session(app, session, response)
+        if g.get("same_for_every_visitor") and "Set-Cookie" not in response.headers:
+            response.vary.discard("Cookie")
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     defaults = security_headers(app.config["HTTPS"])
 
     @app.after_request

@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..publishing.links import canonical_path
+from ..security import same_for_every_visitor
 from ..services import collections, sites
 from ..services.assets import is_image
 from . import public
@@ -34,18 +35,21 @@ def home():
 
 
 @public.route("/robots.txt")
+@same_for_every_visitor
 def robots():
     body = ROBOTS.format(sitemap=url_for("public.sitemap_index", _external=True))
     return Response(body, mimetype="text/plain")
 
 
 @public.route("/sitemap.xml")
+@same_for_every_visitor
 def sitemap_index():
     body = render_template("sitemap_index.xml", tenants=sites.tenants_with_public_pages())
     return Response(body, mimetype="application/xml")
 
 
 @public.route("/<tenant:username>")
+@same_for_every_visitor
 def tenant_root(username: str):
     # The converter lets only a well-formed name this far, so Location cannot leave the site.
     return redirect(f"/{username.lower()}/", 301)
@@ -56,6 +60,7 @@ def tenant_root(username: str):
 @public.route("/<tenant:username>/", defaults={"subpath": ""})
 @public.route("/<tenant:username>/<path:subpath>")
 @limiter.exempt
+@same_for_every_visitor
 def tenant_path(username: str, subpath: str):
     head = _public_tenant(username)
     if username != head.username:
