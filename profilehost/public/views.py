@@ -164,11 +164,11 @@ def _render_page(tenant: User, page, revision) -> Response:
 def _with_listings(tenant: User, body_html: str) -> tuple[str, list]:
     """The body with each collection listing filled in, and when those items last changed."""
     updated = []
-    for name in collections.listed_collections(body_html):
-        items = collections.collection_items(tenant, name)
+    for element, listing in collections.listings_in(body_html):
+        items = collections.collection_items(tenant, listing.collection, limit=listing.limit, offset=listing.offset)
         updated.extend(item.updated_at for item in items)
-        listing = render_template("theme/_listing.html", collection=name, items=items)
-        body_html = body_html.replace(collections.listing_element(name), listing, 1)
+        shown = render_template("theme/_listing.html", collection=listing.collection, items=items)
+        body_html = body_html.replace(element, shown, 1)
     return body_html, updated
 
 

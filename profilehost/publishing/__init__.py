@@ -40,7 +40,7 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
     '/publications/<name>/'); without it the file name decides ('cv.md' -> '/cv/')."""
     text, notices = decode_source(raw, filename)
     front, body, body_line = split_front_matter(text, filename)
-    body, listing_tokens, loop_notices = extract_collection_loops(body)
+    body, listing_tokens, loop_notices = extract_collection_loops(body, body_line)
     body, liquid_notices = apply_liquid_shims(body, body_line)
     # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
     markup = body if filename.lower().endswith(HTML_SUFFIXES) else render_markdown(body)
@@ -48,7 +48,7 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
                     notices=tuple(notices + meta_notices + loop_notices + liquid_notices),
-                    listings=tuple(listing_tokens.values()))
+                    listings=tuple(listing.collection for listing in listing_tokens.values()))
 
 
 def load_yaml_document(raw: bytes, filename: str):

@@ -34,8 +34,10 @@ def split_front_matter(text: str, filename: str) -> tuple[FrontMatter, str, int]
     yaml_text = text[OPENING.match(text).end(): end.start()]
     if len(yaml_text.encode()) > MAX_FRONT_MATTER:
         raise PublishError(f"{filename}: the front matter is over 64 KiB. Keep long content in the page body.")
-    body_start = text.count("\n", 0, end.end()) + 2
-    return load_front_matter(yaml_text, filename, first_line=2), text[end.end():].lstrip("\n"), body_start
+    body = text[end.end():].lstrip("\n")
+    # Counted after the blank lines that follow the front matter, which go: notices name the line in the file.
+    body_start = text.count("\n", 0, len(text) - len(body)) + 1
+    return load_front_matter(yaml_text, filename, first_line=2), body, body_start
 
 
 class _BoundedLoader(yaml.SafeLoader):

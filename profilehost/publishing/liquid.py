@@ -1,13 +1,15 @@
 """The Liquid that academicpages pages use. The site's base paths resolve to '' (link resolution then puts
 every root-relative link inside the tenant); a loop over a collection (`{% for post in site.publications
-reversed %}...{% endfor %}`) becomes that collection's listing, filled in when the page is served; any other
-tag is removed and listed in a notice, and capture and comment blocks, which never show, go with their
-content. Code is never touched: Liquid inside code samples is the author's text."""
+reversed %}...{% endfor %}`, with `limit:` and `offset:` if it has them) becomes that collection's listing,
+filled in when the page is served; any other tag is removed and listed in a notice, and capture and comment
+blocks, which never show, go with their content. Code is never touched: Liquid inside code samples is the
+author's text."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 BASE_PATHS = re.compile(r"\{%-?\s*include\s+base_path\s*-?%\}|\{\{-?\s*(?:base_path|site\.baseurl|site\.url)"
                         r"\s*(?:\|[^}]*)?-?\}\}")
@@ -15,29 +17,59 @@ OTHER_TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 COLLECTIONS = ("publications", "talks", "teaching", "portfolio", "posts")
-FOR_OVER_SITE = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.(\w+)\b[^%]*-?%\}")
+FOR_OVER_SITE = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.(\w+)\b([^%]*?)-?%\}")
+LOOP_PARAMETER = re.compile(r"\b(limit|offset)\s*:\s*([^\s,]*)")
+# More than any listing shows; it keeps the numbers small for the database (and int() away from 5,000 digits).
+MAX_LISTED = 1000
+MAX_DIGITS = len(str(MAX_LISTED))
 FOR_OR_ENDFOR = re.compile(r"\{%-?\s*(for|endfor)\b[^%]*-?%\}")
 # Blocks that never show their content in Jekyll: dropped whole, not just their tags.
 SILENT_BLOCKS = re.compile(r"\{%-?\s*(capture|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
-LISTING_ELEMENT = '<div class="collection-listing" data-collection="{}"></div>'
+LISTING_ELEMENTS = re.compile(r'<div class="collection-listing" data-collection="(\w+)"'
+                              rf'(?: data-limit="([0-9]{{1,{MAX_DIGITS}}})")?'
+                              rf'(?: data-offset="([0-9]{{1,{MAX_DIGITS}}})")?></div>')
 
 
-def listing_element(collection: str) -> str:
-    """The element a served page replaces with the collection's items; the sanitizer refuses data-collection in
-    authors' HTML, so only a loop the pipeline recognised can produce it."""
-    return LISTING_ELEMENT.format(collection)
+@dataclass(frozen=True)
+class Listing:
+    """What a loop lists: the collection's items newest first, `offset` of them skipped, then at most `limit`.
+
+    Liquid slices before `reversed`, so in Jekyll `site.publications reversed limit:3` would be the three oldest;
+    a served listing is always newest first, and its newest three are what a 'recent' block is written for."""
+    collection: str
+    limit: int | None = None
+    offset: int = 0
 
 
-def extract_collection_loops(body: str) -> tuple[str, dict[str, str], list[str]]:
+def listing_element(listing: Listing) -> str:
+    """The element a served page replaces with the listing; the sanitizer refuses data-* attributes in authors'
+    HTML, so only a loop the pipeline recognised can produce it."""
+    limit = f' data-limit="{listing.limit}"' if listing.limit is not None else ""
+    offset = f' data-offset="{listing.offset}"' if listing.offset else ""
+    return f'<div class="collection-listing" data-collection="{listing.collection}"{limit}{offset}></div>'
+
+
+def listings_in(html: str) -> list[tuple[str, Listing]]:
+    """Each listing element in a stored body, with what it lists: the reverse of `listing_element`."""
+    return [(match.group(0), Listing(match.group(1), _number(match.group(2)), _number(match.group(3)) or 0))
+            for match in LISTING_ELEMENTS.finditer(html) if match.group(1) in COLLECTIONS]
+
+
+def _number(digits: str | None) -> int | None:
+    return None if digits is None else min(int(digits), MAX_LISTED)
+
+
+def extract_collection_loops(body: str, first_line: int = 1) -> tuple[str, dict[str, Listing], list[str]]:
     """Replace each `{% for ... in site.<collection> %}` block outside code with a token line.
 
-    Returns the body, {token: collection} to turn into listing elements after sanitizing, and notices. The
-    token is derived from the body, so no author can type one in; line numbers after the block are kept.
+    Returns the body, {token: listing} to turn into listing elements after sanitizing, and notices (the body
+    starts on line `first_line` of the file). The token is derived from the body, so no author can type one in;
+    line numbers after the block are kept.
     """
     lines = body.split("\n")
     code = _code_lines(lines)
     salt = hashlib.sha256(body.encode()).hexdigest()[:20]
-    tokens: dict[str, str] = {}
+    tokens: dict[str, Listing] = {}
     notices: list[str] = []
     out: list[str] = []
     start = 0
@@ -46,7 +78,10 @@ def extract_collection_loops(body: str) -> tuple[str, dict[str, str], list[str]]
         while end < len(lines) and code[end] == code[start]:
             end += 1
         chunk = "\n".join(lines[start:end])
-        out.append(chunk if code[start] else _replace_loops(_drop_silent_blocks(chunk), salt, tokens, notices))
+        if code[start]:
+            out.append(chunk)
+        else:
+            out.append(_replace_loops(_drop_silent_blocks(chunk), first_line + start, salt, tokens, notices))
         start = end
     return "\n".join(out), tokens, notices
 
@@ -55,7 +90,7 @@ def _drop_silent_blocks(text: str) -> str:
     return SILENT_BLOCKS.sub(lambda block: "\n" * block.group(0).count("\n"), text)
 
 
-def _replace_loops(text: str, salt: str, tokens: dict[str, str], notices: list[str]) -> str:
+def _replace_loops(text: str, first_line: int, salt: str, tokens: dict[str, Listing], notices: list[str]) -> str:
     pieces, position = [], 0
     for match in FOR_OVER_SITE.finditer(text):
         if match.start() < position:
@@ -66,9 +101,11 @@ def _replace_loops(text: str, salt: str, tokens: dict[str, str], notices: list[s
         block = text[match.start():end]
         collection = match.group(1)
         pieces.append(text[position:match.start()])
-        if collection in COLLECTIONS and collection not in tokens.values():
+        # A page lists a collection once: the first loop over it is the listing, later ones go.
+        if collection in COLLECTIONS and collection not in {listing.collection for listing in tokens.values()}:
             token = f"phlisting{salt}{collection}"
-            tokens[token] = collection
+            line = first_line + text.count("\n", 0, match.start())
+            tokens[token] = _listing(collection, match.group(2), line, notices)
             pieces.append(f"\n\n{token}\n\n" + "\n" * block.count("\n"))
         else:
             if collection not in COLLECTIONS:
@@ -80,6 +117,25 @@ def _replace_loops(text: str, salt: str, tokens: dict[str, str], notices: list[s
     return "".join(pieces)
 
 
+def _listing(collection: str, parameters: str, line: int, notices: list[str]) -> Listing:
+    numbers = {name: _loop_number(name, value, line, collection, notices)
+               for name, value in LOOP_PARAMETER.findall(parameters)}
+    return Listing(collection, numbers.get("limit"), numbers.get("offset") or 0)
+
+
+def _loop_number(name: str, value: str, line: int, collection: str, notices: list[str]) -> int | None:
+    shown = f"{name}:{value[:20]}{'...' if len(value) > 20 else ''}"
+    # isdecimal() alone would take other scripts' digits; a variable (limit: site.n) is not run either.
+    if not (value.isascii() and value.isdecimal()):
+        notices.append(f"line {line}: ignored '{shown}' in the loop over site.{collection}: profilehost takes a "
+                       f"whole number there, such as {name}:3.")
+        return None
+    if len(value) > MAX_DIGITS or int(value) > MAX_LISTED:
+        notices.append(f"line {line}: '{shown}' is more than {MAX_LISTED}; the listing uses {name}:{MAX_LISTED}.")
+        return MAX_LISTED
+    return int(value)
+
+
 def _matching_endfor(text: str, offset: int) -> int | None:
     depth = 1
     for tag in FOR_OR_ENDFOR.finditer(text, offset):
@@ -89,9 +145,9 @@ def _matching_endfor(text: str, offset: int) -> int | None:
     return None
 
 
-def insert_listing_elements(html: str, tokens: dict[str, str]) -> str:
-    for token, collection in tokens.items():
-        element = listing_element(collection)
+def insert_listing_elements(html: str, tokens: dict[str, Listing]) -> str:
+    for token, listing in tokens.items():
+        element = listing_element(listing)
         html = html.replace(f"<p>{token}</p>", element).replace(token, element)
     return html
 

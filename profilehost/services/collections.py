@@ -1,8 +1,9 @@
 """academicpages collections: publications, talks, teaching, portfolio and posts.
 
 An item is a page with `collection` set; a listing page is any page whose source loops over the collection
-(`{% for post in site.publications reversed %}`), and shows the items newest first, the way academicpages'
-archive-single include does: title, then the venue line, excerpt and citation with paper and slides links.
+(`{% for post in site.publications reversed %}`), and shows the items newest first (as many as the loop's
+`limit:` and `offset:` say), the way academicpages' archive-single include does: title, then the venue line,
+excerpt and citation with paper and slides links.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Page, Revision, User
 from ..publishing.links import canonical_path, resolve_url
-from ..publishing.liquid import COLLECTIONS, listing_element
+from ..publishing.liquid import COLLECTIONS, listings_in
 from ..publishing.sanitize import sanitize_inline
 
 __all__ = ["COLLECTIONS", "CollectionItem", "collection_items", "default_item_permalink", "item_of",
-           "canonical_path", "listed_collections", "listing_element"]
+           "canonical_path", "listed_collections", "listings_in"]
 
 TITLES = {"publications": "Publications", "talks": "Talks and presentations", "teaching": "Teaching",
           "portfolio": "Portfolio", "posts": "Blog posts"}
@@ -93,11 +94,13 @@ def _slug(text: str) -> str:
 
 
 def listed_collections(body_html: str) -> list[str]:
-    return [name for name in COLLECTIONS if listing_element(name) in body_html]
+    return [listing.collection for _element, listing in listings_in(body_html)]
 
 
-def collection_items(tenant: User, collection: str) -> list[CollectionItem]:
-    """The collection's public items, newest first (undated last), in one query."""
+def collection_items(tenant: User, collection: str, *, limit: int | None = None,
+                     offset: int = 0) -> list[CollectionItem]:
+    """The collection's public items, newest first (undated last), `offset` skipped and at most `limit`, in one
+    query."""
     rows = db.session.execute(
         select(Page.title, Page.permalink, Page.item_date, Page.updated_at, Page.collection, Revision.front_matter,
                Revision.description)
@@ -105,6 +108,7 @@ def collection_items(tenant: User, collection: str) -> list[CollectionItem]:
         .where(Page.user_id == tenant.id, Page.collection == collection, Page.deleted_at.is_(None),
                Page.published.is_(True), Page.moderation_reason.is_(None))
         .order_by(Page.item_date.is_(None), Page.item_date.desc(), Page.title)
+        .limit(limit).offset(offset)
     ).all()
     base = f"/{tenant.username}"
     return [_item(base, *row) for row in rows]

@@ -1,5 +1,7 @@
+import pytest
+
 from profilehost.publishing import publish_source
-from profilehost.publishing.liquid import apply_liquid_shims
+from profilehost.publishing.liquid import MAX_LISTED, Listing, apply_liquid_shims, listing_element, listings_in
 
 
 def test_base_path_shims_resolve_to_the_tenant():
@@ -12,6 +14,11 @@ def test_other_liquid_is_removed_and_listed_with_its_line():
     body, notices = apply_liquid_shims("Hello {{ page.title }}\n{% for p in site.posts %}x{% endfor %}", 5)
     assert body == "Hello \nx"
     assert "line 5: {{ page.title }}" in notices[0] and "line 6" in notices[0]
+
+
+def test_notices_name_the_line_in_the_file_after_blank_lines_below_the_front_matter():
+    notices = publish_source(b"---\ntitle: T\n---\n\n\nText {{ page.x }}\n", filename="p.md", tenant_base="/a").notices
+    assert "line 6: {{ page.x }}" in notices[0]
 
 
 def test_liquid_in_code_is_the_authors_text():
@@ -60,3 +67,65 @@ def test_an_html_page_is_not_run_through_markdown():
     source = b"---\ntitle: T\n---\n<div>\n\n    <p>indented, not code</p>\n</div>\n"
     html = publish_source(source, filename="talks.html", tenant_base="/a").body_html
     assert "<pre" not in html and "<p>indented, not code</p>" in html
+
+
+@pytest.mark.parametrize(("loop", "attributes"), [
+    ("{% for post in site.posts limit:3 %}", ' data-limit="3"'),
+    ("{% for post in site.posts limit: 3 %}", ' data-limit="3"'),
+    ("{%- for post in site.posts limit:3 -%}", ' data-limit="3"'),
+    ("{% for post in site.posts reversed limit:2 offset:1 %}", ' data-limit="2" data-offset="1"'),
+    ("{% for post in site.posts offset: 2 reversed limit:0 %}", ' data-limit="0" data-offset="2"'),
+    ("{% for post in site.posts offset:2 %}", ' data-offset="2"'),
+    ("{% for post in site.posts reversed offset:0 %}", ""),
+])
+def test_a_loops_limit_and_offset_go_with_its_listing(loop, attributes):
+    rendered = publish_source(f"{loop}\n  {{{{ post.title }}}}\n{{% endfor %}}\n".encode(), filename="p.md",
+                              tenant_base="/ada")
+    assert rendered.body_html == f'<div class="collection-listing" data-collection="posts"{attributes}></div>'
+    assert rendered.listings == ("posts",) and rendered.notices == ()
+
+
+@pytest.mark.parametrize(("parameters", "attributes", "notice"), [
+    ("limit:many", "", "line 5: ignored 'limit:many' in the loop over site.posts"),
+    ("limit:-1 offset:1", ' data-offset="1"', "line 5: ignored 'limit:-1' in the loop over site.posts"),
+    ("limit:site.count", "", "line 5: ignored 'limit:site.count'"),
+    ("offset:continue limit:2", ' data-limit="2"', "line 5: ignored 'offset:continue'"),
+    ("limit:", "", "line 5: ignored 'limit:'"),
+    ("limit:99999999999999999999", f' data-limit="{MAX_LISTED}"', f"line 5: 'limit:99999999999999999999' is "
+                                                                  f"more than {MAX_LISTED}"),
+    ("offset:" + "9" * 5000, f' data-offset="{MAX_LISTED}"', "line 5: 'offset:99999999999999999999"),
+])
+def test_a_limit_or_offset_that_is_not_a_small_whole_number_is_ignored_or_bounded_with_a_notice(
+        parameters, attributes, notice):
+    source = f"---\ntitle: Home\n---\n\n{{% for post in site.posts {parameters} %}}{{% endfor %}}\n"
+    rendered = publish_source(source.encode(), filename="p.md", tenant_base="/ada")
+    assert rendered.body_html == f'<div class="collection-listing" data-collection="posts"{attributes}></div>'
+    assert len(rendered.notices) == 1 and rendered.notices[0].startswith(notice)
+
+
+def test_authors_cannot_forge_a_listings_limit_or_offset():
+    forged = (b'<div class="collection-listing" data-collection="posts" data-limit="1" data-offset="5"></div>\n\n'
+              b'<div class="collection-listing" data-limit="1"></div>\n')
+    rendered = publish_source(forged, filename="p.md", tenant_base="/ada")
+    assert "data-limit" not in rendered.body_html and "data-offset" not in rendered.body_html
+    assert listings_in(rendered.body_html) == []
+
+
+def test_only_the_first_loop_over_a_collection_is_listed_with_its_own_limit():
+    source = (b"{% for post in site.posts limit:3 %}{% endfor %}\n\nAll posts:\n\n"
+              b"{% for post in site.posts %}{% endfor %}\n")
+    rendered = publish_source(source, filename="p.md", tenant_base="/ada")
+    assert listings_in(rendered.body_html) == [
+        ('<div class="collection-listing" data-collection="posts" data-limit="3"></div>', Listing("posts", 3))]
+    assert rendered.listings == ("posts",)
+
+
+@pytest.mark.parametrize("listing", [Listing("publications"), Listing("posts", 3), Listing("talks", 2, 4),
+                                     Listing("teaching", None, 1), Listing("portfolio", 0)])
+def test_served_pages_find_the_listings_the_pipeline_wrote(listing):
+    assert listings_in(f"<p>A</p>{listing_element(listing)}<p>B</p>") == [(listing_element(listing), listing)]
+
+
+def test_pages_published_before_limits_existed_still_list_everything():
+    stored = '<div class="collection-listing" data-collection="publications"></div>'
+    assert listings_in(stored) == [(stored, Listing("publications", None, 0))]

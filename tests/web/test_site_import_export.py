@@ -80,6 +80,48 @@ def test_an_item_page_shows_its_venue_line_and_a_new_item_appears_in_the_listing
     assert html.index("Quantum looms") < html.index("Notes on the Analytical Engine")
 
 
+RECENT_POSTS = ("---\ntitle: Home\npermalink: /\n---\n\nRecent posts:\n\n"
+                "{% for post in site.posts reversed limit: 2 offset:1 %}\n  {% include archive-single.html %}\n"
+                "{% endfor %}\n")
+
+
+def publish_posts(tenant, count: int) -> None:
+    for day in range(1, count + 1):
+        source = f"---\ntitle: Post {day}\ndate: 2024-03-{day:02d}\n---\nText.\n".encode()
+        pages.publish_page(tenant, source, f"_posts/2024-03-{day:02d}-post-{day}.md", collection="posts")
+
+
+def listing_in(html: str) -> str:
+    listing = html[html.index('data-collection-listing="posts"'):]
+    return listing[:listing.index("</div>")]
+
+
+def test_a_recent_posts_block_lists_at_most_limit_posts_after_offset_newest_first(make_user, client):
+    alice = make_user("alice")
+    publish_posts(alice, 5)
+    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    html = client.get("/alice/").get_data(as_text=True)
+    assert re.findall(r">(Post \d)</a>", listing_in(html)) == ["Post 4", "Post 3"]
+
+
+def test_a_listing_whose_offset_skips_every_item_says_nothing_is_there_yet(make_user, client):
+    alice = make_user("alice")
+    publish_posts(alice, 1)
+    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    html = client.get("/alice/").get_data(as_text=True)
+    listing = listing_in(html)
+    assert "Post 1" not in listing and "Nothing here yet." in listing
+
+
+def test_the_export_keeps_a_loops_limit_and_offset_as_written(make_user):
+    alice = make_user("alice")
+    publish_posts(alice, 3)
+    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    with zipfile.ZipFile(export_site(alice)) as archive:
+        exported = archive.read("alice-site/_pages/about.md").decode()
+    assert exported == RECENT_POSTS
+
+
 def test_the_menu_follows_navigation_yml_and_leaves_out_pages_that_do_not_exist(make_user, client):
     alice = make_user("alice")
     navigation = ("main:\n  - title: CV\n    url: /cv/\n  - title: Gone\n    url: /nowhere/\n"
