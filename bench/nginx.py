@@ -1,7 +1,9 @@
 """nginx in front of the app with deploy/nginx-profilehost.conf, adapted to loopback, for bench/serve.py.
 
 The site file is used as shipped, with only what cannot work here replaced (TLS, the port, the cache and
-static paths); beside it, a second server serves the page's bytes as a static file: the yardstick.
+static paths); beside it, a second server serves the page's bytes as a static file: the yardstick. It serves
+them twice: as a bare file (static_url), and with the headers the app sends beside the body (same_response_url),
+so that the response on the wire is the same as through the cache and the difference left is the cache's own.
 """
 
 from __future__ import annotations
@@ -33,10 +35,25 @@ http {{
 {site}
     server {{
         listen 127.0.0.1:{static_port};
-        location / {{ root {static_root}; }}
+        root {static_root};
+        location /same-response/ {{
+            alias {static_root}/;
+{same_headers}
+        }}
     }}
 }}
 """
+
+
+# What nginx adds itself (or the file has of its own) is not copied from the app's response.
+OWN_HEADERS = {"date", "server", "connection", "content-length", "content-type", "etag", "last-modified",
+               "accept-ranges", "transfer-encoding"}
+
+
+def same_headers(app_headers: dict) -> str:
+    lines = [f'            add_header {name} "{value.replace(chr(34), "")}";' for name, value in app_headers.items()
+             if name.lower() not in OWN_HEADERS]
+    return "\n".join(lines)
 
 
 def available() -> bool:
@@ -62,18 +79,20 @@ def adapted_site(tmp: Path, app_port: int, port: int) -> str:
 
 
 class Nginx:
-    """nginx proxying to the app on app_port (url) and serving page_file statically (static_url)."""
+    """nginx proxying to the app on app_port (url) and serving page_file statically (static_url), and again with
+    the app's headers (same_response_url)."""
 
-    def __init__(self, tmp: Path, app_port: int, page_file: Path) -> None:
+    def __init__(self, tmp: Path, app_port: int, page_file: Path, app_headers: dict) -> None:
         port, static_port = free_port(), free_port()
         static_root = tmp / "static"
         static_root.mkdir()
         shutil.copy(page_file, static_root / "page.html")
         conf = tmp / "nginx.conf"
         conf.write_text(MAIN.format(tmp=tmp, site=adapted_site(tmp, app_port, port), static_port=static_port,
-                                    static_root=static_root))
+                                    static_root=static_root, same_headers=same_headers(app_headers)))
         self.url = f"http://127.0.0.1:{port}"
         self.static_url = f"http://127.0.0.1:{static_port}/page.html"
+        self.same_response_url = f"http://127.0.0.1:{static_port}/same-response/page.html"
         self.process = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait()

@@ -6,8 +6,8 @@
 Uses PROFILEHOST_DATABASE_URL when set (an EMPTY database, or --reset to empty it), else a temporary SQLite
 file. Prints requests/s and p50/p99 latency for (a) a public page, (b) the bare view, (c) a 304 revalidation,
 then (a) again with --tenants tenants, and the ratios the targets are about. With --via-nginx (nginx installed),
-also (d) the page through nginx with deploy/nginx-profilehost.conf and (e) nginx serving the same bytes as a
-static file. Asserts nothing.
+also (d) the page through nginx with deploy/nginx-profilehost.conf, (e) nginx serving the same bytes as a
+static file and (f) the same again with the app's headers (so the same response on the wire). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -91,34 +91,40 @@ def main() -> None:
         if proxied:
             print(f"(d)/(e) through nginx / static:     {proxied[0]['rps'] / proxied[1]['rps']:.2f}   "
                   "(target >= 0.9)")
+            print(f"(d)/(f) the same response, static:  {proxied[0]['rps'] / proxied[2]['rps']:.2f}   "
+                  "(the price of nginx's cache itself)")
         print(f"(each side of a ratio: the median of {args.rounds} alternating runs)")
 
 
-def alternate(args, first: tuple[str, str], second: tuple[str, str]) -> tuple[dict, dict]:
-    """Both sides of a ratio, run in turn `args.rounds` times: the median run of each.
+def alternate(args, first: tuple[str, str], *others: tuple[str, str]) -> list[dict]:
+    """The sides of a ratio, run in turn `args.rounds` times: the median run of each, first side first.
 
     Server and load generator share two cores, so a single pair of runs can swing by 20% either way;
     alternating them and taking medians keeps one unlucky run from deciding the ratio."""
-    rounds = [(measure(*first, args), measure(*second, args)) for _ in range(args.rounds)]
-    ratios = sorted(one["rps"] / other["rps"] for one, other in rounds)
-    print(f"{'    ratio per round:':<44} {', '.join(f'{ratio:.2f}' for ratio in ratios)}")
-    return _median_run([one for one, _ in rounds]), _median_run([other for _, other in rounds])
+    rounds = [[measure(*side, args) for side in (first, *others)] for _ in range(args.rounds)]
+    for index, (label, _url) in enumerate(others, start=1):
+        ratios = sorted(runs[0]["rps"] / runs[index]["rps"] for runs in rounds)
+        print(f"{'    ratio per round' + (f' to {label[:3]}' if others[1:] else '') + ':':<44} "
+              f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}")
+    return [_median_run([runs[index] for runs in rounds]) for index in range(len(others) + 1)]
 
 
 def _median_run(runs: list[dict]) -> dict:
     return sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
 
 
-def _via_nginx(server: Server, instance: Path, page_file: Path, args) -> tuple[dict, dict] | None:
+def _via_nginx(server: Server, instance: Path, page_file: Path, args) -> list[dict] | None:
     if not nginx.available():
-        print("(d), (e): nginx is not installed (apt-get install -y nginx-light); skipped")
+        print("(d), (e), (f): nginx is not installed (apt-get install -y nginx-light); skipped")
         return None
     folder = instance / "nginx"
     folder.mkdir()
-    with nginx.Nginx(folder, server.port, page_file) as proxy:
+    _body, app_headers = fetch(server.url + PAGE)
+    with nginx.Nginx(folder, server.port, page_file, app_headers) as proxy:
         fetch(proxy.url + PAGE)
         return alternate(args, ("(d) public page through nginx", proxy.url + PAGE),
-                         ("(e) nginx, the same bytes as a static file", proxy.static_url))
+                         ("(e) nginx, the same bytes as a static file", proxy.static_url),
+                         ("(f) nginx, (e) with the app's headers", proxy.same_response_url))
 
 
 def _header(database_url: str, args) -> None:
