@@ -35,7 +35,7 @@ def files():
                            asset_url=assets.asset_url), status
 
 
-@dashboard.route("/files/<name>/delete", methods=["POST"])
+@dashboard.route("/files/<path:name>/delete", methods=["POST"])
 def delete_file(name: str):
     ActionForm().validate_on_submit() or abort(400)
     try:

@@ -185,7 +185,7 @@ def _serve_asset(tenant: User, name: str):
         return _tenant_not_found(tenant, f"/{name}")
     response = Response(asset.data, mimetype=asset.content_type)
     disposition = "inline" if is_image(asset) or asset.content_type == "application/pdf" else "attachment"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{asset.name}"'
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{asset.name.rsplit("/", 1)[-1]}"'
     response.headers["Cache-Control"] = (
         ASSET_CACHE_VERSIONED if request.args.get("v") == asset.sha256[:12] else ASSET_CACHE)
     # Even if a browser were tricked into rendering a file as a document, it could run nothing.

@@ -13,6 +13,9 @@ from ..models import Asset, Page, Revision, User
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+# A site's images/ folder may have folders of its own ('fig_pose/1.png'); they stay, so its links still work.
+MAX_FOLDERS = 3
+MAX_NAME_LENGTH = 200
 # (content type, the extensions a name may carry for it). Checked by content: a name proves nothing.
 KINDS = {
     "image/png": (".png",),
@@ -57,11 +60,20 @@ def is_image(asset: Asset) -> bool:
     return asset.content_type.startswith("image/")
 
 
+def is_valid_name(name: str) -> bool:
+    """A file name, or up to MAX_FOLDERS folder names and a file name joined by '/', each part of letters,
+    digits, '.', '-' and '_': a name that is its own URL path, with nothing to escape or climb out of."""
+    parts = name.split("/")
+    return (len(name) <= MAX_NAME_LENGTH and len(parts) <= MAX_FOLDERS + 1 and ".." not in name
+            and all(NAME_PATTERN.match(part) for part in parts))
+
+
 def check_asset(name: str, data: bytes) -> str:
     """The verified content type of an upload, or AssetError saying what is wrong and how to fix it."""
-    if not NAME_PATTERN.match(name) or ".." in name:
+    if not is_valid_name(name):
         raise AssetError(f"{name!r}: file names may use letters, digits, '.', '-' and '_' (up to 120 "
-                         "characters, starting with a letter or digit). Rename the file and upload it again.")
+                         "characters, starting with a letter or digit; an imported site may keep up to "
+                         f"{MAX_FOLDERS} folders, as in 'figures/1.png'). Rename the file and upload it again.")
     if len(data) > MAX_ASSET_BYTES:
         raise AssetError(f"{name}: {len(data) / 1048576:.1f} MiB is over the 10 MiB limit per file. "
                          "Compress the image or PDF and upload it again.")
@@ -98,6 +110,9 @@ def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
 def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
     """store_assets without the commit."""
     checked = [(name, data, check_asset(name, data)) for name, data in files]
+    names = [name for name, _data, _type in checked]
+    if twice := sorted({name for name in names if names.count(name) > 1}):
+        raise AssetError(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
     existing = {asset.name: asset for asset in list_assets(tenant)}
     needed = usage(tenant, quota).used + sum(
         len(data) - (existing[name].size if name in existing else 0) for name, data, _ in checked)

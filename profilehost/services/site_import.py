@@ -263,14 +263,14 @@ def _categories(raw: bytes) -> tuple[str, ...]:
 
 def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: ImportReport) -> str | None:
     folder, _, name = entry.path.partition("/")
-    if "/" in name:
-        return f"in a subfolder of {folder}/; profilehost keeps files in one folder: move it up and fix its links"
     extension = posixpath.splitext(name)[1].lower()
     if not any(extension in suffixes for suffixes in assets.KINDS.values()):
         return "only PNG, JPEG, GIF, WebP and PDF files are hosted"
-    if not assets.NAME_PATTERN.match(name):
-        return ("its name has characters profilehost does not use in addresses (letters, digits, '.', '-', '_'); "
-                "rename it and fix its links")
+    if name.count("/") > assets.MAX_FOLDERS:
+        return (f"more than {assets.MAX_FOLDERS} folders deep inside {folder}/; move it up and fix its links")
+    if not assets.is_valid_name(name):
+        return ("its name or a folder's has characters profilehost does not use in addresses (letters, digits, "
+                "'.', '-', '_'); rename it and fix its links")
     if entry.info.file_size > assets.MAX_ASSET_BYTES:
         report.errors.append((entry.path, f"{entry.info.file_size / 1048576:.1f} MiB is over the 10 MiB limit per "
                                           "file. Compress it, or leave it out of the ZIP."))
@@ -280,6 +280,14 @@ def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: Im
         assets.check_asset(name, data)
     except assets.AssetError as refused:
         report.errors.append((entry.path, refused.message))
+        return None
+    # images/ and files/ share one set of names (either folder's URL serves a file by its name).
+    same_name = next((planned for planned in plan.assets if planned[1] == name), None)
+    if same_name is not None:
+        if same_name[2] == data:
+            return f"the same file as {same_name[0]}"
+        report.errors.append((entry.path, f"has the name of {same_name[0]}, another file: profilehost keeps one "
+                                          "file by each name in images/ and files/. Rename one and fix its links."))
         return None
     plan.assets.append((entry.path, name, data))
     return None

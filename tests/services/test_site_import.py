@@ -8,7 +8,7 @@ import pytest
 from site_archive import SITE_FILES, build_zip, site_with
 from sqlalchemy import func, select
 
-from factories import PDF, PNG, page_source, publish
+from factories import JPEG, PDF, PNG, page_source, publish
 from profilehost.extensions import db
 from profilehost.models import Asset, Page, Revision
 from profilehost.services import pages, site_import
@@ -237,10 +237,37 @@ def test_unsafe_urls_in_item_front_matter_are_never_links(make_user):
     assert list(items) == ["Notes on the Analytical Engine", "On Difference Engines"]  # newest first
 
 
-def test_assets_in_subfolders_and_of_other_kinds_are_skipped_with_a_reason(make_user):
-    files = site_with({"images/gallery/a.png": PNG, "files/slides.pptx": b"PK..", "files/my cv.pdf": PDF})
+def test_assets_in_subfolders_keep_their_folders_so_the_pages_links_still_work(make_user):
+    files = site_with({"images/fig_pose/1.png": PNG, "images/pubs/2020/demo/a.jpg": JPEG,
+                       "files/talks/slides.pdf": PDF})
+    report = run_import(make_user("alice"), build_zip(files))
+    imported = {path: url for path, _what, url in report.imported}
+    assert imported["images/fig_pose/1.png"] == "/alice/images/fig_pose/1.png"
+    assert imported["images/pubs/2020/demo/a.jpg"] == "/alice/images/pubs/2020/demo/a.jpg"
+    assert imported["files/talks/slides.pdf"] == "/alice/files/talks/slides.pdf"
+    names = set(db.session.scalars(select(Asset.name)))
+    assert {"fig_pose/1.png", "pubs/2020/demo/a.jpg", "talks/slides.pdf"} <= names
+
+
+def test_assets_too_deep_with_odd_names_or_of_other_kinds_are_skipped_with_a_reason(make_user):
+    files = site_with({"images/a/b/c/d/e.png": PNG, "images/my figs/a.png": PNG, "files/slides.pptx": b"PK..",
+                       "files/my cv.pdf": PDF})
     report = run_import(make_user("alice"), build_zip(files))
     skipped = dict(report.skipped)
-    assert "subfolder" in skipped["images/gallery/a.png"]
+    assert "more than 3 folders deep" in skipped["images/a/b/c/d/e.png"]
+    assert "rename" in skipped["images/my figs/a.png"]
     assert "PNG, JPEG" in skipped["files/slides.pptx"]
     assert "rename" in skipped["files/my cv.pdf"]
+
+
+def test_one_name_in_images_and_files_is_one_file_if_the_same_and_a_refusal_if_not(make_user):
+    alice = make_user("alice")
+    same = run_import(alice, build_zip(site_with({"images/x.png": PNG, "files/x.png": PNG})))
+    assert same.ok
+    assert [reason for path, reason in same.skipped if path.endswith("/x.png")] in (
+        ["the same file as images/x.png"], ["the same file as files/x.png"])
+    before = counts()
+    different = run_import(alice, build_zip(site_with({"images/y.pdf": PDF, "files/y.pdf": PDF + b"%v2"})))
+    assert not different.ok and counts() == before
+    [(path, message)] = different.errors
+    assert path.endswith("/y.pdf") and "has the name of" in message and "Rename one" in message

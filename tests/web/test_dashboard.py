@@ -144,11 +144,21 @@ def test_file_upload_list_and_delete(logged_in, client):
     ("page.html", b"<html><script>alert(1)</script>", "SVG and HTML files are refused"),
     ("photo.png", b"\xff\xd8\xff\xe0JPEGDATA", "Rename it to end in .jpg"),
     ("../escape.png", PNG, "file names may use"),
+    ("/root.png", PNG, "file names may use"),
+    ("one/two/three/four/five.png", PNG, "up to 3 folders"),
+    ("figs//a.png", PNG, "file names may use"),
 ])
 def test_bad_files_are_refused_with_a_reason(logged_in, name, data, message):
     response = upload(logged_in, (name, data), url="/dashboard/files", form_url="/dashboard/files")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+def test_two_files_by_one_name_in_one_upload_are_refused_and_change_nothing(logged_in, client):
+    response = upload(logged_in, ("cv.pdf", PDF), ("cv.pdf", PDF + b"%v2"), url="/dashboard/files",
+                      form_url="/dashboard/files")
+    assert response.status_code == 422 and "two files by one name" in response.get_data(as_text=True)
+    assert client.get("/alice/files/cv.pdf").status_code == 404
 
 
 def test_an_upload_over_quota_is_refused_and_changes_nothing(make_app, make_user):

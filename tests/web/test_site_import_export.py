@@ -12,6 +12,7 @@ import zipfile
 import pytest
 from site_archive import build_zip, site_with
 
+from factories import PDF, PNG
 from profilehost.services import assets, pages
 from profilehost.services.export import export_site
 from profilehost.services.site_import import import_site
@@ -168,6 +169,49 @@ def _site_state(tenant) -> dict:
                         profile.navigation)
     state["assets"] = {asset.name: asset.sha256 for asset in assets.list_assets(tenant)}
     return state
+
+
+FIGURE_POST = """---
+title: "Pose estimation notes"
+---
+
+![The pipeline](../images/fig_pose/1.png) and [the slides](/files/talks/slides.pdf).
+"""
+NESTED_FILES = {"images/fig_pose/1.png": PNG, "files/talks/slides.pdf": PDF, "_posts/2021-03-02-pose.md": FIGURE_POST}
+
+
+def test_files_in_subfolders_are_served_where_the_imported_pages_link_them(logged_in, client):
+    report = import_site(logged_in.user, build_zip(site_with(NESTED_FILES)), "site.zip", quota=QUOTA)
+    post_url = dict((path, url) for path, _what, url in report.imported)["_posts/2021-03-02-pose.md"]
+    markup = client.get(post_url).get_data(as_text=True)
+    image = re.search(r'<img[^>]* src="([^"]+)"', markup).group(1)
+    slides = re.search(r'<a href="([^"]+slides[^"]*)"', markup).group(1)
+    assert (image, slides) == ("/alice/images/fig_pose/1.png", "/alice/files/talks/slides.pdf")
+    served = client.get(image)
+    assert served.status_code == 200 and served.data == PNG and served.mimetype == "image/png"
+    assert served.headers["Content-Disposition"] == 'inline; filename="1.png"'
+    assert client.get(slides).data == PDF
+
+
+def test_the_dashboard_lists_and_deletes_a_file_in_a_subfolder(logged_in, client):
+    import_site(logged_in.user, build_zip(site_with(NESTED_FILES)), "site.zip", quota=QUOTA)
+    listing = logged_in.get("/dashboard/files").get_data(as_text=True)
+    assert "fig_pose/1.png" in listing
+    response = logged_in.post("/dashboard/files/fig_pose/1.png/delete", data={"csrf_token": csrf_token_from(listing)})
+    assert response.status_code == 302
+    assert client.get("/alice/images/fig_pose/1.png").status_code == 404
+    assert client.get("/alice/files/talks/slides.pdf").status_code == 200
+
+
+def test_export_then_import_keeps_files_in_their_folders(make_user):
+    alice, bob = make_user("alice"), make_user("bob")
+    assert import_site(alice, build_zip(site_with(NESTED_FILES)), "site.zip", quota=QUOTA).ok
+    exported = export_site(alice).getvalue()
+    with zipfile.ZipFile(io.BytesIO(exported)) as archive:
+        names = archive.namelist()
+    assert "alice-site/images/fig_pose/1.png" in names and "alice-site/files/talks/slides.pdf" in names
+    assert import_site(bob, exported, "alice-site.zip", quota=QUOTA).ok
+    assert _site_state(bob) == _site_state(alice)
 
 
 def test_export_then_import_reproduces_the_same_site(make_user):
