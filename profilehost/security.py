@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, make_response
 from flask.sessions import SecureCookieSessionInterface
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -50,13 +50,13 @@ def security_headers(https: bool) -> list[tuple[str, str]]:
 
 def same_for_every_visitor(view: Callable) -> Callable:
     """For a view whose answers do not depend on who asks (a tenant's public pages): they are sent without
-    `Vary: Cookie`, like the same pages from the cache before Flask. Errors it raises keep the header (the
-    house error pages show who is logged in)."""
+    `Vary: Cookie`, like the same pages from the cache before Flask. The mark is on the view's own response, so
+    an error page rendered instead (the house pages show who is logged in) keeps the header."""
 
     @functools.wraps(view)
     def answer(*args, **kwargs):
-        response = view(*args, **kwargs)
-        g.same_for_every_visitor = True
+        response = make_response(view(*args, **kwargs))
+        response.same_for_every_visitor = True
         return response
 
     return answer
@@ -67,11 +67,12 @@ class SessionInterface(SecureCookieSessionInterface):
 
     Flask-Login reads the session after every request (to refresh its remember cookie), and since Flask 3.1.3
     any read marks the response as varying on cookies: a shared cache then keeps a copy per visitor's cookie
-    and checks it on every hit. A response that sets a cookie always keeps the header."""
+    and checks it on every hit. A response that sets a cookie, or a server error, always keeps the header."""
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         super().save_session(app, session, response)
-        if g.get("same_for_every_visitor") and "Set-Cookie" not in response.headers:
+        if (getattr(response, "same_for_every_visitor", False) and response.status_code < 500
+                and "Set-Cookie" not in response.headers):
             response.vary.discard("Cookie")
 
 

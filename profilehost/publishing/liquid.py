@@ -51,8 +51,13 @@ def listing_element(listing: Listing) -> str:
 
 def listings_in(html: str) -> list[tuple[str, Listing]]:
     """Each listing element in a stored body, with what it lists: the reverse of `listing_element`."""
-    return [(match.group(0), Listing(match.group(1), _number(match.group(2)), _number(match.group(3)) or 0))
-            for match in LISTING_ELEMENTS.finditer(html) if match.group(1) in COLLECTIONS]
+    found: dict[str, tuple[str, Listing]] = {}
+    for match in LISTING_ELEMENTS.finditer(html):
+        if match.group(1) in COLLECTIONS and match.group(1) not in found:
+            listing = Listing(match.group(1), _number(match.group(2)), _number(match.group(3)) or 0)
+            found[listing.collection] = (match.group(0), listing)
+    # The first of each collection only: a body stored before tokens were placed once may hold copies.
+    return list(found.values())
 
 
 def _number(digits: str | None) -> int | None:
@@ -146,10 +151,26 @@ def _matching_endfor(text: str, offset: int) -> int | None:
 
 
 def insert_listing_elements(html: str, tokens: dict[str, Listing]) -> str:
+    """One listing element per token, where the token stands as text; every other copy goes. Markdown copies a
+    heading's text into its id and into each [TOC], and each served listing costs a query and a render."""
     for token, listing in tokens.items():
-        element = listing_element(listing)
-        html = html.replace(f"<p>{token}</p>", element).replace(token, element)
+        paragraph = f"<p>{token}</p>"
+        at = html.find(paragraph)
+        if at == -1:
+            paragraph, at = token, _first_outside_tags(html, token)
+        if at == -1:
+            html = html.replace(token, "")
+        else:
+            before, after = html[:at], html[at + len(paragraph):]
+            html = before.replace(token, "") + listing_element(listing) + after.replace(token, "")
     return html
+
+
+def _first_outside_tags(html: str, token: str) -> int:
+    at = html.find(token)
+    while at != -1 and html.rfind("<", 0, at) > html.rfind(">", 0, at):
+        at = html.find(token, at + len(token))
+    return at
 
 
 def _code_lines(lines: list[str]) -> list[bool]:

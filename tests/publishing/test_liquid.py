@@ -129,3 +129,23 @@ def test_served_pages_find_the_listings_the_pipeline_wrote(listing):
 def test_pages_published_before_limits_existed_still_list_everything():
     stored = '<div class="collection-listing" data-collection="publications"></div>'
     assert listings_in(stored) == [(stored, Listing("publications", None, 0))]
+
+
+def test_a_loop_copied_by_markdown_into_ids_and_tables_of_contents_is_still_one_listing():
+    # A heading's text goes into its id and into every [TOC]: each copy would be a listing, a query and a render.
+    heading = b'<h2 markdown="1">\n\n{% for post in site.posts limit:1000 %}{% endfor %}\n\n</h2>\n\n'
+    source = heading + b"[TOC]\n\n" * 50
+    rendered = publish_source(source, filename="p.md", tenant_base="/ada")
+    assert len(listings_in(rendered.body_html)) == 1
+    assert rendered.body_html.count("collection-listing") == 1 and "phlisting" not in rendered.body_html
+
+
+def test_a_loop_inside_an_attribute_lists_nothing_there():
+    source = b'<a href="/talks/{% for p in site.talks %}{% endfor %}">Talks</a>\n'
+    rendered = publish_source(source, filename="p.html", tenant_base="/ada")
+    assert "collection-listing" not in rendered.body_html and "phlisting" not in rendered.body_html
+
+
+def test_a_stored_body_with_copies_of_a_listing_is_served_one_listing_per_collection():
+    element = listing_element(Listing("posts", 3))
+    assert listings_in(element * 40 + listing_element(Listing("posts"))) == [(element, Listing("posts", 3))]

@@ -193,6 +193,14 @@ def test_public_answers_are_the_same_for_every_visitor_and_do_not_vary_on_cookie
     assert "cookie" not in as_visitor.vary and "cookie" not in as_owner.vary
 
 
+def test_a_public_page_does_not_stop_the_next_request_from_varying_on_cookies(app, alice):
+    """Requests inside one open app context share `g`: the mark is on the public page's response instead."""
+    client = app.test_client()
+    log_in(client, "alice")
+    assert "cookie" not in client.get("/alice/").vary
+    assert "cookie" in client.get("/dashboard/").vary
+
+
 def test_pages_that_show_who_is_logged_in_still_vary_on_cookies(client, alice):
     for path in ("/", "/nobody-here/", "/login"):
         assert "cookie" in client.get(path).vary, path
