@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
-from .liquid import apply_liquid_shims, extract_collection_loops, insert_listing_elements
+from .liquid import apply_liquid_shims, extract_collection_loops, insert_listing_elements, listings_in
 from .markdown import render_markdown
 from .meta import PageMeta, read_page_meta
 from .sanitize import sanitize_html
@@ -48,7 +48,7 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
                     notices=tuple(notices + meta_notices + loop_notices + liquid_notices),
-                    listings=tuple(listing.collection for listing in listing_tokens.values()))
+                    listings=tuple(listing.collection for _element, listing in listings_in(body_html)))
 
 
 def load_yaml_document(raw: bytes, filename: str):

@@ -144,6 +144,7 @@ def test_a_loop_inside_an_attribute_lists_nothing_there():
     source = b'<a href="/talks/{% for p in site.talks %}{% endfor %}">Talks</a>\n'
     rendered = publish_source(source, filename="p.html", tenant_base="/ada")
     assert "collection-listing" not in rendered.body_html and "phlisting" not in rendered.body_html
+    assert rendered.listings == ()
 
 
 def test_a_stored_body_with_copies_of_a_listing_is_served_one_listing_per_collection():
