@@ -90,6 +90,7 @@ class _Plan:
     navigation: list[dict] | None = None
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
     assets: list[tuple[str, str, bytes]] = field(default_factory=list)  # path, name, data
+    asset_names: dict[str, int] = field(default_factory=dict)  # name -> its index in assets
 
 
 def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
@@ -282,13 +283,14 @@ def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: Im
         report.errors.append((entry.path, refused.message))
         return None
     # images/ and files/ share one set of names (either folder's URL serves a file by its name).
-    same_name = next((planned for planned in plan.assets if planned[1] == name), None)
-    if same_name is not None:
-        if same_name[2] == data:
-            return f"the same file as {same_name[0]}"
-        report.errors.append((entry.path, f"has the name of {same_name[0]}, another file: profilehost keeps one "
+    if name in plan.asset_names:
+        first_path, _name, first_data = plan.assets[plan.asset_names[name]]
+        if first_data == data:
+            return f"the same file as {first_path}"
+        report.errors.append((entry.path, f"has the name of {first_path}, another file: profilehost keeps one "
                                           "file by each name in images/ and files/. Rename one and fix its links."))
         return None
+    plan.asset_names[name] = len(plan.assets)
     plan.assets.append((entry.path, name, data))
     return None
 
