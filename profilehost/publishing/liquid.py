@@ -1,9 +1,9 @@
 """The Liquid that academicpages pages use. The site's base paths resolve to '' (link resolution then puts
 every root-relative link inside the tenant); a loop over a collection (`{% for post in site.publications
 reversed %}...{% endfor %}`, with `limit:` and `offset:` if it has them) becomes that collection's listing,
-filled in when the page is served; any other tag is removed and listed in a notice, and capture and comment
-blocks, which never show, go with their content. Code is never touched: Liquid inside code samples is the
-author's text."""
+filled in when the page is served; `{% include toc %}` becomes the page's table of contents; any other tag is
+removed and listed in a notice, and capture and comment blocks, which never show, go with their content. Code
+is never touched: Liquid inside code samples is the author's text."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from dataclasses import dataclass
 BASE_PATHS = re.compile(r"\{%-?\s*include\s+base_path\s*-?%\}|\{\{-?\s*(?:base_path|site\.baseurl|site\.url)"
                         r"\s*(?:\|[^}]*)?-?\}\}")
 OTHER_TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+# academicpages' "On this page" box (`{% include toc title="Contents" %}`), alone on its line: the table of
+# contents Markdown makes from the page's headings.
+TOC_INCLUDE = re.compile(r"\s*\{%-?\s*include\s+toc(?:\.html)?\b[^%]*-?%\}\s*")
 FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
 COLLECTIONS = ("publications", "talks", "teaching", "portfolio", "posts")
@@ -205,6 +208,8 @@ def apply_liquid_shims(body: str, first_line: int) -> tuple[str, list[str]]:
 
 
 def _shim_line(line: str, number: int, removed: list) -> str:
+    if TOC_INCLUDE.fullmatch(line):
+        return "[TOC]"
     pieces, last = [], 0
     for code in INLINE_CODE.finditer(line):
         pieces.append(_shim_text(line[last:code.start()], number, removed))

@@ -150,3 +150,17 @@ def test_a_loop_inside_an_attribute_lists_nothing_there():
 def test_a_stored_body_with_copies_of_a_listing_is_served_one_listing_per_collection():
     element = listing_element(Listing("posts", 3))
     assert listings_in(element * 40 + listing_element(Listing("posts"))) == [(element, Listing("posts", 3))]
+
+
+@pytest.mark.parametrize("tag", ["{% include toc %}", '{% include toc title="On this page" icon="file" %}',
+                                 "{%- include toc.html -%}"])
+def test_academicpages_toc_include_becomes_the_table_of_contents(tag):
+    source = f"---\ntitle: Terms\n---\n\n{tag}\n\n## Privacy\n\nText.\n\n## Cookies\n".encode()
+    rendered = publish_source(source, filename="terms.md", tenant_base="/ada")
+    assert '<div class="toc">' in rendered.body_html and 'href="#user-content-privacy"' in rendered.body_html
+    assert rendered.notices == ()
+
+
+def test_a_toc_include_inside_a_sentence_is_removed_like_other_liquid():
+    rendered = publish_source(b"See {% include toc %} here.\n\n## A\n", filename="p.md", tenant_base="/ada")
+    assert "toc" not in rendered.body_html and "include toc" in rendered.notices[0]
