@@ -77,3 +77,11 @@ def test_the_smarty_skip_is_in_effect(monkeypatch):
     assert "‘quoted’" in markdown_module.render_markdown("A 'quoted' word.")
     monkeypatch.setattr(markdown_module, "SMARTY_TRIGGER", re.compile("(?!)"))
     assert "'quoted'" in markdown_module.render_markdown("A 'quoted' word.")
+
+
+def test_only_the_first_table_of_contents_marker_makes_one():
+    # Every marker repeats every heading: markers times headings would grow a short page into megabytes.
+    source = "".join(f"## Part {number}\n\n" for number in range(50)) + "[TOC]\n\n" * 50 + "```\n[TOC]\n```\n"
+    rendered = markdown_module.render_markdown(source)
+    assert rendered.count('<div class="toc">') == 1 and rendered.count('href="#part-49"') == 1
+    assert "<code>[TOC]\n</code>" in rendered
