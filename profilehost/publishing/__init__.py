@@ -16,6 +16,7 @@ from .frontmatter import load_yaml, split_front_matter
 from .liquid import apply_liquid_shims, extract_collection_loops, insert_listing_elements, listings_in
 from .markdown import render_markdown
 from .meta import PageMeta, read_page_meta
+from .nesting import check_nesting
 from .sanitize import sanitize_html
 
 __all__ = ["HTML_SUFFIXES", "PageMeta", "PublishError", "Rendered", "load_yaml_document", "publish_source"]
@@ -42,13 +43,23 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
     front, body, body_line = split_front_matter(text, filename)
     body, listing_tokens, loop_notices = extract_collection_loops(body, body_line)
     body, liquid_notices = apply_liquid_shims(body, body_line)
+    check_nesting(body, body_line, filename)
     # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
-    markup = body if filename.lower().endswith(HTML_SUFFIXES) else render_markdown(body)
+    markup = body if filename.lower().endswith(HTML_SUFFIXES) else _render_markdown(body, filename)
     body_html = insert_listing_elements(sanitize_html(markup, tenant_base), listing_tokens)
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
                     notices=tuple(notices + meta_notices + loop_notices + liquid_notices),
                     listings=tuple(listing.collection for _element, listing in listings_in(body_html)))
+
+
+def _render_markdown(body: str, filename: str) -> str:
+    try:
+        return render_markdown(body)
+    except RecursionError:
+        # check_nesting bounds every nesting we know of; this keeps one we do not from becoming a 500.
+        raise PublishError(f"{filename}: parts of this page are nested too deeply to render (quotes, lists or "
+                           "HTML inside one another). Flatten the deepest part and upload it again.") from None
 
 
 def load_yaml_document(raw: bytes, filename: str):

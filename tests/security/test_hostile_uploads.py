@@ -50,6 +50,9 @@ PAGE_CASES = [
     ("title-list.md", b"---\ntitle: [a]\n---\n", "title"),
     ("date-bad.md", b"---\ndate: someday\n---\n", "date"),
     ("date-invalid.md", b"---\ndate: 2024-13-45\n---\n", "YYYY-MM-DD"),
+    ("deep-quote.md", b">" * 5000 + b" x\n", "line 1: quotes are nested more than 32 deep"),
+    ("deep-list.md", b"".join(b"  " * i + b"- x\n" for i in range(200)), "indented more than 128 spaces"),
+    ("deep-html.md", b"<div>" * 20000 + b"x" + b"</div>" * 20000, "nested more than 100 deep"),
 ]
 FILE_CASES = [
     ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "SVG and HTML"),

@@ -1,0 +1,46 @@
+"""How deeply a page may nest: deep enough for any real page, never so deep that rendering it overflows the stack
+or takes the server's minutes."""
+
+import pytest
+
+from profilehost.publishing import PublishError, publish_source
+from profilehost.publishing.nesting import MAX_ELEMENT_DEPTH, check_nesting
+
+
+def publish(source: str, filename: str = "p.md"):
+    return publish_source(source.encode(), filename=filename, tenant_base="/ada")
+
+
+@pytest.mark.parametrize(("source", "line", "what"), [
+    ("Intro\n\n" + ">" * 40 + " deep\n", 3, "quotes are nested more than 32 deep"),
+    ("- item\n\n    " + "> " * 3000 + "x\n", 3, "quotes are nested more than 32 deep"),
+    ("".join("  " * level + "- x\n" for level in range(100)), 66, "a list item is indented more than 128 spaces"),
+    ("\t" * 40 + "- x\n", 1, "a list item is indented more than 128 spaces"),
+    ("<div>" * 20000 + "x" + "</div>" * 20000, 1, "HTML elements are nested more than 100 deep"),
+    ("<section>\n" * 101, 101, "HTML elements are nested more than 100 deep"),
+])
+def test_a_page_nested_deeper_than_any_real_one_is_refused_with_its_line(source, line, what):
+    with pytest.raises(PublishError) as refused:
+        check_nesting(source, 1, "p.md")
+    assert refused.value.message.startswith(f"p.md, line {line}: {what}") and refused.value.line == line
+    with pytest.raises(PublishError):
+        publish(source)
+
+
+def test_the_line_counts_from_the_top_of_the_file():
+    with pytest.raises(PublishError, match=r"^deep\.md, line 5: quotes"):
+        publish_source(b"---\ntitle: T\n---\n\n" + b">" * 40 + b" x\n", filename="deep.md", tenant_base="/a")
+
+
+def test_real_nesting_renders():
+    quotes = "> " * 8 + "eight quotes deep\n\n"
+    lists = "".join("    " * level + f"- level {level}\n" for level in range(10))
+    elements = "<div>" * (MAX_ELEMENT_DEPTH - 1) + "inside" + "</div>" * (MAX_ELEMENT_DEPTH - 1)
+    paragraphs = "<p>unclosed " * 500  # elements whose end tags may be left out do not stack up
+    html = publish(quotes + lists + "\n" + elements + "\n\n" + paragraphs + "\n\n<br>" * 300).body_html
+    assert "eight quotes deep" in html and "level 9" in html and "inside" in html and html.count("unclosed") == 500
+
+
+def test_siblings_are_not_nesting():
+    publish("<div>a</div>\n" * 5000)
+    publish("<span>a</span>" * 5000, filename="p.html")
