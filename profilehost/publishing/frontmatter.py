@@ -40,6 +40,23 @@ def split_front_matter(text: str, filename: str) -> tuple[FrontMatter, str, int]
     return load_front_matter(yaml_text, filename, first_line=2), body, body_start
 
 
+# What PyYAML was reading when the text ran out, said the way an author would look for it.
+NEVER_CLOSED = {"quoted scalar": "a quote opened on this line is never closed",
+                "flow sequence": "a '[' list opened on this line is never closed with ']'",
+                "flow mapping": "a '{' opened on this line is never closed with '}'"}
+
+
+def _where_and_what(error: yaml.MarkedYAMLError) -> tuple[int, str]:
+    """The 0-based line and the problem: where a quote or bracket was opened, when the text ended inside it."""
+    problem = (error.problem or "invalid YAML").strip()
+    ran_out = "end of stream" in problem or "<stream end>" in problem
+    if ran_out and error.context_mark is not None:
+        opened = next((said for what, said in NEVER_CLOSED.items() if what in (error.context or "")), None)
+        if opened:
+            return error.context_mark.line, opened
+    return (error.problem_mark or error.context_mark).line, problem
+
+
 class _BoundedLoader(yaml.SafeLoader):
     """SafeLoader that refuses alias bombs before building anything."""
 
@@ -71,8 +88,8 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
                                "document. Write the values out instead of repeating aliases.")
         value = loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
-        line = (error.problem_mark or error.context_mark).line + first_line
-        problem = (error.problem or "invalid YAML").strip()
+        line, problem = _where_and_what(error)
+        line += first_line
         raise PublishError(f"{filename}, line {line}: {problem}. Check the quotes, colons and indentation on this "
                            "line (values containing ':' or '#' need quotes).", line=line) from None
     except yaml.YAMLError as error:

@@ -95,3 +95,14 @@ def test_layout_is_accepted_and_noted_and_unknown_keys_are_listed():
     notices = render("layout: single\nclasses: wide\nsidebar: true").notices
     assert any("layout: single" in notice and "ignored" in notice for notice in notices)
     assert any("classes, sidebar" in notice for notice in notices)
+
+
+@pytest.mark.parametrize(("front", "said"), [
+    ('title: "Unclosed\nexcerpt: fine\n', "line 2: a quote opened on this line is never closed"),
+    ("title: x\ntags: [a, b\n", "line 3: a '[' list opened on this line is never closed with ']'"),
+    ("title: x\nauthor: {name: Ada\n", "line 3: a '{' opened on this line is never closed with '}'"),
+])
+def test_an_unclosed_quote_or_bracket_is_found_where_it_was_opened(front, said):
+    with pytest.raises(PublishError) as refused:
+        publish_source(f"---\n{front}---\nBody\n".encode(), filename="p.md", tenant_base="/a")
+    assert refused.value.message.startswith(f"p.md, {said}")
