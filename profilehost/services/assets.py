@@ -26,6 +26,10 @@ KINDS = {
 }
 
 
+KIND_NAMES = {"image/png": "a PNG image", "image/jpeg": "a JPEG image", "image/gif": "a GIF image",
+              "image/webp": "a WebP image", "application/pdf": "a PDF document"}
+
+
 class AssetError(ValueError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -78,6 +82,11 @@ def check_asset(name: str, data: bytes) -> str:
         raise AssetError(f"{name}: {len(data) / 1048576:.1f} MiB is over the 10 MiB limit per file. "
                          "Compress the image or PDF and upload it again.")
     content_type = sniff_content_type(data)
+    claimed = next((kind for kind, suffixes in KINDS.items() if name.lower().endswith(suffixes)), None)
+    if content_type is None and claimed:
+        raise AssetError(f"{name}: its name says {KIND_NAMES[claimed]}, but its content is not one (nor any other "
+                         "image or PDF profilehost hosts). Save or export it again as "
+                         f"{KIND_NAMES[claimed]}, or leave it out.")
     if content_type is None:
         raise AssetError(f"{name}: only PNG, JPEG, GIF and WebP images and PDF documents can be uploaded "
                          "(SVG and HTML files are refused because they can carry scripts).")

@@ -280,7 +280,8 @@ def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: Im
     try:
         assets.check_asset(name, data)
     except assets.AssetError as refused:
-        report.errors.append((entry.path, refused.message))
+        # The report names the file already ('images/fig/2.png: ...').
+        report.errors.append((entry.path, refused.message.removeprefix(f"{name}: ")))
         return None
     # images/ and files/ share one set of names (either folder's URL serves a file by its name).
     if name in plan.asset_names:

@@ -58,14 +58,14 @@ FILE_CASES = [
     ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "SVG and HTML"),
     ("page.html", b"<!doctype html><script>alert(1)</script>", "SVG and HTML"),
     ("fake.png", b"GIF89a" + b"\x00" * 20, "Rename it to end in .gif"),
-    ("fake.pdf", b"not a pdf at all", "only PNG, JPEG"),
-    ("polyglot.jpg", b"<html>" + PNG, "only PNG, JPEG"),
+    ("fake.pdf", b"not a pdf at all", "its name says a PDF document, but its content is not one"),
+    ("polyglot.jpg", b"<html>" + PNG, "its name says a JPEG image, but its content is not one"),
     ("script.js", b"alert(1)", "only PNG, JPEG"),
     ("../../etc/passwd.png", PNG, "file names may use"),
     (".hidden.png", PNG, "file names may use"),
     ("spaces in name.png", PNG, "file names may use"),
     ("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "10 MiB"),
-    ("empty.pdf", b"", "only PNG, JPEG"),
+    ("empty.pdf", b"", "its name says a PDF document, but its content is not one"),
 ]
 
 
