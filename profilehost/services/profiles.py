@@ -126,6 +126,25 @@ def stage_profile(tenant: User, fields: dict) -> Profile:
     return profile
 
 
+def update_from_author_block(tenant: User, fields: dict) -> bool:
+    changed = stage_from_author_block(tenant, fields)
+    db.session.commit()
+    return changed
+
+
+def stage_from_author_block(tenant: User, fields: dict) -> bool:
+    """stage_profile for an academicpages `author:` block: it sets what it names and keeps the rest, links
+    included (the block has the links academicpages knows; others were added here). Whether anything changed."""
+    current = tenant.profile
+    kept_links = (current.links if current is not None else None) or {}
+    merged = {**fields, "links": {**kept_links, **fields.get("links", {})}}
+    if current is not None and all(getattr(current, name) == value
+                                   for name, value in clean_profile_fields(merged).items()):
+        return False
+    stage_profile(tenant, merged)
+    return True
+
+
 # academicpages `author:` keys -> our fields; keys not listed here are reported as not shown.
 AUTHOR_KEYS = {
     "name": "display_name", "pronouns": "pronouns", "bio": "bio", "location": "location",

@@ -384,8 +384,9 @@ def _report_skipped_folders(report: ImportReport, folders: dict[str, int]) -> No
 def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: User) -> None:
     try:
         if plan.config_fields is not None:
-            profiles.stage_profile(tenant, plan.config_fields)
-            report.imported.append((CONFIG_FILE, "profile updated from the author: block", f"/{tenant.username}/"))
+            changed = profiles.stage_from_author_block(tenant, plan.config_fields)
+            what = "profile updated from the author: block" if changed else "profile unchanged"
+            report.imported.append((CONFIG_FILE, what, f"/{tenant.username}/"))
         if plan.assets:
             assets.stage_assets(tenant, [(name, data) for _path, name, data in plan.assets], quota)
             for path, name, _data in plan.assets:

@@ -55,11 +55,11 @@ def _publish_one(tenant: User, name: str, raw: bytes) -> UploadResult:
 def _apply_config(tenant: User, name: str, raw: bytes) -> UploadResult:
     try:
         config = profiles.read_author_config(raw, name)
-        profiles.update_profile(tenant, config.fields)
+        changed = profiles.update_from_author_block(tenant, config.fields)
     except (PublishError, profiles.ProfileError) as refused:
         return UploadResult(name, False, f"{name}: {refused.message}")
-    return UploadResult(name, True, "Profile updated from the author: block.", f"/{tenant.username}/",
-                        config.notices)
+    said = "Profile updated from the author: block." if changed else "Unchanged: the profile already says this."
+    return UploadResult(name, True, said, f"/{tenant.username}/", config.notices)
 
 
 def preview(tenant: User, raw: bytes, filename: str) -> tuple[Rendered | None, str | None]:

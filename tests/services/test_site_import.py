@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from factories import JPEG, PDF, PNG, page_source, publish
 from profilehost.extensions import db
 from profilehost.models import Asset, Page, Revision
-from profilehost.services import pages, site_import
+from profilehost.services import pages, profiles, site_import
 from profilehost.services.site_import import ImportLimits
 
 QUOTA = 100 * 1024 * 1024
@@ -92,6 +92,18 @@ def test_importing_the_same_zip_again_changes_nothing(make_user):
     report = run_import(alice, build_zip())
     assert report.ok and counts() == before
     assert all(what.endswith("unchanged") for path, what, _ in report.imported if path.endswith((".md", ".html")))
+    assert ("_config.yml", "profile unchanged", "/alice/") in report.imported
+
+
+def test_an_import_keeps_the_profile_links_its_author_block_does_not_name(make_user):
+    alice = make_user("alice")
+    profiles.update_profile(alice, {"pronouns": "she/her", "links": {"orcid": "0000-0002-1825-0097",
+                                                                     "github": "old-name"}})
+    assert run_import(alice, build_zip()).ok
+    links = alice.profile.links
+    assert links["orcid"] == "https://orcid.org/0000-0002-1825-0097"  # kept: the block has no orcid
+    assert links["github"] == "https://github.com/ada-example"  # the block's own value wins
+    assert alice.profile.pronouns == "she/her" and alice.profile.display_name == "Ada Example"
 
 
 def test_an_import_updates_pages_with_a_new_revision_and_deletes_nothing(make_user):

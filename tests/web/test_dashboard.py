@@ -43,6 +43,8 @@ def test_uploading_a_config_fills_the_profile(logged_in, client):
     db.session.expire_all()
     assert logged_in.user.profile.display_name == "Grace Fixture"
     assert logged_in.user.profile.links["github"] == "https://github.com/gracefixture"
+    again = upload(logged_in, ("_config.yml", config)).get_data(as_text=True)
+    assert "Unchanged: the profile already says this." in again
 
 
 def test_upload_needs_csrf(logged_in):
