@@ -52,6 +52,20 @@ def create_user(username: str, email: str, admin: bool) -> None:
     click.echo(f"Created {'admin' if user.is_admin else 'user'} {user.username} <{user.email}>.")
 
 
+@user_cli.command("password")
+@click.argument("username")
+def reset_user_password(username: str) -> None:
+    """Set a new password for an account (a forgotten one, or the demo's): from PROFILEHOST_PASSWORD, or asked
+    for. The account's sessions end."""
+    tenant = _tenant(username)
+    password = config.cli_password() or click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        accounts.reset_password(tenant, password)
+    except accounts.AccountError as error:
+        _fail(f"{error.field}: {error.message}")
+    click.echo(f"Set a new password for {tenant.username}; its sessions have ended.")
+
+
 @user_cli.command("list")
 def list_users() -> None:
     """List every account: name, email, role, state."""

@@ -1,4 +1,6 @@
 from profilehost.models import Role, User
+from profilehost.services import audit
+from support import log_in
 
 
 def test_user_create_reads_the_password_from_the_environment(runner, monkeypatch):
@@ -53,3 +55,23 @@ def test_demo_creates_one_admin_once(runner):
     second = runner.invoke(args=["demo"])
     assert "An admin exists already." in second.output
     assert User.query.filter_by(role=Role.ADMIN).count() == 1
+
+
+def test_user_password_sets_a_new_one_ends_sessions_and_is_audited(runner, make_user, monkeypatch, client):
+    make_user("carol")
+    log_in(client, "carol")
+    assert client.get("/dashboard/").status_code == 200
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "a brand new long password")
+    result = runner.invoke(args=["user", "password", "carol"])
+    assert result.exit_code == 0 and "Set a new password for carol" in result.output
+    assert client.get("/dashboard/").status_code == 302  # the old session is over
+    assert log_in(client, "carol", "a brand new long password").status_code == 302
+    assert [event.action for event in audit.events(target="carol")] == ["account.reset_password"]
+
+
+def test_user_password_refuses_a_short_one_and_an_unknown_account(runner, make_user, monkeypatch):
+    make_user("carol")
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "short")
+    assert runner.invoke(args=["user", "password", "carol"]).exit_code != 0
+    result = runner.invoke(args=["user", "password", "nobody"])
+    assert result.exit_code != 0 and "no account named 'nobody'" in result.output

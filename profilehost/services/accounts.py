@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AccountState, Profile, Role, User, new_session_token, utcnow
+from . import audit
 from .errors import FieldError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
@@ -135,10 +136,22 @@ def change_password(user: User, current: str, new: str) -> None:
     """Set a new password and end the user's other sessions (the caller re-logs the current one)."""
     if not password_matches(user, current):
         raise AccountError("current_password", "The current password is not correct.")
+    _set_password(user, new)
+    db.session.commit()
+
+
+def reset_password(user: User, new: str) -> None:
+    """An operator's reset (the command line), for a forgotten password: every session of the account ends, and
+    the audit log says who did it."""
+    _set_password(user, new)
+    audit.record(None, "account.reset_password", user)
+    db.session.commit()
+
+
+def _set_password(user: User, new: str) -> None:
     check_password(new)
     user.password_hash = hash_password(new)
     user.session_token = new_session_token()
-    db.session.commit()
 
 
 def load_session_user(session_id: str) -> User | None:
