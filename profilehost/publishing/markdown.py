@@ -65,14 +65,17 @@ def _converter() -> markdown.Markdown:
 
 
 class _OneTableOfContents(Treeprocessor):
-    """Only the first [TOC] marker becomes a table of contents; later ones go. Each one repeats every heading:
-    300 markers over 300 headings, 5 KB of Markdown, made 4 MB of HTML and took 9 s."""
+    """Only the first [TOC] marker becomes a table of contents; later ones go, whatever holds them (a paragraph,
+    a list item, a table cell: the toc pass takes any element whose only text is the marker). Each one repeats
+    every heading: 300 markers over 300 headings, 5 KB of Markdown, made 4 MB of HTML and took 9 s."""
 
     def run(self, root) -> None:
         found = False
         for parent in list(root.iter()):
+            if parent.tag in ("pre", "code"):
+                continue
             for child in list(parent):
-                if child.tag == "p" and len(child) == 0 and (child.text or "").strip() == "[TOC]":
+                if len(child) == 0 and child.tag not in ("pre", "code") and (child.text or "").strip() == "[TOC]":
                     if found:
                         parent.remove(child)
                     found = True

@@ -85,3 +85,9 @@ def test_only_the_first_table_of_contents_marker_makes_one():
     rendered = markdown_module.render_markdown(source)
     assert rendered.count('<div class="toc">') == 1 and rendered.count('href="#part-49"') == 1
     assert "<code>[TOC]\n</code>" in rendered
+
+
+@pytest.mark.parametrize("holder", ["- [TOC]\n", "Term\n:   [TOC]\n\n", "| a |\n|---|\n| [TOC] |\n\n"])
+def test_later_table_of_contents_markers_go_whatever_holds_them(holder):
+    source = "[TOC]\n\n" + "".join(f"## Part {number}\n\n" for number in range(50)) + holder * 20
+    assert markdown_module.render_markdown(source).count('href="#part-49"') == 1
