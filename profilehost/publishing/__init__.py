@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import budget
 from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
@@ -44,22 +45,27 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
     body, listing_tokens, loop_notices = extract_collection_loops(body, body_line)
     body, liquid_notices = apply_liquid_shims(body, body_line)
     check_nesting(body, body_line, filename)
-    # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
-    markup = body if filename.lower().endswith(HTML_SUFFIXES) else _render_markdown(body, filename)
-    body_html = insert_listing_elements(sanitize_html(markup, tenant_base), listing_tokens)
+    body_html = insert_listing_elements(_render(body, filename, tenant_base), listing_tokens)
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
                     notices=tuple(notices + meta_notices + loop_notices + liquid_notices),
                     listings=tuple(listing.collection for _element, listing in listings_in(body_html)))
 
 
-def _render_markdown(body: str, filename: str) -> str:
+def _render(body: str, filename: str, tenant_base: str) -> str:
     try:
-        return render_markdown(body)
+        with budget.cpu_budget(budget.RENDER_CPU_SECONDS):
+            # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
+            markup = body if filename.lower().endswith(HTML_SUFFIXES) else render_markdown(body)
+            return sanitize_html(markup, tenant_base)
     except RecursionError:
         # check_nesting bounds every nesting we know of; this keeps one we do not from becoming a 500.
         raise PublishError(f"{filename}: parts of this page are nested too deeply to render (quotes, lists or "
                            "HTML inside one another). Flatten the deepest part and upload it again.") from None
+    except budget.OutOfTime:
+        raise PublishError(f"{filename}: this page takes more than {budget.RENDER_CPU_SECONDS:g} s to render, "
+                           "which no page of text needs. Look for a long run of '[' or '<', or an HTML tag that "
+                           "is never closed with '>', or split the page in two.") from None
 
 
 def load_yaml_document(raw: bytes, filename: str):

@@ -104,9 +104,13 @@ def _skip_text_smarty_cannot_change(converter: markdown.Markdown) -> None:
 def render_markdown(body: str) -> str:
     converter = _converter()
     try:
-        return converter.convert(prepare_kramdown(body))
-    finally:
+        html = converter.convert(prepare_kramdown(body))
         converter.reset()
+        return html
+    except BaseException:
+        # Interrupted part-way (the CPU budget, a recursion limit): its state must never reach another page.
+        _local.converter = None
+        raise
 
 
 def prepare_kramdown(body: str) -> str:

@@ -17,7 +17,10 @@ MAX_LIST_INDENT = 128  # spaces before a list marker: 32 levels of 4
 MAX_ELEMENT_DEPTH = 100
 QUOTE_RUN = re.compile(r"^(?:[ \t]*>)+")
 LIST_MARKER = re.compile(r"^( *)(?:[*+-]|\d{1,9}[.)])(?: |$)")
-TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>")
+# A start or end tag as html5lib's tokenizer reads it: across lines, and to the first '>' outside a quoted
+# attribute value. Possessive, so a tag that never ends costs one scan.
+TAG = re.compile(r"""<(/?)([A-Za-z][^\s/>]*+)(?:[^>=]++|=\s*+"[^"]*+"|=\s*+'[^']*+'|=)*+>""")
+TAG_START = re.compile(r"</?[A-Za-z]")
 # Elements that hold nothing, or whose end tag may be left out: they never stack up in the parser.
 NOT_NESTING = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
@@ -28,23 +31,40 @@ NOT_NESTING = frozenset({
 
 def check_nesting(body: str, first_line: int, filename: str) -> None:
     """PublishError naming the first line that nests deeper than profilehost renders."""
-    depth = 0
     for offset, line in enumerate(body.split("\n")):
-        number = first_line + offset
         quote = QUOTE_RUN.match(line)
         if quote and quote.group(0).count(">") > MAX_QUOTE_DEPTH:
-            _refuse(filename, number, f"quotes are nested more than {MAX_QUOTE_DEPTH} deep ('>' repeated)")
+            _refuse(filename, first_line + offset, f"quotes are nested more than {MAX_QUOTE_DEPTH} deep ('>' repeated)")
         item = LIST_MARKER.match(line.expandtabs(4))
         if item and len(item.group(1)) > MAX_LIST_INDENT:
-            _refuse(filename, number, f"a list item is indented more than {MAX_LIST_INDENT} spaces")
-        for tag in TAG.finditer(line):
-            closing, name, self_closing = tag.groups()
-            if name.lower() in NOT_NESTING or self_closing:
-                continue
-            depth = max(depth - 1, 0) if closing else depth + 1
-            if depth > MAX_ELEMENT_DEPTH:
-                _refuse(filename, number, f"HTML elements are nested more than {MAX_ELEMENT_DEPTH} deep "
-                                          f"(<{name}> inside <{name}> ...)")
+            _refuse(filename, first_line + offset, f"a list item is indented more than {MAX_LIST_INDENT} spaces")
+    _check_element_depth(body, first_line, filename)
+
+
+def _check_element_depth(body: str, first_line: int, filename: str) -> None:
+    # The parser's stack of open elements: '<div/>' opens a div as well (html5lib ignores the slash), and an end
+    # tag closes only an element that is open.
+    open_elements: list[str] = []
+    position = 0
+    while (start := body.find("<", position)) != -1:
+        tag = TAG.match(body, start)
+        if tag is None:
+            if TAG_START.match(body, start):
+                return  # a tag that never ends: the parser reads the rest of the page as its attributes
+            position = start + 1
+            continue
+        position = tag.end()
+        closing, name = tag.group(1), tag.group(2).lower()
+        if name in NOT_NESTING:
+            continue
+        if not closing:
+            open_elements.append(name)
+            if len(open_elements) > MAX_ELEMENT_DEPTH:
+                line = first_line + body.count("\n", 0, start)
+                _refuse(filename, line, f"HTML elements are nested more than {MAX_ELEMENT_DEPTH} deep "
+                                        f"(<{name}> inside <{name}> ...)")
+        elif name in open_elements:
+            del open_elements[len(open_elements) - 1 - open_elements[::-1].index(name):]
 
 
 def _refuse(filename: str, line: int, what: str) -> None:

@@ -1,9 +1,11 @@
 """How deeply a page may nest: deep enough for any real page, never so deep that rendering it overflows the stack
 or takes the server's minutes."""
 
+import threading
+
 import pytest
 
-from profilehost.publishing import PublishError, publish_source
+from profilehost.publishing import PublishError, budget, publish_source
 from profilehost.publishing.nesting import MAX_ELEMENT_DEPTH, check_nesting
 
 
@@ -44,3 +46,22 @@ def test_real_nesting_renders():
 def test_siblings_are_not_nesting():
     publish("<div>a</div>\n" * 5000)
     publish("<span>a</span>" * 5000, filename="p.html")
+
+
+@pytest.mark.parametrize("source", ["[" * 20000, "<div " * 20000])
+def test_a_page_that_would_take_minutes_to_render_is_refused(source, monkeypatch):
+    # Both cost the square of their length in the renderers (about 45 s and 2 min here); the budget, made small
+    # for the test, stops them.
+    monkeypatch.setattr(budget, "RENDER_CPU_SECONDS", 0.3)
+    with pytest.raises(PublishError, match=r"^p\.md: this page takes more than 0\.3 s to render"):
+        publish(source)
+    after = publish("[a](/b) and <div>fine</div>\n\n*[HTML]: kept from no earlier page").body_html
+    assert 'href="/ada/b"' in after and "fine" in after
+
+
+def test_outside_the_main_thread_pages_render_without_a_budget():
+    results = []
+    worker = threading.Thread(target=lambda: results.append(publish("# Hello\n\nWorld").body_html))
+    worker.start()
+    worker.join()
+    assert "World" in results[0]
