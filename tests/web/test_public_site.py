@@ -211,3 +211,8 @@ def test_the_tenant_root_redirect_never_leaves_the_site(client, path):
     response = client.get(path)
     assert response.status_code == 404 or response.headers["Location"].startswith("/")
     assert not response.headers.get("Location", "/").startswith(("//", "/\\"))
+
+
+@pytest.mark.parametrize("path", ["/alice/x%00/", "/alice/files/%00.pdf", "/alice/images/a%00b.png", "/alice%00/"])
+def test_a_nul_in_an_address_is_not_found_not_a_server_error(client, alice, path):
+    assert client.get(path).status_code == 404
