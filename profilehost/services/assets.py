@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -119,8 +120,8 @@ def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
 def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
     """store_assets without the commit."""
     checked = [(name, data, check_asset(name, data)) for name, data in files]
-    names = [name for name, _data, _type in checked]
-    if twice := sorted({name for name in names if names.count(name) > 1}):
+    counted = Counter(name for name, _data, _type in checked)
+    if twice := sorted(name for name, count in counted.items() if count > 1):
         raise AssetError(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
     existing = {asset.name: asset for asset in list_assets(tenant)}
     needed = usage(tenant, quota).used + sum(

@@ -117,7 +117,10 @@ def update_profile(tenant: User, fields: dict) -> Profile:
 
 def stage_profile(tenant: User, fields: dict) -> Profile:
     """update_profile without the commit (an import writes the profile with everything else, or nothing)."""
-    cleaned = clean_profile_fields(fields)
+    return _stage_cleaned(tenant, clean_profile_fields(fields))
+
+
+def _stage_cleaned(tenant: User, cleaned: dict) -> Profile:
     profile = tenant.profile or Profile(user_id=tenant.id)
     for name, value in cleaned.items():
         setattr(profile, name, value)
@@ -137,11 +140,10 @@ def stage_from_author_block(tenant: User, fields: dict) -> bool:
     included (the block has the links academicpages knows; others were added here). Whether anything changed."""
     current = tenant.profile
     kept_links = (current.links if current is not None else None) or {}
-    merged = {**fields, "links": {**kept_links, **fields.get("links", {})}}
-    if current is not None and all(getattr(current, name) == value
-                                   for name, value in clean_profile_fields(merged).items()):
+    cleaned = clean_profile_fields({**fields, "links": {**kept_links, **fields.get("links", {})}})
+    if current is not None and all(getattr(current, name) == value for name, value in cleaned.items()):
         return False
-    stage_profile(tenant, merged)
+    _stage_cleaned(tenant, cleaned)
     return True
 
 

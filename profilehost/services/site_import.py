@@ -89,8 +89,7 @@ class _Plan:
     config_fields: dict | None = None
     navigation: list[dict] | None = None
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
-    assets: list[tuple[str, str, bytes]] = field(default_factory=list)  # path, name, data
-    asset_names: dict[str, int] = field(default_factory=dict)  # name -> its index in assets
+    assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
 
 
 def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
@@ -284,15 +283,14 @@ def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: Im
         report.errors.append((entry.path, refused.message.removeprefix(f"{name}: ")))
         return None
     # images/ and files/ share one set of names (either folder's URL serves a file by its name).
-    if name in plan.asset_names:
-        first_path, _name, first_data = plan.assets[plan.asset_names[name]]
+    if name in plan.assets:
+        first_path, first_data = plan.assets[name]
         if first_data == data:
             return f"the same file as {first_path}"
         report.errors.append((entry.path, f"has the name of {first_path}, another file: profilehost keeps one "
                                           "file by each name in images/ and files/. Rename one and fix its links."))
         return None
-    plan.asset_names[name] = len(plan.assets)
-    plan.assets.append((entry.path, name, data))
+    plan.assets[name] = (entry.path, data)
     return None
 
 
@@ -388,8 +386,8 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
             what = "profile updated from the author: block" if changed else "profile unchanged"
             report.imported.append((CONFIG_FILE, what, f"/{tenant.username}/"))
         if plan.assets:
-            assets.stage_assets(tenant, [(name, data) for _path, name, data in plan.assets], quota)
-            for path, name, _data in plan.assets:
+            assets.stage_assets(tenant, [(name, data) for name, (_path, data) in plan.assets.items()], quota)
+            for name, (path, _data) in plan.assets.items():
                 folder = path.split("/", 1)[0]
                 report.imported.append((path, "file", f"/{tenant.username}/{folder}/{name}"))
         listed = _stage_pages(tenant, plan, report, author)

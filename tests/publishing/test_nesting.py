@@ -44,8 +44,8 @@ def test_real_nesting_renders():
 
 
 def test_siblings_are_not_nesting():
-    publish("<div>a</div>\n" * 5000)
-    publish("<span>a</span>" * 5000, filename="p.html")
+    assert publish("<div>a</div>\n" * 5000).body_html.count("<div>") == 5000
+    assert publish("<span>a</span>" * 5000, filename="p.html").body_html.count("<span>") == 5000
 
 
 @pytest.mark.parametrize("source", ["[" * 20000, "<div " * 20000])
