@@ -136,6 +136,9 @@ class Page(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What of the site the current revision's Liquid read ('site.data.cv', 'site.publications', 'include:x'):
+    # a change to one of those re-renders this page.
+    reads: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
     user: Mapped[User] = relationship()
     revisions: Mapped[list[Revision]] = relationship(
@@ -200,6 +203,27 @@ class Asset(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SiteFile(db.Model):
+    """One version of a file of the tenant's Jekyll site that is not a page: `_config.yml`, `_data/cv.yml`,
+    `_includes/x.html`. Every upload adds a version; the newest is current, and a deletion is a version with no
+    source."""
+
+    __tablename__ = "site_files"
+    __table_args__ = (
+        UniqueConstraint("user_id", "path", "number", name="uq_site_files_user_id_path_number"),
+        Index("ix_site_files_user_id_current", "user_id", "current"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(255))
+    number: Mapped[int] = mapped_column(Integer)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -143,9 +143,8 @@ def _render_page(tenant: User, page, revision) -> Response:
     site = _site_view(tenant, page.permalink)
     root = request.url_root.rstrip("/")
     avatar = site.profile.avatar_url
-    body_html, listed_updated = _with_listings(tenant, revision.body_html)
     page_view = sites.PageView(
-        title=revision.title, body_html=body_html, description=revision.description,
+        title=revision.title, body_html=revision.body_html, description=revision.description,
         canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=page.updated_at,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
@@ -156,20 +155,9 @@ def _render_page(tenant: User, page, revision) -> Response:
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
     response = Response(html)
     response.set_etag(f"{revision.id}-{tenant.site_version}-{THEME_VERSION}")
-    response.last_modified = max(page.updated_at, tenant.profile.updated_at, *listed_updated)
+    response.last_modified = max(page.updated_at, tenant.profile.updated_at)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
-
-
-def _with_listings(tenant: User, body_html: str) -> tuple[str, list]:
-    """The body with each collection listing filled in, and when those items last changed."""
-    updated = []
-    for element, listing in collections.listings_in(body_html):
-        items = collections.collection_items(tenant, listing.collection, limit=listing.limit, offset=listing.offset)
-        updated.extend(item.updated_at for item in items)
-        shown = render_template("theme/_listing.html", collection=listing.collection, items=items)
-        body_html = body_html.replace(element, shown, 1)
-    return body_html, updated
 
 
 def _tenant_not_found(tenant: User, path: str) -> Response:

@@ -1,237 +1,266 @@
-"""The Liquid that academicpages pages use. The site's base paths resolve to '' (link resolution then puts
-every root-relative link inside the tenant); a loop over a collection (`{% for post in site.publications
-reversed %}...{% endfor %}`, with `limit:` and `offset:` if it has them) becomes that collection's listing,
-filled in when the page is served; `{% include toc %}` becomes the page's table of contents; any other tag is
-removed and listed in a notice, and capture and comment blocks, which never show, go with their content. Code
-is never touched: Liquid inside code samples is the author's text."""
+"""Liquid, as Jekyll runs it on a page: python-liquid with Jekyll's context, filters and include tag.
+
+The output is text for Markdown, which then goes through the sanitizer like every other byte of a page, so an
+include, a data file or a collection item can add no markup the author could not have typed. Every render is
+bounded: loop iterations, include depth, output size and the length of one tag, and the lexer never sees input
+it would scan with the square of its size.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-BASE_PATHS = re.compile(r"\{%-?\s*include\s+base_path\s*-?%\}|\{\{-?\s*(?:base_path|site\.baseurl|site\.url)"
-                        r"\s*(?:\|[^}]*)?-?\}\}")
-OTHER_TAGS = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
-# academicpages' "On this page" box (`{% include toc title="Contents" %}`), alone on its line: the table of
-# contents Markdown makes from the page's headings.
-TOC_INCLUDE = re.compile(r"\s*\{%-?\s*include\s+toc(?:\.html)?\b[^%]*-?%\}\s*")
-FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
-INLINE_CODE = re.compile(r"(`+)(?:.+?)\1")
+from liquid import Environment, Mode
+from liquid.exceptions import (
+    ContextDepthError,
+    LiquidError,
+    LiquidSyntaxError,
+    LocalNamespaceLimitError,
+    LoopIterationLimitError,
+    OutputStreamLimitError,
+)
+
+from . import jekyll_filters
+from .errors import PublishError
+from .jekyll_include import (
+    FIRST_LINE,
+    INCLUDE_NOTICES,
+    INCLUDE_READS,
+    INCLUDE_SOURCES,
+    IncludeNotFound,
+    JekyllIncludeTag,
+)
+from .site import COMPUTED_KEYS, EMPTY_SITE, SiteContext
+
 COLLECTIONS = ("publications", "talks", "teaching", "portfolio", "posts")
-FOR_OVER_SITE = re.compile(r"\{%-?\s*for\s+\w+\s+in\s+site\.(\w+)\b([^%]*?)-?%\}")
-LOOP_PARAMETER = re.compile(r"\b(limit|offset)\s*:\s*([^\s,]*)")
-# More than any listing shows; it keeps the numbers small for the database (and int() away from 5,000 digits).
-MAX_LISTED = 1000
-MAX_DIGITS = len(str(MAX_LISTED))
-FOR_OR_ENDFOR = re.compile(r"\{%-?\s*(for|endfor)\b[^%]*-?%\}")
-# Blocks that never show their content in Jekyll: dropped whole, not just their tags.
-SILENT_BLOCKS = re.compile(r"\{%-?\s*(capture|comment)\b.*?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
-LISTING_ELEMENTS = re.compile(r'<div class="collection-listing" data-collection="(\w+)"'
-                              rf'(?: data-limit="([0-9]{{1,{MAX_DIGITS}}})")?'
-                              rf'(?: data-offset="([0-9]{{1,{MAX_DIGITS}}})")?></div>')
+MAX_TAG_CHARS = 4000  # one {{ }} or {% %}; python-liquid's lexer backtracks over a long one
+MAX_LOOP_ITERATIONS = 50_000
+MAX_OUTPUT_CHARS = 8 * 1024 * 1024
+# What a page's Liquid may make of its source: generous for a CV over a data file, bounded for 35 KB of loops.
+OUTPUT_PER_SOURCE_CHAR = 400
+MIN_OUTPUT_CHARS = 2 * 1024 * 1024
+MAX_UNKNOWN_TAGS = 50
+DELIMITER = re.compile(r"\{[{%]")
+RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+UNEXPECTED_TAG = re.compile(r"unexpected tag '([^']*)'")
+UNCLOSED_BLOCK = re.compile(r"expected tag (end\w+)")
+# Plugins GitHub Pages runs for some sites, which profilehost does not: their tags are named in a notice.
+PLUGIN_TAGS = {"bibliography": "jekyll-scholar", "cite": "jekyll-scholar", "reference": "jekyll-scholar",
+               "katexmm": "jekyll-katex", "endkatexmm": "jekyll-katex", "katex": "jekyll-katex",
+               "endkatex": "jekyll-katex", "seo": "jekyll-seo-tag", "feed_meta": "jekyll-feed",
+               "gist": "jekyll-gist", "github_edit_link": "jekyll-github-metadata", "twitter": "jekyll-twitter-plugin",
+               "include_cached": "jekyll-include-cache", "link": "Jekyll's link tag", "post_url": "Jekyll's post_url",
+               "highlight": "Jekyll's highlight tag", "endhighlight": "Jekyll's highlight tag",
+               "details": "a plugin", "enddetails": "a plugin", "scholar": "a plugin"}
+
+
+class JekyllEnvironment(Environment):
+    context_depth_limit = 30
+    loop_iteration_limit = MAX_LOOP_ITERATIONS
+    local_namespace_limit = 4 * 1024 * 1024
+    output_stream_limit = MAX_OUTPUT_CHARS
+
+    def setup_tags_and_filters(self, *, extra: bool = False) -> None:
+        super().setup_tags_and_filters(extra=extra)
+        self.add_tag(JekyllIncludeTag)
+        jekyll_filters.register(self)
+
+
+ENVIRONMENT = JekyllEnvironment(strict_filters=False)
+# Jekyll runs Liquid in lax mode, where a tag with junk in it (`{% for x in list | sort %}`, academicpages' own
+# group-by-array) renders as far as it can be read. A page that python-liquid cannot read strictly is read this
+# way, with a notice naming the line.
+LAX_ENVIRONMENT = JekyllEnvironment(strict_filters=False, tolerance=Mode.LAX)
 
 
 @dataclass(frozen=True)
-class Listing:
-    """What a loop lists: the collection's items newest first, `offset` of them skipped, then at most `limit`.
-
-    Liquid slices before `reversed`, so in Jekyll `site.publications reversed limit:3` would be the three oldest;
-    a served listing is always newest first, and its newest three are what a 'recent' block is written for."""
-    collection: str
-    limit: int | None = None
-    offset: int = 0
+class LiquidOutcome:
+    text: str
+    notices: tuple[str, ...]
+    reads: frozenset[str]  # what of the site the page read: 'site.data.cv', 'site.publications', 'include:x.html'
 
 
-def listing_element(listing: Listing) -> str:
-    """The element a served page replaces with the listing; the sanitizer refuses data-* attributes in authors'
-    HTML, so only a loop the pipeline recognised can produce it."""
-    limit = f' data-limit="{listing.limit}"' if listing.limit is not None else ""
-    offset = f' data-offset="{listing.offset}"' if listing.offset else ""
-    return f'<div class="collection-listing" data-collection="{listing.collection}"{limit}{offset}></div>'
-
-
-def listings_in(html: str) -> list[tuple[str, Listing]]:
-    """Each listing element in a stored body, with what it lists: the reverse of `listing_element`."""
-    found: dict[str, tuple[str, Listing]] = {}
-    for match in LISTING_ELEMENTS.finditer(html):
-        if match.group(1) in COLLECTIONS and match.group(1) not in found:
-            listing = Listing(match.group(1), _number(match.group(2)), _number(match.group(3)) or 0)
-            found[listing.collection] = (match.group(0), listing)
-    # The first of each collection only: a body stored before tokens were placed once may hold copies.
-    return list(found.values())
-
-
-def _number(digits: str | None) -> int | None:
-    return None if digits is None else min(int(digits), MAX_LISTED)
-
-
-def extract_collection_loops(body: str, first_line: int = 1) -> tuple[str, dict[str, Listing], list[str]]:
-    """Replace each `{% for ... in site.<collection> %}` block outside code with a token line.
-
-    Returns the body, {token: listing} to turn into listing elements after sanitizing, and notices (the body
-    starts on line `first_line` of the file). The token is derived from the body, so no author can type one in;
-    line numbers after the block are kept.
-    """
-    lines = body.split("\n")
-    code = _code_lines(lines)
-    salt = hashlib.sha256(body.encode()).hexdigest()[:20]
-    tokens: dict[str, Listing] = {}
+def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | None = None,
+                  filename: str = "page.md", first_line: int = 1) -> LiquidOutcome:
+    """The page body with its Liquid run, or PublishError naming the line of what Jekyll would refuse too."""
+    if "{{" not in body and "{%" not in body:
+        return LiquidOutcome(body, (), frozenset())
+    _check_lexable(body, filename, first_line)
     notices: list[str] = []
-    out: list[str] = []
-    start = 0
-    while start < len(lines):
-        end = start
-        while end < len(lines) and code[end] == code[start]:
-            end += 1
-        chunk = "\n".join(lines[start:end])
-        if code[start]:
-            out.append(chunk)
+    template = _parse(body, filename, first_line, notices)
+    reads: set[str] = set()
+    context = {"site": TrackedSite(_site_values(site), reads), "page": dict(page or {}),
+               "jekyll": {"environment": "production"}, "paginator": {},
+               INCLUDE_SOURCES: site.includes, INCLUDE_NOTICES: notices, FIRST_LINE: first_line,
+               INCLUDE_READS: reads}
+    try:
+        text = template.render(**context)
+    except IncludeNotFound as missing:
+        raise PublishError(f"{filename}: {missing}") from None
+    except LiquidError as error:
+        raise PublishError(_render_error(error, filename, first_line)) from None
+    limit = max(MIN_OUTPUT_CHARS, OUTPUT_PER_SOURCE_CHAR * len(body))
+    if len(text) > limit:
+        raise PublishError(f"{filename}: its Liquid makes {len(text):,} characters of page from "
+                           f"{len(body):,} of source, more than the {limit:,} profilehost renders for a page this "
+                           "size. Look for a loop that repeats more than it should.")
+    return LiquidOutcome(text, tuple(notices), frozenset(reads))
+
+
+def _check_lexable(body: str, filename: str, first_line: int) -> None:
+    """Refuse, in one linear pass, what Jekyll refuses too and python-liquid's lexer would take quadratic time
+    over: a '{{' or '{%' never closed, a {% raw %} never ended, a tag thousands of characters long."""
+    position = 0
+    while (match := DELIMITER.search(body, position)) is not None:
+        start = match.start()
+        closer = "}}" if match.group(0) == "{{" else "%}"
+        end = body.find(closer, start + 2)
+        line = first_line + body.count("\n", 0, start)
+        if end == -1:
+            raise PublishError(f"{filename}: line {line}: '{match.group(0)}' is never closed with '{closer}'. "
+                               f"Close it, or write it as {{% raw %}}{match.group(0)}{{% endraw %}} to show it.",
+                               line=line)
+        if end - start > MAX_TAG_CHARS:
+            raise PublishError(f"{filename}: line {line}: a Liquid tag runs for {end - start:,} characters before "
+                               f"its '{closer}'; profilehost reads tags of up to {MAX_TAG_CHARS:,}. Check that the "
+                               f"'{match.group(0)}' is closed where you meant.", line=line)
+        position = end + 2
+        if RAW_START.fullmatch(body, start, position):
+            raw_end = RAW_END.search(body, position)
+            if raw_end is None:
+                raise PublishError(f"{filename}: line {line}: {{% raw %}} is never ended with {{% endraw %}}.",
+                                   line=line)
+            position = raw_end.end()
+
+
+def _parse(body: str, filename: str, first_line: int, notices: list[str]):
+    """The parsed template. A tag Liquid does not know (a plugin's) is blanked and named in a notice, as many
+    times as it takes, up to MAX_UNKNOWN_TAGS."""
+    for _attempt in range(MAX_UNKNOWN_TAGS + 1):
+        try:
+            return _parsed(body)
+        except LiquidSyntaxError as error:
+            unknown = UNEXPECTED_TAG.search(error.message or "")
+            token = error.token
+            if UNCLOSED_BLOCK.search(error.message or ""):
+                raise PublishError(_syntax_error(error, body, filename, first_line)) from None
+            if unknown is None or token is None or token.start_index < 0:
+                notices.append(f"{_where(error, first_line)}{error.message}: Jekyll reads this Liquid loosely, "
+                               "and so does profilehost, skipping what it cannot read. Check that the page shows "
+                               "what you expect.")
+                return LAX_ENVIRONMENT.from_string(body)
+            start, end = _tag_span(body, token.start_index)
+            line = first_line + body.count("\n", 0, start)
+            notices.append(_unknown_tag_notice(unknown.group(1), body[start:end], line))
+            body = body[:start] + re.sub(r"[^\n]", " ", body[start:end]) + body[end:]
+    raise PublishError(f"{filename}: more than {MAX_UNKNOWN_TAGS} Liquid tags that profilehost does not know. "
+                       "Remove the plugin tags, or write that content out in Markdown.")
+
+
+def _parsed(body: str):
+    return ENVIRONMENT.from_string(body)
+
+
+def _tag_span(body: str, index: int) -> tuple[int, int]:
+    start = body.rfind("{%", 0, index + 1)
+    end = body.find("%}", index)
+    return start, (end + 2 if end != -1 else len(body))
+
+
+def _unknown_tag_notice(name: str, tag: str, line: int) -> str:
+    shown = " ".join(tag.split())[:80]
+    plugin = PLUGIN_TAGS.get(name)
+    if plugin:
+        return f"line {line}: {shown} belongs to {plugin}, which profilehost does not run; it was left out."
+    if name.startswith("end"):
+        return f"line {line}: {shown} closes nothing that is open; it was left out."
+    return f"line {line}: {shown} is not a Liquid tag profilehost knows; it was left out."
+
+
+def _syntax_error(error: LiquidSyntaxError, body: str, filename: str, first_line: int) -> str:
+    message = error.message or "a Liquid syntax error"
+    unclosed = UNCLOSED_BLOCK.search(message)
+    if unclosed:
+        opener = unclosed.group(1).removeprefix("end")
+        line = _last_unclosed_line(body, opener)
+        where = f"line {first_line + line - 1}: " if line else ""
+        return (f"{filename}: {where}{{% {opener} %}} is never closed with {{% end{opener} %}}. Add it where the "
+                "block should end.")
+    return f"{filename}: {_where(error, first_line)}{message}. Fix the Liquid there, as Jekyll would refuse it too."
+
+
+def _last_unclosed_line(body: str, opener: str) -> int | None:
+    opened: list[int] = []
+    for tag in re.finditer(rf"\{{%-?\s*(end)?{opener}\b", body):
+        if tag.group(1):
+            if opened:
+                opened.pop()
         else:
-            out.append(_replace_loops(_drop_silent_blocks(chunk), first_line + start, salt, tokens, notices))
-        start = end
-    return "\n".join(out), tokens, notices
+            opened.append(body.count("\n", 0, tag.start()) + 1)
+    return opened[-1] if opened else None
 
 
-def _drop_silent_blocks(text: str) -> str:
-    return SILENT_BLOCKS.sub(lambda block: "\n" * block.group(0).count("\n"), text)
-
-
-def _replace_loops(text: str, first_line: int, salt: str, tokens: dict[str, Listing], notices: list[str]) -> str:
-    pieces, position = [], 0
-    for match in FOR_OVER_SITE.finditer(text):
-        if match.start() < position:
-            continue
-        end = _matching_endfor(text, match.end())
-        if end is None:
-            continue
-        block = text[match.start():end]
-        collection = match.group(1)
-        pieces.append(text[position:match.start()])
-        # A page lists a collection once: the first loop over it is the listing, later ones go.
-        if collection in COLLECTIONS and collection not in {listing.collection for listing in tokens.values()}:
-            token = f"phlisting{salt}{collection}"
-            line = first_line + text.count("\n", 0, match.start())
-            tokens[token] = _listing(collection, match.group(2), line, notices)
-            pieces.append(f"\n\n{token}\n\n" + "\n" * block.count("\n"))
-        else:
-            if collection not in COLLECTIONS:
-                notices.append(f"Removed a loop over site.{collection}: profilehost lists only "
-                               f"{', '.join(COLLECTIONS)}.")
-            pieces.append("\n" * block.count("\n"))
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
-def _listing(collection: str, parameters: str, line: int, notices: list[str]) -> Listing:
-    numbers = {name: _loop_number(name, value, line, collection, notices)
-               for name, value in LOOP_PARAMETER.findall(parameters)}
-    return Listing(collection, numbers.get("limit"), numbers.get("offset") or 0)
-
-
-def _loop_number(name: str, value: str, line: int, collection: str, notices: list[str]) -> int | None:
-    shown = f"{name}:{value[:20]}{'...' if len(value) > 20 else ''}"
-    # isdecimal() alone would take other scripts' digits; a variable (limit: site.n) is not run either.
-    if not (value.isascii() and value.isdecimal()):
-        notices.append(f"line {line}: ignored '{shown}' in the loop over site.{collection}: profilehost takes a "
-                       f"whole number there, such as {name}:3.")
-        return None
-    if len(value) > MAX_DIGITS or int(value) > MAX_LISTED:
-        notices.append(f"line {line}: '{shown}' is more than {MAX_LISTED}; the listing uses {name}:{MAX_LISTED}.")
-        return MAX_LISTED
-    return int(value)
-
-
-def _matching_endfor(text: str, offset: int) -> int | None:
-    depth = 1
-    for tag in FOR_OR_ENDFOR.finditer(text, offset):
-        depth += 1 if tag.group(1) == "for" else -1
-        if depth == 0:
-            return tag.end()
-    return None
-
-
-def insert_listing_elements(html: str, tokens: dict[str, Listing]) -> str:
-    """One listing element per token, where the token stands as text; every other copy goes. Markdown copies a
-    heading's text into its id and into each [TOC], and each served listing costs a query and a render."""
-    for token, listing in tokens.items():
-        paragraph = f"<p>{token}</p>"
-        at = html.find(paragraph)
-        if at == -1:
-            paragraph, at = token, _first_outside_tags(html, token)
-        if at == -1:
-            html = html.replace(token, "")
-        else:
-            before, after = html[:at], html[at + len(paragraph):]
-            html = before.replace(token, "") + listing_element(listing) + after.replace(token, "")
-    return html
-
-
-def _first_outside_tags(html: str, token: str) -> int:
-    at = html.find(token)
-    while at != -1 and html.rfind("<", 0, at) > html.rfind(">", 0, at):
-        at = html.find(token, at + len(token))
-    return at
-
-
-def _code_lines(lines: list[str]) -> list[bool]:
-    """For each line, whether it is code (fenced, or an indented block after a blank line): never Liquid."""
-    flags: list[bool] = []
-    fence = None
-    indented = False
-    for index, line in enumerate(lines):
-        match = FENCE.match(line)
-        if fence is not None:
-            fence = None if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) else fence
-            flags.append(True)
-            continue
-        if match:
-            fence, indented = match.group(1), False
-            flags.append(True)
-            continue
-        if line.startswith("    ") and (indented or (index > 0 and not lines[index - 1].strip())):
-            indented = True
-        elif line.strip():
-            indented = False
-        flags.append(indented)
-    return flags
-
-
-def apply_liquid_shims(body: str, first_line: int) -> tuple[str, list[str]]:
-    removed: list[tuple[int, str]] = []
-    lines = body.split("\n")
-    out = [line if is_code else _shim_line(line, first_line + offset, removed)
-           for offset, (line, is_code) in enumerate(zip(lines, _code_lines(lines), strict=True))]
-    return "\n".join(out), _notices(removed)
-
-
-def _shim_line(line: str, number: int, removed: list) -> str:
-    if TOC_INCLUDE.fullmatch(line):
-        return "[TOC]"
-    pieces, last = [], 0
-    for code in INLINE_CODE.finditer(line):
-        pieces.append(_shim_text(line[last:code.start()], number, removed))
-        pieces.append(code.group(0))
-        last = code.end()
-    pieces.append(_shim_text(line[last:], number, removed))
-    return "".join(pieces)
-
-
-def _shim_text(text: str, number: int, removed: list) -> str:
-    text = BASE_PATHS.sub("", text)
-
-    def remove(match: re.Match) -> str:
-        removed.append((number, match.group(0)))
+def _where(error: LiquidError, first_line: int) -> str:
+    token = error.token
+    if token is None or token.start_index < 0 or not token.source:
         return ""
+    if error.template_name:
+        line = 1 + token.source.count("\n", 0, token.start_index)
+        return f"_includes/{error.template_name}, line {line}: "
+    return f"line {first_line + token.source.count(chr(10), 0, token.start_index)}: "
 
-    return OTHER_TAGS.sub(remove, text)
+
+def _render_error(error: LiquidError, filename: str, first_line: int) -> str:
+    where = _where(error, first_line)
+    if isinstance(error, LoopIterationLimitError):
+        return (f"{filename}: {where}its loops run more than {MAX_LOOP_ITERATIONS:,} times in all, which no page "
+                "needs. Look for a loop inside a loop over a large list.")
+    if isinstance(error, OutputStreamLimitError):
+        return f"{filename}: {where}its Liquid makes more than {MAX_OUTPUT_CHARS // 1048576} MiB of page."
+    if isinstance(error, ContextDepthError):
+        return f"{filename}: {where}includes inside includes go deeper than 30: does an include include itself?"
+    if isinstance(error, LocalNamespaceLimitError):
+        return f"{filename}: {where}its assign and capture tags hold more than 4 MiB."
+    return f"{filename}: {where}{error.message}. Fix the Liquid there, as Jekyll would refuse it too."
 
 
-def _notices(removed: list[tuple[int, str]]) -> list[str]:
-    if not removed:
-        return []
-    shown = ", ".join(f"line {number}: {tag[:60]}" for number, tag in removed[:5])
-    more = f" and {len(removed) - 5} more" if len(removed) > 5 else ""
-    return [f"Removed Liquid that profilehost does not run ({shown}{more}). Write that content out in Markdown."]
+def _site_values(site: SiteContext) -> dict:
+    values = {key: value for key, value in site.config.items() if key not in COMPUTED_KEYS}
+    documents = {name: [document.to_liquid() for document in items] for name, items in site.collections.items()}
+    values.update(documents)
+    values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data,
+                  pages=[page.to_liquid() for page in site.pages],
+                  documents=[document for items in documents.values() for document in items],
+                  collections=[{"label": name, "docs": items} for name, items in documents.items()])
+    values.setdefault("posts", [])
+    return values
+
+
+class TrackedSite(dict):
+    """`site`, remembering what a page reads of it, so a change to a data file or a collection re-renders
+    exactly the pages that read it."""
+
+    def __init__(self, values: dict, reads: set[str]) -> None:
+        super().__init__(values)
+        self.reads = reads
+
+    def __getitem__(self, key):
+        self.reads.add(f"site.{key}")
+        value = super().__getitem__(key)
+        if key == "data" and isinstance(value, Mapping):
+            return TrackedData(value, self.reads)
+        return value
+
+
+class TrackedData(dict):
+    def __init__(self, values: Mapping, reads: set[str]) -> None:
+        super().__init__(values)
+        self.reads = reads
+
+    def __getitem__(self, key):
+        self.reads.add(f"site.data.{key}")
+        return super().__getitem__(key)
+

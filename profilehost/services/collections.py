@@ -1,9 +1,8 @@
-"""academicpages collections: publications, talks, teaching, portfolio and posts.
+"""academicpages collections: publications, talks, teaching, portfolio, posts, and those a _config.yml names.
 
-An item is a page with `collection` set; a listing page is any page whose source loops over the collection
-(`{% for post in site.publications reversed %}`), and shows the items newest first (as many as the loop's
-`limit:` and `offset:` say), the way academicpages' archive-single include does: title, then the venue line,
-excerpt and citation with paper and slides links.
+An item is a page with `collection` set; a listing page is any page whose Liquid loops over the collection
+(`{% for post in site.publications reversed %}{% include archive-single.html %}{% endfor %}`), rendered at
+publish time and again whenever an item of that collection changes.
 """
 
 from __future__ import annotations
@@ -14,21 +13,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
-from ..extensions import db
 from ..models import Page, Revision, User
 from ..publishing.links import canonical_path, resolve_url
-from ..publishing.liquid import COLLECTIONS, listings_in
+from ..publishing.liquid import COLLECTIONS
 from ..publishing.sanitize import sanitize_inline
 
-__all__ = ["COLLECTIONS", "CollectionItem", "collection_items", "default_item_permalink", "item_of",
-           "canonical_path", "listed_collections", "listings_in"]
+__all__ = ["COLLECTIONS", "CollectionItem", "default_item_permalink", "item_of", "canonical_path"]
 
 TITLES = {"publications": "Publications", "talks": "Talks and presentations", "teaching": "Teaching",
           "portfolio": "Portfolio", "posts": "Blog posts"}
 ITEM_NAMES = {"publications": "publication", "talks": "talk", "teaching": "teaching", "portfolio": "portfolio item",
               "posts": "post"}
+
+
+def item_name(collection: str) -> str:
+    return ITEM_NAMES.get(collection, f"{collection} item")
 # Where an import puts a collection's listing page when the site has none (academicpages' addresses).
 LISTING_PERMALINKS = {"publications": "/publications/", "talks": "/talks/", "teaching": "/teaching/",
                       "portfolio": "/portfolio/", "posts": "/year-archive/"}
@@ -91,27 +90,6 @@ def listing_page_source(collection: str) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "-", text.strip().lower()).strip("-")
-
-
-def listed_collections(body_html: str) -> list[str]:
-    return [listing.collection for _element, listing in listings_in(body_html)]
-
-
-def collection_items(tenant: User, collection: str, *, limit: int | None = None,
-                     offset: int = 0) -> list[CollectionItem]:
-    """The collection's public items, newest first (undated last), `offset` skipped and at most `limit`, in one
-    query."""
-    rows = db.session.execute(
-        select(Page.title, Page.permalink, Page.item_date, Page.updated_at, Page.collection, Revision.front_matter,
-               Revision.description)
-        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
-        .where(Page.user_id == tenant.id, Page.collection == collection, Page.deleted_at.is_(None),
-               Page.published.is_(True), Page.moderation_reason.is_(None))
-        .order_by(Page.item_date.is_(None), Page.item_date.desc(), Page.title)
-        .limit(limit).offset(offset)
-    ).all()
-    base = f"/{tenant.username}"
-    return [_item(base, *row) for row in rows]
 
 
 def item_of(tenant: User, page: Page, revision: Revision) -> CollectionItem:

@@ -14,8 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
-from ..publishing import HTML_SUFFIXES, PublishError, Rendered, publish_source
+from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
+from . import site_build
 
 
 class EditConflict(Exception):
@@ -77,8 +78,7 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     permalink goes, whatever its file name.
     Raises PublishError with a message for the author when the source is refused.
     """
-    rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant),
-                              default_permalink=expected_permalink)
+    rendered = render_page(tenant, raw, filename, expected_permalink, collection)
     try:
         outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
                              expected_permalink=expected_permalink, new_page=new_page, collection=collection,
@@ -98,14 +98,15 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
 
 def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
                base_revision: int | None = None, expected_permalink: str | None = None, new_page: bool = False,
-               collection: str | None = None, rendered: Rendered | None = None) -> PublishOutcome:
+               collection: str | None = None, rendered: Rendered | None = None,
+               rerender: bool = True) -> PublishOutcome:
     """publish_page without the commit, for a caller that writes many pages in one transaction (an import).
 
     `collection` makes the page an item of that collection; None keeps what the page was. `rendered` is the
-    pipeline's result when the caller has it already.
+    pipeline's result when the caller has it already. An item's listings are rendered again unless `rerender`
+    is False (an import renders every page itself).
     """
-    rendered = rendered or publish_source(raw, filename=filename, tenant_base=tenant_base(tenant),
-                                          default_permalink=expected_permalink)
+    rendered = rendered or render_page(tenant, raw, filename, expected_permalink, collection)
     permalink = rendered.meta.permalink
     if expected_permalink is not None and permalink != expected_permalink:
         raise PublishError(
@@ -127,7 +128,20 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
     if collection is not None:
         outcome.page.collection = collection
     outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
+    outcome.page.reads = sorted(rendered.reads)
+    if outcome.page.collection and rerender:
+        db.session.flush()
+        site_build.rerender_dependents(tenant, site_build.collection_keys(outcome.page.collection),
+                                       skip=[outcome.page.id])
     return outcome
+
+
+def render_page(tenant: User, raw: bytes, filename: str, permalink: str | None = None,
+                collection: str | None = None, site: SiteContext | None = None) -> Rendered:
+    """The pipeline's result for this source in the tenant's site as it is now (its config, data and items)."""
+    site = site or site_build.site_context(tenant)
+    return publish_source(raw, filename=filename, tenant_base=tenant_base(tenant), default_permalink=permalink,
+                          site=site, defaults=site_build.defaults_for(site, filename, collection))
 
 
 def item_date(front_matter_date: str | None, filename: str) -> date | None:
@@ -257,6 +271,7 @@ def delete_page(tenant: User, page: Page) -> None:
     """Take the page off the public site at once; it stays restorable for RESTORE_WINDOW."""
     page.deleted_at = utcnow()
     tenant.site_version += 1
+    _rerender_listings(tenant, page)
     db.session.commit()
 
 
@@ -278,4 +293,11 @@ def undelete_page(tenant: User, page: Page) -> None:
                            "Remove it from that page's redirect_from first.")
     page.deleted_at = None
     tenant.site_version += 1
+    _rerender_listings(tenant, page)
     db.session.commit()
+
+
+def _rerender_listings(tenant: User, page: Page) -> None:
+    if page.collection:
+        db.session.flush()
+        site_build.rerender_dependents(tenant, site_build.collection_keys(page.collection), skip=[page.id])

@@ -1,26 +1,39 @@
 """Import a whole academicpages repository from a ZIP (GitHub's "Download ZIP": one top folder).
 
-Taken: `_config.yml` (the author: block and collection permalinks), `_pages/`, the collections `_publications`,
-`_talks`, `_teaching`, `_portfolio` and `_posts`, `_data/navigation.yml`, and `files/` and `images/`. Everything
-else is skipped and listed. All or nothing: every file is checked first, then everything is written in one
-transaction; one bad file leaves the tenant exactly as it was, and the report says which file and why.
+Taken: `_config.yml` (the site's settings, its `defaults:`, the author: block and the collections), `_data/` and
+`_includes/` (what the pages' Liquid reads), `_pages/`, every collection (`_publications`, `_talks`, `_posts`,
+and those `collections:` names), `_data/navigation.yml` as the menu, and `files/` and `images/`. The pages are
+built as Jekyll builds them: items first, then the pages that list them. Everything else is skipped and listed.
+All or nothing: every file is checked and rendered first, then everything is written in one transaction; one bad
+file leaves the tenant exactly as it was, and the report says which file and why.
 """
 
 from __future__ import annotations
 
 import io
 import posixpath
+import re
 import stat
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..extensions import db
 from ..models import User
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
+from ..publishing.decode import decode_source
 from ..publishing.frontmatter import split_front_matter
 from ..publishing.liquid import COLLECTIONS
-from . import assets, collections, pages, profiles
+from ..publishing.site import (
+    SiteContext,
+    SiteDocument,
+    front_matter_defaults,
+    is_site_file,
+    read_site_files,
+    sorted_documents,
+)
+from . import assets, collections, pages, profiles, site_build
 from .pages import EditConflict
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -34,16 +47,15 @@ MAX_NAVIGATION_ENTRIES = 30
 # Why a folder academicpages has is left behind; anything not named here is "not part of a profile".
 SKIP_REASONS = {
     "_layouts": "theme layouts: every profilehost site uses the one shared theme",
-    "_includes": "theme includes: every profilehost site uses the one shared theme",
+    "_includes": "only includes (.html, or no extension) are used",
     "_sass": "theme styles: every profilehost site uses the one shared theme",
     "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme",
-    "_data": "theme data: only _data/navigation.yml (the menu) is used",
+    "_data": "only .yml, .yaml, .json and .csv data files are read",
     "markdown_generator": "scripts that generate pages; import the generated pages instead",
     "talkmap": "the talk map needs scripts profilehost does not run",
     ".github": "GitHub settings",
 }
-# Liquid control flow left after the collection loops are taken out: an .html page with it is a template.
-TEMPLATE_MARKERS = ("{% if", "{%- if", "{% for", "{%- for", "{% capture", "{% assign", "{% include")
+COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
 @dataclass(frozen=True)
@@ -88,8 +100,19 @@ class _Plan:
     config: dict | None = None
     config_fields: dict | None = None
     navigation: list[dict] | None = None
+    sources: list[tuple[str, bytes, str | None]] = field(default_factory=list)  # path, raw, collection
+    site_files: dict[str, bytes] = field(default_factory=dict)  # _config.yml, _data/..., _includes/...
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
+
+    def collection_folders(self) -> dict[str, str]:
+        """'_talks' -> 'talks' for the five academicpages collections and every one _config.yml names."""
+        folders = {f"_{name}": name for name in COLLECTIONS}
+        named = (self.config or {}).get("collections")
+        for name in named if isinstance(named, dict | list) else ():
+            if isinstance(name, str) and COLLECTION_NAME.match(name):
+                folders[f"_{name}"] = name
+        return folders
 
 
 def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
@@ -185,7 +208,9 @@ def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report:
         _report_skipped_folders(report, skipped_folders)
     except ArchiveRefused as refused:
         report.errors.append((report.archive, str(refused)))
-    _check_permalinks_unique(plan, report)
+    if report.ok:
+        _render_sources(tenant, plan, report)
+    _keep_one_page_per_permalink(plan, report)
     if not plan.pages and not plan.assets and plan.config_fields is None and report.ok:
         report.errors.append((report.archive, "has no _pages/, collections, files/, images/ or _config.yml "
                                               "author: block. Is it an academicpages repository?"))
@@ -200,41 +225,91 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
         return "a hidden file"
     if path == NAVIGATION_FILE:
         _plan_navigation(plan, path, _read(archive, entry), report)
+    if folder in ("_data", "_includes") and rest:
+        if not is_site_file(path) or (folder == "_includes" and posixpath.splitext(path)[1] not in ("", ".html")):
+            return SKIP_REASONS[folder]
+        plan.site_files[path] = _read(archive, entry)
         return None
     if folder == "_pages" and rest:
-        return _plan_page(tenant, plan, path, _read(archive, entry), report, collection=None)
-    if folder in COLLECTION_FOLDERS and rest:
-        if not path.lower().endswith(PAGE_SUFFIXES):
-            return "only Markdown (.md) items of a collection are imported"
-        return _plan_page(tenant, plan, path, _read(archive, entry), report, collection=COLLECTION_FOLDERS[folder])
+        return _plan_page(plan, path, _read(archive, entry), collection=None)
+    folders = plan.collection_folders()
+    if folder in folders and rest:
+        if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+            return "only Markdown (.md) and HTML items of a collection are imported"
+        return _plan_page(plan, path, _read(archive, entry), collection=folders[folder])
     if folder in ASSET_FOLDERS and rest:
         return _plan_asset(plan, entry, archive, report)
     return SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")
 
 
-def _plan_page(tenant: User, plan: _Plan, path: str, raw: bytes, report: ImportReport,
-               collection: str | None) -> str | None:
-    lowered = path.lower()
-    if not lowered.endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> str | None:
+    if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
         return "not a page (.md or .html); files belong in files/ or images/"
-    default = _default_permalink(plan, collection, path, raw) if collection else None
-    try:
-        rendered = publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant),
-                                  default_permalink=default)
-    except PublishError as refused:
-        report.errors.append((path, refused.message))
-        return None
-    if lowered.endswith(HTML_PAGE_SUFFIXES) and _is_template(rendered):
-        return "an HTML template (Liquid that profilehost does not run); write the page in Markdown"
-    plan.pages.append((path, raw, rendered, collection))
+    plan.sources.append((path, raw, collection))
     return None
 
 
-def _is_template(rendered: Rendered) -> bool:
-    source = rendered.source_text
-    if rendered.listings:
+def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
+    """Render every page as Jekyll builds the site: the items first (their addresses and content are what the
+    listings show), then every page with the whole site in its context, then the items that list items."""
+    try:
+        config, data, includes = read_site_files(plan.site_files, load_yaml_document)
+    except PublishError as refused:
+        report.errors.append(("_config.yml or _data/", refused.message))
+        return
+    site = SiteContext(config=config, data=data, includes=includes)
+    items = [source for source in plan.sources if source[2] and _is_published_now(plan, *source, report)]
+    first = {path: rendered for path, rendered in
+             ((path, _render(tenant, plan, path, raw, collection, site, report)) for path, raw, collection in items)
+             if rendered is not None}
+    documents: dict[str, list[SiteDocument]] = {}
+    for path, _raw, collection in items:
+        if path in first:
+            documents.setdefault(collection, []).append(SiteDocument(
+                url=first[path].meta.permalink, front_matter=first[path].front_matter,
+                content=first[path].body_html, collection=collection, path=path))
+    site = SiteContext(config=config, data=data, includes=includes,
+                       collections={name: sorted_documents(found) for name, found in documents.items()})
+    for path, raw, collection in plan.sources:
+        if collection and path not in first:
+            continue
+        rendered = first.get(path)
+        if rendered is None or rendered.reads & _collection_reads(documents):
+            rendered = _render(tenant, plan, path, raw, collection, site, report)
+        if rendered is not None:
+            plan.pages.append((path, raw, rendered, collection))
+
+
+def _collection_reads(documents: dict) -> set[str]:
+    return {key for name in documents for key in site_build.collection_keys(name)}
+
+
+def _render(tenant: User, plan: _Plan, path: str, raw: bytes, collection: str | None, site: SiteContext,
+            report: ImportReport) -> Rendered | None:
+    default = _default_permalink(plan, collection, path, raw) if collection else None
+    defaults = front_matter_defaults(site.config, path, collection or "pages")
+    try:
+        return publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant), default_permalink=default,
+                              site=site, defaults=defaults)
+    except PublishError as refused:
+        report.errors.append((path, refused.message))
+        return None
+
+
+def _is_published_now(plan: _Plan, path: str, raw: bytes, collection: str, report: ImportReport) -> bool:
+    """Jekyll leaves out a dated document from the future unless `future: true`."""
+    if (plan.config or {}).get("future") is True:
+        return True
+    try:
+        front = split_front_matter(decode_source(raw, path)[0], path)[0].values
+    except PublishError:
+        return True  # the render reports it
+    when = pages.item_date(front.get("date") if isinstance(front.get("date"), str) else None, path)
+    if when is not None and when > date.today():
+        report.skipped.append((path, f"dated {when.isoformat()}, in the future: Jekyll does not publish it until "
+                                     "then (set future: true in _config.yml to publish it now)"))
         return False
-    return any(marker in source for marker in TEMPLATE_MARKERS)
+    return True
 
 
 def _default_permalink(plan: _Plan, collection: str, path: str, raw: bytes) -> str:
@@ -304,6 +379,7 @@ def _plan_config(plan: _Plan, raw: bytes, report: ImportReport) -> None:
         report.errors.append((CONFIG_FILE, "is not a YAML mapping (key: value lines)."))
         return
     plan.config = document
+    plan.site_files[CONFIG_FILE] = raw
     if not isinstance(document.get("author"), dict):
         report.notices.append((CONFIG_FILE, "has no author: block; the profile was left as it is."))
         return
@@ -352,14 +428,18 @@ def _navigation_entry(item) -> dict | None:
     return None
 
 
-def _check_permalinks_unique(plan: _Plan, report: ImportReport) -> None:
-    owners: dict[str, str] = {}
-    for path, _raw, rendered, _collection in plan.pages:
-        permalink = rendered.meta.permalink
-        if permalink in owners:
-            report.errors.append((path, f"has the permalink {permalink}, like {owners[permalink]}. Give one of "
-                                        "them another permalink."))
-        owners.setdefault(permalink, path)
+def _keep_one_page_per_permalink(plan: _Plan, report: ImportReport) -> None:
+    """Two files at one address: Jekyll writes both and the later one is what GitHub Pages serves (pages in
+    name order, then collection items), so that one is kept and the other named."""
+    kept: dict[str, tuple[str, bytes, Rendered, str | None]] = {}
+    for page in sorted(plan.pages, key=lambda page: (page[3] is not None, page[0])):
+        permalink = page[2].meta.permalink
+        if permalink in kept:
+            report.skipped.append((kept[permalink][0], f"{page[0]} has the same address ({permalink}) and is "
+                                                       "built after it, so Jekyll serves that one; give one of "
+                                                       "them another permalink to keep both"))
+        kept[permalink] = page
+    plan.pages = [page for page in plan.pages if kept[page[2].meta.permalink] is page]
 
 
 def _skip(report: ImportReport, folders: dict[str, int], path: str, reason: str) -> None:
@@ -390,12 +470,11 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
             for name, (path, _data) in plan.assets.items():
                 folder = path.split("/", 1)[0]
                 report.imported.append((path, "file", f"/{tenant.username}/{folder}/{name}"))
+        _stage_site_files(tenant, plan, report, author)
         listed = _stage_pages(tenant, plan, report, author)
         _stage_listing_pages(tenant, plan, report, author, listed)
         if plan.navigation is not None:
-            tenant.profile.navigation = plan.navigation
-            tenant.site_version += 1
-            report.imported.append((NAVIGATION_FILE, f"menu of {len(plan.navigation)} entries", ""))
+            _stage_navigation(tenant, plan, report)
         db.session.commit()
     except (PublishError, EditConflict, assets.AssetError, profiles.ProfileError) as refused:
         db.session.rollback()
@@ -415,29 +494,56 @@ def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User) 
     listed: set[str] = set()
     for path, raw, rendered, collection in plan.pages:
         try:
-            outcome = pages.stage_page(tenant, raw, path, author=author, collection=collection, rendered=rendered)
+            outcome = pages.stage_page(tenant, raw, path, author=author, collection=collection, rendered=rendered,
+                                       rerender=False)
         except (PublishError, EditConflict) as refused:
             refused.import_path = path
             raise
-        listed.update(rendered.listings)
+        listed.update(rendered.reads)
         what = ("unchanged" if outcome.unchanged else "page created" if outcome.created
                 else f"page updated (revision {outcome.revision.number})")
         if collection:
-            what = f"{collections.ITEM_NAMES[collection]}: {what}"
+            what = f"{collections.item_name(collection)}: {what}"
         report.imported.append((path, what, pages.public_url(tenant, outcome.page.permalink)))
         report.notices.extend((path, notice) for notice in rendered.notices)
     return listed
 
 
+def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: User) -> None:
+    current = site_build.current_site_files(tenant)
+    for path, raw in sorted(plan.site_files.items()):
+        if current.get(path) != raw:
+            site_build.stage_site_file(tenant, path, raw, author=author, rerender=False)
+        report.imported.append((path, "site file" if current.get(path) != raw else "site file unchanged", ""))
+
+
+def _stage_navigation(tenant: User, plan: _Plan, report: ImportReport) -> None:
+    tenant.profile.navigation = plan.navigation
+    tenant.site_version += 1
+    addresses = {rendered.meta.permalink for _path, _raw, rendered, _collection in plan.pages}
+    addresses |= {collections.canonical_path(address) for address in _redirects(plan)}
+    missing = [entry for entry in plan.navigation if entry["url"].startswith("/")
+               and entry["url"] not in addresses and pages.find_page(tenant, entry["url"]) is None]
+    shown = len(plan.navigation) - len(missing)
+    report.imported.append((NAVIGATION_FILE, f"menu of {shown} entr{'y' if shown == 1 else 'ies'}", ""))
+    for entry in missing:
+        report.notices.append((NAVIGATION_FILE, f"the menu entry '{entry['title']}' ({entry['url']}) is not shown: "
+                                                "no imported page has that address."))
+
+
+def _redirects(plan: _Plan) -> set[str]:
+    return {path for _path, _raw, rendered, _collection in plan.pages for path in rendered.meta.redirect_from}
+
+
 def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str]) -> None:
     """A listing page for each imported collection that no imported page lists, as academicpages has one."""
-    wanted = sorted({collection for *_rest, collection in plan.pages if collection} - listed)
+    wanted = sorted({collection for *_rest, collection in plan.pages if collection in collections.LISTING_PERMALINKS
+                     and f"site.{collection}" not in listed})
     for collection in wanted:
         permalink = collections.LISTING_PERMALINKS[collection]
         existing = pages.find_page(tenant, permalink)
         if existing is not None and existing.deleted_at is None and existing.collection is None:
-            current = pages.current_revision(existing)
-            if collection in (collections.listed_collections(current.body_html)):
+            if f"site.{collection}" in (existing.reads or ()):
                 continue
             report.notices.append((f"_{collection}/", f"no listing page was made: {permalink} is your page "
                                                       f"'{existing.title}'. Add {{% for post in site.{collection} "

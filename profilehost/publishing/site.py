@@ -1,0 +1,165 @@
+"""What a page's Liquid sees of its site: plain data the services build from the tenant's stored files.
+
+Jekyll's `site` is the `_config.yml` values, `site.data` (the `_data/` files), each collection's documents, and
+`site.pages`. Addresses are tenant-relative ('/publications/paper-1/'): `site.url` and `site.baseurl` are empty
+here, so `{{ base_path }}{{ post.url }}` is root-relative and the link step puts it inside the tenant, wherever
+the site was built for (a GitHub user site, a project site under /webpage, a custom domain).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+# Keys Jekyll computes, which a _config.yml cannot set; url and baseurl are emptied (see above).
+COMPUTED_KEYS = frozenset({"data", "pages", "documents", "collections", "time", "html_pages", "static_files",
+                           "categories", "tags", "related_posts"})
+FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.S)
+
+
+@dataclass(frozen=True)
+class SiteDocument:
+    """A collection item or a page, as `site.publications[i]` or `site.pages[i]` shows it."""
+    url: str  # the permalink, tenant-relative
+    front_matter: Mapping
+    content: str = ""  # the rendered, sanitized body
+    collection: str | None = None
+    path: str = ""  # '_publications/2024-paper.md'
+
+    def to_liquid(self) -> dict:
+        values = dict(self.front_matter)
+        stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        values.update(url=self.url, content=self.content, path=self.path, relative_path=self.path,
+                      id=self.url.rstrip("/") or "/", slug=_slug_of(stem), name=self.path.rsplit("/", 1)[-1])
+        values.setdefault("title", _title_of(stem))
+        values["date"] = _as_datetime(values.get("date")) or _date_of_name(stem)
+        if self.collection:
+            values["collection"] = self.collection
+            if not isinstance(values.get("excerpt"), str):
+                values["excerpt"] = excerpt_of(self.content)
+        return values
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    config: Mapping = field(default_factory=dict)
+    data: Mapping = field(default_factory=dict)
+    collections: Mapping[str, Sequence[SiteDocument]] = field(default_factory=dict)
+    pages: Sequence[SiteDocument] = ()
+    includes: Mapping[str, str] = field(default_factory=dict)  # the site's own _includes/<name> sources
+    time: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+EMPTY_SITE = SiteContext()
+
+
+def excerpt_of(content_html: str) -> str:
+    """Jekyll's excerpt: the document's first paragraph, as HTML."""
+    match = FIRST_PARAGRAPH.search(content_html)
+    return match.group(0) if match else ""
+
+
+def sorted_documents(documents: Sequence[SiteDocument]) -> list[SiteDocument]:
+    """Jekyll's order for a collection: by date, then by path (undated documents by path, first)."""
+    def key(document: SiteDocument):
+        liquid_date = _as_datetime(document.front_matter.get("date")) or _date_of_name(
+            document.path.rsplit("/", 1)[-1])
+        return (liquid_date is not None, liquid_date or datetime.min.replace(tzinfo=UTC), document.path)
+    return sorted(documents, key=key)
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "T", 1)
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                parsed = datetime.fromisoformat(text[:10])
+            except ValueError:
+                return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def _date_of_name(stem: str) -> datetime | None:
+    return _as_datetime(stem[:10]) if re.match(r"\d{4}-\d{2}-\d{2}-", stem) else None
+
+
+def _title_of(stem: str) -> str:
+    # Jekyll titles an untitled dated document after its name: '2024-05-01-my-talk' -> 'My Talk'.
+    words = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem).replace("-", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words)
+
+
+def _slug_of(stem: str) -> str:
+    return re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem)
+
+
+def front_matter_defaults(config: Mapping, path: str, kind: str) -> dict:
+    """The `defaults:` of a _config.yml that apply to the file at `path` ('_pages/cv.md') of `kind` ('pages',
+    'posts' or a collection's name), as Jekyll merges them: a more specific path wins, then a later entry."""
+    entries = config.get("defaults") if isinstance(config, Mapping) else None
+    if not isinstance(entries, list):
+        return {}
+    matching = []
+    for order, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("values"), Mapping):
+            continue
+        scope = entry.get("scope") if isinstance(entry.get("scope"), Mapping) else {}
+        scope_path = str(scope.get("path") or "").strip("/")
+        scope_kind = scope.get("type")
+        if scope_path and not (path == scope_path or path.startswith(scope_path + "/")):
+            continue
+        if scope_kind and str(scope_kind) != kind:
+            continue
+        matching.append((len(scope_path), bool(scope_kind), order, entry["values"]))
+    merged: dict = {}
+    for *_specificity, values in sorted(matching, key=lambda found: found[:3]):
+        merged.update({str(key): value for key, value in values.items()})
+    return merged
+
+
+SITE_FILE = re.compile(r"^(?:_config\.yml|_data/(?:[\w.-]+/){0,2}[\w.-]+\.(?:ya?ml|json|csv)"
+                       r"|_includes/(?:[\w.-]+/){0,2}[\w.-]+)$")
+MAX_SITE_FILE_BYTES = 1024 * 1024
+
+
+def is_site_file(path: str) -> bool:
+    """A file of the site that is not a page: the config, a data file, an include."""
+    return bool(SITE_FILE.match(path)) and ".." not in path and "/." not in path
+
+
+def read_site_files(files: Mapping[str, bytes], load_yaml) -> tuple[dict, dict, dict]:
+    """(config, data, includes) from the site's files by path, as Jekyll reads them: `_data/cv.yml` is
+    `site.data.cv`, `_data/people/ada.yml` is `site.data.people.ada`. `load_yaml(raw, path)` parses a YAML or
+    JSON document (JSON is YAML) and raises PublishError naming the file and line."""
+    config: dict = {}
+    data: dict = {}
+    includes: dict = {}
+    for path, raw in sorted(files.items()):
+        if path == "_config.yml":
+            document = load_yaml(raw, path)
+            config = dict(document) if isinstance(document, Mapping) else {}
+        elif path.startswith("_data/"):
+            *folders, name = path.removeprefix("_data/").split("/")
+            target = data
+            for folder in folders:
+                target = target.setdefault(folder, {}) if isinstance(target.get(folder, {}), dict) else {}
+            stem = name.rsplit(".", 1)[0]
+            target[stem] = _read_csv(raw) if name.endswith(".csv") else load_yaml(raw, path)
+        elif path.startswith("_includes/"):
+            includes[path.removeprefix("_includes/")] = raw.decode("utf-8", "replace")
+    return config, data, includes
+
+
+def _read_csv(raw: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig", "replace"))))

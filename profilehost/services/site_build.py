@@ -1,0 +1,134 @@
+"""A tenant's site as Jekyll builds it: the site files (config, data, includes) with their history, the context
+every page's Liquid reads, and the re-rendering of exactly the pages that read what changed.
+
+Rendering happens inside the caller's transaction: a change whose dependents cannot all be rendered is refused
+whole, naming the page that failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Page, Revision, SiteFile, User, utcnow
+from ..publishing import PublishError, load_yaml_document, publish_source
+from ..publishing.site import (
+    MAX_SITE_FILE_BYTES,
+    SiteContext,
+    SiteDocument,
+    front_matter_defaults,
+    is_site_file,
+    read_site_files,
+    sorted_documents,
+)
+
+ALL_PAGES = None  # re-render every page: a _config.yml change can touch any of them
+
+
+def current_site_files(tenant: User) -> dict[str, bytes]:
+    rows = db.session.execute(select(SiteFile.path, SiteFile.source).where(
+        SiteFile.user_id == tenant.id, SiteFile.current.is_(True))).all()
+    return {path: source for path, source in rows if source is not None}
+
+
+def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> SiteContext:
+    """What Liquid sees of the tenant's site now (inside the current transaction)."""
+    config, data, includes = read_site_files(current_site_files(tenant) if files is None else files,
+                                             load_yaml_document)
+    return SiteContext(config=config, data=data, collections=_collections(tenant), includes=includes)
+
+
+def _collections(tenant: User) -> dict[str, list[SiteDocument]]:
+    rows = db.session.execute(
+        select(Page.collection, Page.permalink, Revision.front_matter, Revision.body_html, Revision.source_name)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+        .where(Page.user_id == tenant.id, Page.collection.is_not(None), Page.deleted_at.is_(None),
+               Page.published.is_(True), Page.moderation_reason.is_(None))
+    ).all()
+    found: dict[str, list[SiteDocument]] = {}
+    for collection, permalink, front, body_html, source_name in rows:
+        found.setdefault(collection, []).append(SiteDocument(
+            url=permalink, front_matter=front or {}, content=body_html, collection=collection,
+            path=source_name or f"_{collection}{permalink.rstrip('/')}.md"))
+    return {name: sorted_documents(documents) for name, documents in found.items()}
+
+
+def defaults_for(site: SiteContext, path: str, collection: str | None) -> dict:
+    return front_matter_defaults(site.config, path, collection or "pages")
+
+
+def collection_keys(collection: str) -> set[str]:
+    """What a page reads when it lists a collection's items."""
+    return {f"site.{collection}", "site.documents", "site.collections"}
+
+
+def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterable[int] = ()) -> list[str]:
+    """Render again, from its current source, each page that read one of `changed` (every page for ALL_PAGES);
+    the current revision takes the new HTML, since its source did not change. Returns their permalinks."""
+    skipped = set(skip)
+    site = site_context(tenant)
+    pages = db.session.scalars(select(Page).where(Page.user_id == tenant.id, Page.deleted_at.is_(None))).all()
+    done = []
+    for page in pages:
+        if page.id in skipped or not _depends(page, changed):
+            continue
+        revision = db.session.scalar(select(Revision).where(Revision.page_id == page.id,
+                                                            Revision.number == page.current_revision))
+        name = revision.source_name or f"{page.permalink.strip('/') or 'index'}.md"
+        try:
+            rendered = publish_source(revision.source, filename=name, tenant_base=f"/{tenant.username}",
+                                      default_permalink=page.permalink, site=site,
+                                      defaults=defaults_for(site, name, page.collection))
+        except PublishError as refused:
+            raise PublishError(f"{page.permalink} reads what changed and could not be rendered again: "
+                               f"{refused.message}") from None
+        revision.body_html = rendered.body_html
+        revision.notices = list(rendered.notices)
+        revision.description = rendered.meta.description
+        revision.author_profile = rendered.meta.author_profile
+        page.reads = sorted(rendered.reads)
+        page.updated_at = utcnow()
+        done.append(page.permalink)
+    if done:
+        tenant.site_version += 1
+    return done
+
+
+def _depends(page: Page, changed: set[str] | None) -> bool:
+    if changed is ALL_PAGES:
+        return True
+    return bool(page.reads) and not changed.isdisjoint(page.reads)
+
+
+def keys_of_site_file(path: str) -> set[str] | None:
+    """What a page must have read for a change to this file to matter to it."""
+    if path == "_config.yml":
+        return ALL_PAGES
+    if path.startswith("_data/"):
+        name = path.removeprefix("_data/").split("/", 1)[0]
+        return {f"site.data.{name.rsplit('.', 1)[0] if '/' not in path.removeprefix('_data/') else name}"}
+    return {f"include:{path.removeprefix('_includes/')}"}
+
+
+def stage_site_file(tenant: User, path: str, raw: bytes | None, *, author: User | None = None,
+                    rerender: bool = True) -> list[str]:
+    """Make `raw` the current version of the site file at `path` (None deletes it), and render again the pages
+    that read it, without committing. Returns the permalinks re-rendered."""
+    if not is_site_file(path):
+        raise PublishError(f"{path}: a site file is _config.yml, a data file in _data/ (.yml, .json or .csv) or "
+                           "an include in _includes/.", field="path")
+    if raw is not None:
+        if len(raw) > MAX_SITE_FILE_BYTES:
+            raise PublishError(f"{path}: {len(raw) / 1048576:.1f} MiB is over the 1 MiB limit for a site file.")
+        read_site_files({path: raw}, load_yaml_document)
+    number = (db.session.scalar(select(func.max(SiteFile.number)).where(
+        SiteFile.user_id == tenant.id, SiteFile.path == path)) or 0) + 1
+    db.session.execute(SiteFile.__table__.update().where(
+        SiteFile.user_id == tenant.id, SiteFile.path == path).values(current=False))
+    db.session.add(SiteFile(user_id=tenant.id, path=path, number=number, current=True, source=raw,
+                            author_id=(author or tenant).id, created_at=utcnow()))
+    db.session.flush()
+    tenant.site_version += 1
+    return rerender_dependents(tenant, keys_of_site_file(path)) if rerender else []
