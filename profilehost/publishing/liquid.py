@@ -236,7 +236,21 @@ def _site_values(site: SiteContext) -> dict:
                   documents=[document for items in documents.values() for document in items],
                   collections=[{"label": name, "docs": items} for name, items in documents.items()])
     values.setdefault("posts", [])
+    values["posts"] = list(reversed(values["posts"]))  # Jekyll's site.posts is newest first
+    values["categories"] = _grouped(values["posts"], "categories")
+    values["tags"] = _grouped(values["posts"], "tags")
     return values
+
+
+def _grouped(posts: list[dict], field: str) -> dict[str, list[dict]]:
+    """site.categories / site.tags: each name with its posts, as `{% for category in site.categories %}` reads
+    them (category[0] the name, category[1] the posts)."""
+    groups: dict[str, list[dict]] = {}
+    for post in posts:
+        names = post.get(field)
+        for name in names.split() if isinstance(names, str) else names if isinstance(names, list) else ():
+            groups.setdefault(str(name), []).append(post)
+    return groups
 
 
 class TrackedSite(dict):

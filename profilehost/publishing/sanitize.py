@@ -43,21 +43,56 @@ ATTRIBUTES = {
     "details": GLOBAL_ATTRIBUTES + ["open"],
     "font": _font_attribute,
 }
+
+# MathML: presentation elements only (what publishing.math writes, and what an author may write by hand), their
+# attributes by value. No href, no style, no class, no annotation-xml (an HTML integration point) and no element
+# that is not MathML inside <math>: everything in a formula is text or MathML.
+MATHML_TAGS = frozenset({
+    "math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt", "mroot", "msub", "msup",
+    "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom",
+    "menclose", "semantics", "annotation",
+})
+_LENGTH = (r"\+?(?:\d{1,3}(?:\.\d{1,4})?|\.\d{1,4})(?:em|ex|px|pt|mu|%)?"
+           r"|(?:negative)?(?:(?:very){0,2}(?:thin|thick)|medium)mathspace")
+_LENGTHS = rf"(?:{_LENGTH})(?: (?:{_LENGTH}))*"
+_BOOLEAN = "true|false"
+MATHML_ATTRIBUTE_VALUES = {name: re.compile(rf"(?:{pattern})") for name, pattern in {
+    "display": "block|inline", "mathvariant": "[a-z-]{1,24}", "displaystyle": _BOOLEAN, "scriptlevel": r"[+-]?\d",
+    "stretchy": _BOOLEAN, "fence": _BOOLEAN, "separator": _BOOLEAN, "accent": _BOOLEAN, "accentunder": _BOOLEAN,
+    "movablelimits": _BOOLEAN, "largeop": _BOOLEAN, "form": "prefix|infix|postfix",
+    "lspace": _LENGTH, "rspace": _LENGTH, "width": _LENGTH, "height": _LENGTH, "depth": _LENGTH,
+    "minsize": _LENGTH, "maxsize": _LENGTH, "mathsize": _LENGTH, "linethickness": rf"{_LENGTH}|thin|medium|thick",
+    "columnalign": "(?:left|center|right)(?: (?:left|center|right))*", "rowspacing": _LENGTHS,
+    "columnspacing": _LENGTHS, "rowlines": "(?:none|solid|dashed)(?: (?:none|solid|dashed))*",
+    "columnlines": "(?:none|solid|dashed)(?: (?:none|solid|dashed))*", "linebreak": "newline",
+    "notation": "[a-z]{1,24}(?: [a-z]{1,24})*", "mathcolor": COLOR.pattern, "mathbackground": COLOR.pattern,
+}.items()}
+
+
+def _mathml_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "encoding":
+        return tag == "annotation" and value == "application/x-tex"
+    pattern = MATHML_ATTRIBUTE_VALUES.get(name)
+    return pattern is not None and pattern.fullmatch(value) is not None
+
+
+ATTRIBUTES.update(dict.fromkeys(MATHML_TAGS, _mathml_attribute))
 PROTOCOLS = frozenset({"http", "https", "mailto"})
 # Elements whose content is code or a document, never text to show: dropped whole, before bleach, which would
 # otherwise keep their text.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "iframe", "textarea", "title",
-                                  "xmp", "noembed", "noframes", "object", "embed", "svg", "math", "select",
+                                  "xmp", "noembed", "noframes", "object", "embed", "svg", "select",
                                   "option", "plaintext", "frameset", "frame", "applet", "head", "canvas", "audio",
                                   "video", "form"})
 DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 HTML_NAMESPACE_URI = "http://www.w3.org/1999/xhtml"
+MATHML_NAMESPACE_URI = "http://www.w3.org/1998/Math/MathML"
 
 
 def sanitize_html(html: str, tenant_base: str) -> str:
     data_images: dict[str, str] = {}
     cleaner = bleach.Cleaner(
-        tags=TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True, strip_comments=True,
+        tags=TAGS | MATHML_TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True, strip_comments=True,
         css_sanitizer=CSSSanitizer(allowed_css_properties=["color"]),
         filters=[_link_filter(tenant_base)],
     )
@@ -74,8 +109,12 @@ def sanitize_html(html: str, tenant_base: str) -> str:
 
 
 class _DropScriptLike(Filter):
-    """Removes script-like and foreign (SVG, MathML) elements with everything inside them, and swaps valid
-    data: images for placeholders (bleach has no per-element protocol rule; data: URLs are refused elsewhere)."""
+    """Removes script-like and foreign elements (SVG, MathML outside its allowlist, anything but MathML inside
+    <math>) with everything inside them, and swaps valid data: images for placeholders (bleach has no
+    per-element protocol rule; data: URLs are refused elsewhere).
+
+    Elements are told apart by the namespace html5lib gives them, parsing as a browser does: '<mtext><img>' puts
+    an HTML <img> inside MathML, which goes; an <mi> outside <math> is HTML, and only its text stays."""
 
     def __init__(self, source, data_images: dict[str, str]) -> None:
         super().__init__(source)
@@ -83,14 +122,23 @@ class _DropScriptLike(Filter):
 
     def __iter__(self):
         depth = 0
+        in_math = 0  # open <math> elements
         for token in Filter.__iter__(self):
             kind = token["type"]
             if depth:
                 depth += 1 if kind == "StartTag" else -1 if kind == "EndTag" else 0
                 continue
-            if kind in ("StartTag", "EmptyTag", "EndTag") and _dropped(token):
+            if kind not in ("StartTag", "EmptyTag", "EndTag"):
+                yield token
+                continue
+            mathml = token.get("namespace") == MATHML_NAMESPACE_URI
+            if _dropped(token, in_math > 0):
                 depth = 1 if kind == "StartTag" else 0
                 continue
+            if token["name"] in MATHML_TAGS and not mathml:
+                continue
+            if mathml and token["name"] == "math":
+                in_math += 1 if kind == "StartTag" else -1 if kind == "EndTag" else 0
             if kind in ("StartTag", "EmptyTag") and token["name"].lower() == "img":
                 self._swap_data_image(token.setdefault("data", {}))
             yield token
@@ -107,9 +155,11 @@ class _DropScriptLike(Filter):
             del attrs[(None, "src")]
 
 
-def _dropped(token: dict) -> bool:
+def _dropped(token: dict, in_math: bool) -> bool:
     namespace = token.get("namespace")
-    return token["name"].lower() in DROPPED_WITH_CONTENT or namespace not in (None, HTML_NAMESPACE_URI)
+    if namespace == MATHML_NAMESPACE_URI:
+        return token["name"] not in MATHML_TAGS or (token["name"] != "math" and not in_math)
+    return in_math or token["name"].lower() in DROPPED_WITH_CONTENT or namespace not in (None, HTML_NAMESPACE_URI)
 
 
 INLINE_TAGS = frozenset({"i", "em", "b", "strong", "u", "sup", "sub", "small"})

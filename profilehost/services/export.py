@@ -2,8 +2,9 @@
 
 The ZIP is what the importer takes (export -> import reproduces the site) and what Jekyll builds: pages and
 collection items are the sources exactly as last published, beside a _config.yml with the profile and the
-collections, the menu, and the few layouts and includes the sources name (simple ones of our own, so the
-build needs no theme).
+collections (or the site's own _config.yml, as last uploaded), its data files and includes, the menu, plain
+layouts, and profilehost's own versions of the academicpages includes the sources name, so the build needs no
+theme and an import of the export renders every page the same.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Page, Revision, User
-from . import assets, collections
+from ..publishing.jekyll_include import our_include
+from . import assets, collections, site_build
 from .pages import is_html_source, tenant_pages
 from .profiles import AUTHOR_KEYS, AUTHOR_LINK_KEYS, HANDLE_URLS
 
@@ -38,14 +40,6 @@ LAYOUT = """<!doctype html>
 </body>
 </html>
 """
-ARCHIVE_ITEM = """<article>
-  <h2><a href="{{ post.url | relative_url }}">{{ post.title }}</a></h2>
-  {% if post.venue %}<p>{{ post.venue }}{% if post.date %}, {{ post.date | date: "%Y" }}{% endif %}</p>{% endif %}
-  {% if post.citation %}<p>Recommended citation: {{ post.citation }}</p>{% endif %}
-</article>
-"""
-INCLUDES = {"archive-single.html": ARCHIVE_ITEM, "archive-single-talk.html": ARCHIVE_ITEM,
-            "base_path": "{% assign base_path = site.baseurl %}"}
 README = """This is your profilehost site in the academicpages layout.
 
 _pages/         your pages, exactly as you last published them (front matter included)
@@ -68,9 +62,13 @@ def export_site(tenant: User) -> io.BytesIO:
     root = f"{tenant.username}-site"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{root}/README.txt", README)
-        archive.writestr(f"{root}/_config.yml", config_yaml(tenant))
-        if tenant.profile and tenant.profile.navigation:
+        site_files = site_build.current_site_files(tenant)
+        if "_config.yml" not in site_files:
+            archive.writestr(f"{root}/_config.yml", config_yaml(tenant))
+        if tenant.profile and tenant.profile.navigation and "_data/navigation.yml" not in site_files:
             archive.writestr(f"{root}/_data/navigation.yml", navigation_yaml(tenant.profile.navigation))
+        for path, source in sorted(site_files.items()):
+            archive.writestr(f"{root}/{path}", source)
         includes: set[str] = set()
         for page, revision in _current_revisions(tenant):
             archive.writestr(f"{root}/{export_path(page, revision)}", revision.source)
@@ -81,8 +79,8 @@ def export_site(tenant: User) -> io.BytesIO:
         for layout in ("default", "single", "archive", "talk"):
             archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
         for name in sorted(includes | {"archive-single.html", "base_path"}):
-            if "/" not in name and ".." not in name:
-                archive.writestr(f"{root}/_includes/{name}", INCLUDES.get(name, ""))
+            if f"_includes/{name}" not in site_files and our_include(name) is not None:
+                archive.writestr(f"{root}/_includes/{name}", our_include(name))
     buffer.seek(0)
     return buffer
 

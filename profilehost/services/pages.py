@@ -121,7 +121,11 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
         raise EditConflict(page, current_revision(page))
     if (page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw)
             and (collection is None or page.collection == collection)):
-        return PublishOutcome(page, current_revision(page), unchanged=True,
+        current = current_revision(page)
+        if current.body_html != rendered.body_html:
+            # The same source in a site that changed around it (a data file, an item it lists): built again.
+            site_build.take_rendering(tenant, page, current, rendered)
+        return PublishOutcome(page, current, unchanged=True,
                               notices=[f"{filename} is identical to the live revision; nothing changed."])
     _check_paths_are_free(tenant, page, rendered)
     outcome = _write_revision(tenant, page, raw, filename, rendered, author or tenant)

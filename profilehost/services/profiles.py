@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..extensions import db
 from ..models import Profile, User
 from ..publishing import load_yaml_document
+from . import assets
 from .errors import FieldError
 from .sites import LINK_KINDS
 
@@ -29,7 +30,11 @@ HANDLE_URLS = {
 HANDLE_PATTERN = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 MASTODON_HANDLE = re.compile(r"^@?([A-Za-z0-9_]{1,64})@([A-Za-z0-9.-]+\.[A-Za-z]{2,})$")
 ORCID_PATTERN = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$")
-AVATAR_NAME = re.compile(r"^(?:/?images/)?([A-Za-z0-9][A-Za-z0-9._-]{0,119})$")
+# academicpages' sidebar shows images/<avatar>; a leading 'images/' is the same file.
+AVATAR_FOLDER = re.compile(r"^/?images/")
+# What a URL may hold as it is; anything else (a space, non-ASCII) is percent-encoded, as a browser would.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+AVATAR_LIMIT = 255  # Profile.avatar's column
 
 
 class ProfileError(FieldError):
@@ -80,14 +85,24 @@ def _http_url(kind: str, value: str) -> str:
 
 
 def normalize_avatar(raw: str) -> str:
-    """An asset name of the tenant's (academicpages: 'profile.png' in images/) or an https URL."""
+    """An asset name of the tenant's (academicpages: 'profile.png' or 'picture/profile.jpg' in images/) or an
+    https URL, a space in it percent-encoded."""
     value = raw.strip()
     if not value:
         return ""
-    if match := AVATAR_NAME.match(value):
-        return match.group(1)
-    if value.startswith("https://") and not any(c.isspace() for c in value):
-        return value
+    if value.startswith("https://"):
+        url = quote(value, safe=URL_SAFE)
+        if any(char.isspace() and char != " " for char in value) or not urlsplit(url).netloc:
+            raise ProfileError("avatar", f"Avatar: '{value}' is not a web address.")
+        if len(url) > AVATAR_LIMIT:
+            raise ProfileError("avatar", f"Avatar: an address of at most {AVATAR_LIMIT} characters, please.")
+        return url
+    name = AVATAR_FOLDER.sub("", value, count=1)
+    if assets.is_valid_name(name):
+        return name
+    if " " in name:
+        raise ProfileError("avatar", f"Avatar: '{value}' has a space, and profilehost's file names have none "
+                           "(letters, digits, '.', '-' and '_'). Rename the image, upload it, and give its name.")
     raise ProfileError("avatar", "Avatar: give the name of an uploaded image (like profile.png) or an https:// URL.")
 
 
@@ -96,7 +111,7 @@ def clean_profile_fields(fields: dict) -> dict:
     cleaned: dict = {}
     for name, limit in TEXT_LIMITS.items():
         if name in fields:
-            text = " ".join(str(fields[name] or "").split()) if name != "bio" else str(fields[name] or "").strip()
+            text = clean_text(name, fields[name])
             if len(text) > limit:
                 raise ProfileError(name, f"{name.replace('_', ' ').capitalize()}: at most {limit} characters "
                                    f"(this one has {len(text)}).")
@@ -107,6 +122,11 @@ def clean_profile_fields(fields: dict) -> dict:
         given = {kind: str(value or "").strip() for kind, value in fields["links"].items() if kind in LINK_LABELS}
         cleaned["links"] = {kind: normalize_link(kind, value) for kind, value in given.items() if value}
     return cleaned
+
+
+def clean_text(name: str, raw) -> str:
+    """One line of text (the bio keeps its line breaks), trimmed."""
+    return " ".join(str(raw or "").split()) if name != "bio" else str(raw or "").strip()
 
 
 def update_profile(tenant: User, fields: dict) -> Profile:
@@ -161,20 +181,75 @@ AUTHOR_LINK_KEYS = {
 
 
 def fields_from_author_block(author: dict) -> tuple[dict, list[str]]:
-    """Profile fields from a _config.yml `author:` mapping, and notices about what was left out."""
+    """Validated profile fields from a _config.yml `author:` mapping, and notices about what was left out.
+
+    Lenient where the profile form is strict: Jekyll builds a site whatever its author block says, so a value
+    that fails validation (the template's 'http://orcid.org/yourorcidurl', a javascript: link, an avatar
+    profilehost cannot store) is left out with a notice naming the field, never a refusal of the file."""
     fields: dict = {"links": {}}
+    notices: list[str] = []
     skipped = []
     for key, value in author.items():
         if value in (None, ""):
             continue
-        if key in AUTHOR_KEYS:
-            fields[AUTHOR_KEYS[key]] = str(value)
-        elif key in AUTHOR_LINK_KEYS:
-            fields["links"][AUTHOR_LINK_KEYS[key]] = str(value)
-        else:
+        target = AUTHOR_KEYS.get(key) or AUTHOR_LINK_KEYS.get(key)
+        if target is None:
             skipped.append(str(key))
-    notices = [f"Not shown in the profilehost sidebar: {', '.join(sorted(skipped))}."] if skipped else []
+        elif isinstance(value, bool) or not isinstance(value, str | int | float):
+            notices.append(f"author.{key}: expected text, found {type(value).__name__}; it was left out.")
+        elif key in AUTHOR_LINK_KEYS:
+            _take_link(fields["links"], key, target, str(value), notices)
+        elif target == "avatar":
+            _take_avatar(fields, key, str(value), notices)
+        else:
+            fields[target] = _bounded_text(key, target, str(value), notices)
+    if skipped:
+        notices.append(f"Not shown in the profilehost sidebar: {', '.join(sorted(skipped))}.")
     return fields, notices
+
+
+# What a link that fails validation was expected to be, for the notice.
+LINK_EXPECTED = {"email": "an email address", "orcid": "an ORCID iD",
+                 "mastodon": "a Mastodon address (@you@server.social or a URL)"}
+
+
+def _take_link(links: dict, key: str, kind: str, value: str, notices: list[str]) -> None:
+    try:
+        links[kind] = normalize_link(kind, value)
+    except ProfileError:
+        expected = LINK_EXPECTED.get(kind) or ("a user name or a web address" if kind in HANDLE_URLS
+                                               else "a web address")
+        notices.append(f"author.{key}: {_shown(value)} is not {expected}; the link was left out.")
+
+
+def _take_avatar(fields: dict, key: str, value: str, notices: list[str]) -> None:
+    try:
+        fields["avatar"] = normalize_avatar(value)
+    except ProfileError:
+        name = AVATAR_FOLDER.sub("", value.strip(), count=1)
+        if value.strip().startswith("http://"):
+            why = "is an http:// address, which browsers do not show on an https:// page (use its https:// one)"
+        elif " " in name:
+            why = (f"has a space, and profilehost keeps no file whose name has one (images/{name} is skipped: "
+                   "rename the image and this line, spaces to '-')")
+        else:
+            why = "is neither an image in images/ nor an https:// address"
+        fields["avatar"] = ""  # what the block names cannot be shown: no avatar rather than an older one
+        notices.append(f"author.{key}: {_shown(value)} {why}; the sidebar shows no avatar.")
+
+
+def _bounded_text(key: str, name: str, value: str, notices: list[str]) -> str:
+    text, limit = clean_text(name, value), TEXT_LIMITS[name]
+    if len(text) <= limit:
+        return text
+    notices.append(f"author.{key}: {len(text)} characters, more than the {limit} the sidebar shows; it was "
+                   "shortened.")
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _shown(value: str) -> str:
+    value = value.strip()
+    return repr(value if len(value) <= 100 else value[:99] + "…")
 
 
 @dataclass
@@ -184,12 +259,11 @@ class AuthorConfig:
 
 
 def read_author_config(raw: bytes, filename: str) -> AuthorConfig:
-    """The profile fields in an academicpages _config.yml's `author:` block, validated like the profile form."""
+    """The profile fields in an academicpages _config.yml's `author:` block, validated like the profile form;
+    what fails validation is left out with a notice (fields_from_author_block)."""
     document = load_yaml_document(raw, filename)
     author = document.get("author") if isinstance(document, dict) else None
     if not isinstance(author, dict):
         raise ProfileError("author", f"{filename} has no 'author:' block. academicpages keeps the sidebar's "
                            "name, bio and links there; add one or fill in the profile form instead.")
-    fields, notices = fields_from_author_block(author)
-    clean_profile_fields(fields)
-    return AuthorConfig(fields, notices)
+    return AuthorConfig(*fields_from_author_block(author))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Page, Revision, SiteFile, User, utcnow
-from ..publishing import PublishError, load_yaml_document, publish_source
+from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
 from ..publishing.site import (
     MAX_SITE_FILE_BYTES,
     SiteContext,
@@ -84,16 +84,20 @@ def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterabl
         except PublishError as refused:
             raise PublishError(f"{page.permalink} reads what changed and could not be rendered again: "
                                f"{refused.message}") from None
-        revision.body_html = rendered.body_html
-        revision.notices = list(rendered.notices)
-        revision.description = rendered.meta.description
-        revision.author_profile = rendered.meta.author_profile
-        page.reads = sorted(rendered.reads)
-        page.updated_at = utcnow()
+        take_rendering(tenant, page, revision, rendered)
         done.append(page.permalink)
-    if done:
-        tenant.site_version += 1
     return done
+
+
+def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rendered) -> None:
+    """The current revision shows a new rendering of its unchanged source."""
+    revision.body_html = rendered.body_html
+    revision.notices = list(rendered.notices)
+    revision.description = rendered.meta.description
+    revision.author_profile = rendered.meta.author_profile
+    page.reads = sorted(rendered.reads)
+    page.updated_at = utcnow()
+    tenant.site_version += 1
 
 
 def _depends(page: Page, changed: set[str] | None) -> bool:

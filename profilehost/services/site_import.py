@@ -514,7 +514,8 @@ def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: U
     for path, raw in sorted(plan.site_files.items()):
         if current.get(path) != raw:
             site_build.stage_site_file(tenant, path, raw, author=author, rerender=False)
-        report.imported.append((path, "site file" if current.get(path) != raw else "site file unchanged", ""))
+        if path not in (CONFIG_FILE, NAVIGATION_FILE):  # reported as the profile and the menu
+            report.imported.append((path, "site file" if current.get(path) != raw else "site file unchanged", ""))
 
 
 def _stage_navigation(tenant: User, plan: _Plan, report: ImportReport) -> None:

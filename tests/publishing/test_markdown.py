@@ -18,7 +18,7 @@ def html(markdown: str) -> str:
 
 @pytest.mark.parametrize(("source", "expected"), [
     ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
-    ("```bash\nls -la\n```", '<code class="language-bash">ls -la'),
+    ("```bash\nls -la\n```", '<div class="highlight"><pre tabindex="0"><code class="language-bash">ls<span class="w">'),
     ("Text.[^1]\n\n[^1]: Note.", 'href="#user-content-fn:1"'),
     ("## Selected Papers", '<h2 id="user-content-selected-papers">'),
     ("Para\n{: .notice}", '<p class="notice">'),

@@ -1,0 +1,65 @@
+"""The front matter keys shown as text (title, nav_title, description) are stored as the text a reader sees.
+
+academicpages' publication generator writes HTML entities into front matter (`title: "Paper &quot;One&quot;"`);
+Jekyll puts them into its HTML as they are, so a visitor reads `Paper "One"`. profilehost stores the decoded text
+and its templates escape it once."""
+
+import pytest
+
+from factories import page_source, publish
+from profilehost.publishing.frontmatter import split_front_matter
+from profilehost.publishing.meta import read_page_meta
+from support import log_in
+
+
+def meta_of(front_matter: str, first_paragraph: str = ""):
+    front, _body, _line = split_front_matter(f"---\n{front_matter}---\nBody\n", "paper.md")
+    return read_page_meta(front, "paper.md", first_paragraph)[0]
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ('"Paper &quot;One&quot;"', 'Paper "One"'),
+    ('"Ada&apos;s engine"', "Ada's engine"),
+    ('"Ada&#39;s engine"', "Ada's engine"),
+    ('"Notes &amp; queries"', "Notes & queries"),
+    ('"Caf&eacute; &lt;br&gt; talk"', "Café <br> talk"),
+    ('"R&D and Q&A"', "R&D and Q&A"),  # a bare '&' is text already
+    ('"&amp;quot; is how to write a quote"', "&quot; is how to write a quote"),  # decoded once, not twice
+    ('" &quot;Padded&quot; "', '"Padded"'),
+])
+def test_a_title_is_stored_as_the_text_its_entities_stand_for(written, shown):
+    assert meta_of(f"title: {written}\n").title == shown
+
+
+def test_a_nav_title_is_decoded_like_the_title():
+    assert meta_of('title: "T"\nnav_title: "Q&amp;A"\n').nav_title == "Q&A"
+
+
+def test_a_title_of_only_an_entity_for_a_space_falls_back_to_the_file_name():
+    assert meta_of('title: "&#32;"\n').title == "Paper"
+
+
+@pytest.mark.parametrize("key", ["excerpt", "description"])
+def test_a_description_is_plain_text_with_its_entities_decoded(key):
+    meta = meta_of(f"title: T\n{key}: 'A &quot;study&quot; of <i>engines</i> &amp; &lt;looms&gt;'\n")
+    assert meta.description == 'A "study" of engines & <looms>'
+
+
+def test_a_description_from_the_first_paragraph_is_not_decoded_a_second_time():
+    # The pipeline gives the paragraph's text decoded already: '&lt;' in it is what the reader sees.
+    assert meta_of("title: T\n", "Write &lt;b&gt; for bold").description == "Write &lt;b&gt; for bold"
+
+
+def test_a_decoded_title_is_escaped_once_on_the_page_in_its_head_and_on_the_dashboard(make_user, client):
+    alice = make_user("alice")
+    publish(alice, page_source("Paper &quot;One&quot; &amp; &lt;Two&gt;", "/paper/",
+                               excerpt="'The &quot;first&quot; paper'"))
+    page = client.get("/alice/paper/").get_data(as_text=True)
+    assert '<h1 class="page__title">Paper &#34;One&#34; &amp; &lt;Two&gt;</h1>' in page
+    assert "<title>Paper &#34;One&#34; &amp; &lt;Two&gt; · " in page
+    assert '<meta name="description" content="The &#34;first&#34; paper">' in page
+    assert "&amp;quot;" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
+    log_in(client, "alice")
+    dashboard = client.get("/dashboard/").get_data(as_text=True)
+    assert "<td>Paper &#34;One&#34; &amp; &lt;Two&gt;</td>" in dashboard
+    assert "&amp;quot;" not in dashboard and "&amp;lt;" not in dashboard
