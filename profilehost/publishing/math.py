@@ -115,7 +115,7 @@ class MathPage:
     first_line: int = 1
     formulas: int = 0
     mathml_chars: int = 0
-    notices: list[str] = field(default_factory=list)
+    notices: list[tuple[int, str]] = field(default_factory=list)
     unreported: int = 0
     _searched: dict[str, int] = field(default_factory=dict)
 
@@ -147,22 +147,25 @@ class MathPage:
 
     def _notice(self, source: str, message: str) -> None:
         if len(self.notices) < MAX_NOTICES:
-            self.notices.append(f"line {self._line_of(source)}: {message}")
+            self.notices.append((self._line_of(source), message))
         else:
             self.unreported += 1
 
     def _line_of(self, source: str) -> int:
-        # The Markdown seen here has been re-indented and spaced; the formula's first line is as written.
-        needle = next((line.strip() for line in source.split("\n") if line.strip()), source)
-        start = self.body.find(needle, self._searched.get(needle, 0))
-        if start == -1:
-            start = self.body.find(needle)
-        self._searched[needle] = start + 1
-        return self.first_line + self.body.count("\n", 0, max(start, 0))
+        # The Markdown seen here has lost its quote marks and may be re-indented; the formula's first two lines
+        # (a display formula's first is only '$$') are otherwise as written. The n-th same formula is the n-th one.
+        lines = [line.strip() for line in source.split("\n") if line.strip()][:2]
+        needle = re.compile(r"[\s>]*".join(re.escape(line) for line in lines))
+        found = needle.search(self.body, self._searched.get(needle.pattern, 0)) or needle.search(self.body)
+        start = found.start() if found else 0
+        self._searched[needle.pattern] = start + 1
+        return self.first_line + self.body.count("\n", 0, start)
 
     def all_notices(self) -> list[str]:
+        # In page order: display formulas are found before the paragraphs' inline ones.
+        found = [f"line {line}: {message}" for line, message in sorted(self.notices, key=lambda notice: notice[0])]
         more = [f"{self.unreported} more notices about math on this page are not shown"] if self.unreported else []
-        return self.notices + more
+        return found + more
 
 
 def _as_tex(source: str, display: bool) -> str:

@@ -52,7 +52,7 @@ MATHML_TAGS = frozenset({
     "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom",
     "menclose", "semantics", "annotation",
 })
-_LENGTH = (r"\+?(?:\d{1,3}(?:\.\d{1,4})?|\.\d{1,4})(?:em|ex|px|pt|mu|%)?"
+_LENGTH = (r"\+?(?:\d{1,2}(?:\.\d{1,4})?|\.\d{1,4})(?:em|ex|px|pt|mu|%)?"
            r"|(?:negative)?(?:(?:very){0,2}(?:thin|thick)|medium)mathspace")
 _LENGTHS = rf"(?:{_LENGTH})(?: (?:{_LENGTH}))*"
 _BOOLEAN = "true|false"

@@ -52,6 +52,36 @@ HTML_VECTORS = [
     "onload=alert(1)>", "<dialog open onclose=alert(1)>x</dialog>", "<keygen autofocus onfocus=alert(1)>",
 ]
 
+# TeX becomes MathML on the server, and MathML is allowed: TeX commands that would write links, styles or raw
+# text, and hand-written MathML with the namespace-confusion tricks of the DOMPurify and Chromium mXSS reports.
+MATH_VECTORS = [
+    "$$\\text{<script>alert(1)</script>}$$", "$$\\text{</math><img src=x onerror=alert(1)>}$$",
+    "$$\\href{javascript:alert(1)}{x}$$", "$$\\style{background:url(javascript:alert(1))}{x}$$",
+    "$$\\class{masthead}{x}$$", "$$\\color{expression(alert(1))}{x}$$", "$$\\unicode{x}\\unicode{0}$$",
+    "$$\\mathrm{<svg onload=alert(1)>}$$", "\\(\\text{<iframe src=javascript:alert(1)>}\\)",
+    "$$\\hspace{-9999em}\\rule{999em}{999em}x$$", "$$\\text{&lt;script&gt;alert(1)&lt;/script&gt;}$$",
+    "$$\\operatorname{<style>*{display:none}</style>}$$", "$$\\text{\x02wzxhzdk:0\x03}$$",
+    "<math><mtext><img src=x onerror=alert(1)></mtext></math>",
+    "<math><annotation-xml encoding=\"text/html\"><script>alert(1)</script></annotation-xml></math>",
+    "<math><annotation-xml encoding=\"application/xhtml+xml\"><img src=x onerror=alert(1)></annotation-xml></math>",
+    "<math><semantics><annotation encoding=\"text/html\"><img src=x onerror=alert(1)></annotation></semantics>"
+    "</math>", "<math href=\"javascript:alert(1)\"><mi>x</mi></math>",
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>", "<math><mi id=\"x\" class=\"masthead\" "
+    "style=\"position:fixed;top:0\">x</mi></math>", "<math><mo lspace=\"-999em\">x</mo></math>",
+    "<math><mstyle mathcolor=\"red;position:fixed\" mathbackground=\"url(javascript:alert(1))\">x</mstyle></math>",
+    "<math><mi><![CDATA[</mi><img src=x onerror=alert(1)>]]></mi></math>",
+    "<math><mtext><style><img src=x onerror=alert(1)></style></mtext></math>",
+    "<math><mglyph><style><img src=x onerror=alert(1)>", "<math><maction actiontype=\"toggle\"><mi>x</mi></maction>",
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    "<math><mtext><table><mglyph><style><!--</style><img title=\"--&gt;&lt;img src=1 onerror=alert(1)&gt;\">",
+    "<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style><a title=\"</style><img src onerror=alert(1)>\">",
+    "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">", "<mi onclick=alert(1)>outside math</mi>",
+    "<math><mi><math><mtext><img src=x onerror=alert(1)></mtext></math></mi></math>",
+    "<math><ms><noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></ms></math>",
+    "`$$<img src=x onerror=alert(1)>$$`", "```\n$$<script>alert(1)</script>$$\n```",
+    "```html\n<img src=x onerror=alert(1)>\n```", "```python\n'</code></pre><script>alert(1)</script>'\n```",
+]
+
 MARKDOWN_TEMPLATES = [
     "[click]({url})", "[click]({url} \"title\")", "![img]({url})", "![img](x \"{raw}\")", "<{url}>",
     "[ref][1]\n\n[1]: {url}", "[ref][r]\n\n[r]: {url} \"t\"", "![ref][i]\n\n[i]: {url}",
@@ -81,4 +111,4 @@ FRONT_MATTER_VECTORS = [
 
 
 def all_body_vectors() -> list[str]:
-    return HTML_VECTORS + [f"[x]({url})" for url in SCRIPT_URLS] + markdown_vectors()
+    return HTML_VECTORS + MATH_VECTORS + [f"[x]({url})" for url in SCRIPT_URLS] + markdown_vectors()
