@@ -156,6 +156,9 @@ def _parse(body: str, filename: str, first_line: int, notices: list[str]):
             line = first_line + body.count("\n", 0, start)
             notices.append(_unknown_tag_notice(unknown.group(1), body[start:end], line))
             body = body[:start] + re.sub(r"[^\n]", " ", body[start:end]) + body[end:]
+        except LiquidError as error:  # nesting deeper than block_nesting_limit, and the like
+            raise PublishError(f"{filename}: {_where(error, first_line)}{error.message}: Liquid blocks (for, if, "
+                               "capture) nest deeper than 30 here. Close them where they should end.") from None
     raise PublishError(f"{filename}: more than {MAX_UNKNOWN_TAGS} Liquid tags that profilehost does not know. "
                        "Remove the plugin tags, or write that content out in Markdown.")
 
