@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,13 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise self.fail(key, f"expected text, found {_kind(value)}. Put the value in quotes.")
         return str(value).strip()
+
+    def plain_text(self, key: str) -> str | None:
+        """text() for a value shown as text (a title): academicpages' generators write HTML entities into
+        front matter ('Paper &quot;One&quot;') and Jekyll's HTML shows them decoded, so it is stored decoded and
+        the templates escape it once."""
+        value = self.text(key)
+        return None if value is None else html.unescape(value).strip()
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.values.get(key, default)
@@ -117,14 +125,14 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
     permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
                  else default_permalink or derived_permalink(filename))
     meta = PageMeta(
-        title=reader.text("title") or derived_title(filename),
+        title=reader.plain_text("title") or derived_title(filename),
         permalink=permalink,
         redirect_from=_redirects(reader, permalink),
         author_profile=reader.boolean("author_profile", False),
         description=_description(reader, first_paragraph),
         published=reader.boolean("published", True),
         nav_order=reader.integer("nav_order"),
-        nav_title=reader.text("nav_title") or None,
+        nav_title=reader.plain_text("nav_title") or None,
         date=_date(reader),
     )
     return meta, _notices(front)
@@ -142,10 +150,12 @@ def _redirects(reader: _Reader, permalink: str) -> tuple[str, ...]:
 
 
 def _description(reader: _Reader, first_paragraph: str) -> str:
+    """Plain text: tags and Markdown marks taken out, then entities decoded ('&lt;' is a '<' to show, not a
+    tag), like the first paragraph's text it falls back to."""
     for key in ("excerpt", "description"):
         value = reader.values.get(key)
         if isinstance(value, str) and value.strip():
-            return shorten(re.sub(r"<[^>]*>|[*_`#>\[\]]", "", value))
+            return shorten(html.unescape(re.sub(r"<[^>]*>|[*_`#>\[\]]", "", value)))
     return shorten(first_paragraph)
 
 
