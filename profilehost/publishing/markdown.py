@@ -28,9 +28,10 @@ FONT_SPAN = re.compile(r"(<font\b[^>]*>)(.*?)(</font>)", re.I | re.S)
 # Every pattern of the smarty extension consumes one of these: a quote, '--', '...', '<<' or '>>'.
 SMARTY_TRIGGER = re.compile(r"""['"]|--|\.\.\.|<<|>>""")
 PLAIN_FENCE = re.compile(r'<pre><code class="language-([\w#.+-]+)">(.*)</code></pre>', re.S)
-# Pygments is fast on code (about 1 MB/s) but no lexer is promised to be linear on every input.
-MAX_HIGHLIGHT_CHARS = 100_000  # one block
-MAX_HIGHLIGHT_PAGE_CHARS = 300_000  # one page; beyond these, code is shown plain
+# Pygments colours about 500 KB of code a second, but its spans cost the sanitizer about 1 s for each 100 KB of
+# code (and no lexer is promised to be linear on every input): beyond these, code is shown plain.
+MAX_HIGHLIGHT_CHARS = 50_000  # one block
+MAX_HIGHLIGHT_PAGE_CHARS = 200_000  # one page
 HIGHLIGHT_STYLES = {"light": "default", "dark": "github-dark"}  # readable (AA) on the theme's code background
 DISPLAY_FORMULA_MAX_LINES = 200
 SMARTY_PRIORITY = 6  # where SmartyExtension registers its pass, after the main inline patterns
@@ -129,9 +130,10 @@ class _HighlightedFences(FencedBlockPreprocessor):
         # What this pass stored is exactly the fenced blocks: raw HTML is stashed only after it.
         for index in range(first, len(stash)):
             match = PLAIN_FENCE.fullmatch(stash[index])
-            if match and len(match.group(2)) <= min(budget, MAX_HIGHLIGHT_CHARS):
-                budget -= len(match.group(2))
-                stash[index] = _highlighted(match.group(1), html.unescape(match.group(2))) or stash[index]
+            code = html.unescape(match.group(2)) if match else ""
+            if match and len(code) <= min(budget, MAX_HIGHLIGHT_CHARS):
+                budget -= len(code)
+                stash[index] = _highlighted(match.group(1), code) or stash[index]
         return lines
 
 

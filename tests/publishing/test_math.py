@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from html_invariants import assert_safe_html
-from profilehost.publishing import math as math_module
 from profilehost.publishing import PublishError, publish_source
+from profilehost.publishing import math as math_module
 from profilehost.publishing.markdown import render_markdown, render_markdown_with_notices
 from profilehost.publishing.math import tex_to_mathml
 from profilehost.publishing.sanitize import sanitize_html
@@ -104,8 +104,8 @@ def test_the_same_broken_formula_twice_is_reported_at_each_line():
     assert [notice.split(":")[0] for notice in notices("$$x^1^2$$\n\nText\n\n$$x^1^2$$\n")] == ["line 1", "line 5"]
 
 
-@pytest.mark.parametrize("tex", [r"\left( a \middle| b", r"\frac", r"x^", r"\begin{array}{q}a\end{array}", "{ " * 80 + "x" + " }" * 80,
-                                 r"\unicode{x}", r"\genfrac{(}{)}{0pt}{9}{a}{b}"])
+@pytest.mark.parametrize("tex", [r"\left( a \middle| b", r"\frac", r"x^", r"\begin{array}{q}a\end{array}",
+                                 "{ " * 80 + "x" + " }" * 80, r"\unicode{x}", r"\genfrac{(}{)}{0pt}{9}{a}{b}"])
 def test_any_tex_renders_or_is_shown_as_tex(tex):
     rendered = publish_source(f"$${tex}$$\n".encode(), filename="m.md", tenant_base="/ada").body_html
     assert_safe_html(rendered)
@@ -113,10 +113,15 @@ def test_any_tex_renders_or_is_shown_as_tex(tex):
 
 
 def test_an_unknown_command_is_shown_as_written_with_a_notice():
-    markup, found = render_markdown_with_notices("$$x \\label{eq:1}$$")
-    assert "<mi>\\label</mi>" in markup
-    assert found == ["line 1: the math `x \\label{eq:1}` uses `\\label`, which is not a command we know; it is shown "
+    markup, found = render_markdown_with_notices("$$x + \\ce{H2O}$$")
+    assert "<mi>\\ce</mi>" in markup
+    assert found == ["line 1: the math `x + \\ce{H2O}` uses `\\ce`, which is not a command we know; it is shown "
                      "as written"]
+
+
+def test_standard_commands_latex2mathml_lacks_are_said_in_words_it_knows():
+    markup, found = render_markdown_with_notices("$$\\arg\\max_x f(x) \\label{eq:1} \\nonumber$$")
+    assert "<mo>arg</mo>" in markup and "label" not in markup.split("<annotation")[0] and found == []
 
 
 def test_a_formula_over_the_length_limit_is_shown_as_tex():
