@@ -248,7 +248,8 @@ SITE_FILES: dict[str, bytes | str] = {
     "images/profile.png": PNG,
     "images/500x300.png": PNG,
     "_layouts/default.html": "<html>{{ content }}</html>\n",
-    "_includes/paper-card.html": "<div class=\"card\"><a href=\"{{ include.paper.url }}\">{{ include.paper.title }}</a></div>\n",
+    "_includes/paper-card.html": ('<div class="card"><a href="{{ include.paper.url }}">{{ include.paper.title }}'
+                                  "</a></div>\n"),
     "assets/css/main.scss": "---\n---\n@import 'main';\n",
     "Gemfile": "source 'https://rubygems.org'\n",
     "README.md": "A repository.\n",

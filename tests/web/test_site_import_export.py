@@ -101,7 +101,8 @@ def test_a_loops_limit_and_offset_slice_the_newest_first_posts_before_reversed_a
     publish_posts(alice, 5)
     pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
     html = client.get("/alice/").get_data(as_text=True)
-    assert re.findall(r">(Post \d)</a>", page_body(html)) == ["Post 3", "Post 4"]  # 5 4 3 2 1 -> offset 1, limit 2, reversed
+    # Newest first 5 4 3 2 1 -> offset:1 -> limit:2 -> reversed.
+    assert re.findall(r">(Post \d)</a>", page_body(html)) == ["Post 3", "Post 4"]
 
 
 def test_a_loop_whose_offset_skips_every_item_lists_nothing(make_user, client):
