@@ -232,7 +232,8 @@ def _render_error(error: LiquidError, filename: str, first_line: int) -> str:
 
 def _site_values(site: SiteContext) -> dict:
     values = {key: value for key, value in site.config.items() if key not in COMPUTED_KEYS}
-    documents = {name: [document.to_liquid() for document in items] for name, items in site.collections.items()}
+    documents = {name: [_dated(document.to_liquid(), site) for document in items]
+                 for name, items in site.collections.items()}
     values.update(documents)
     values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data,
                   pages=[page.to_liquid() for page in site.pages],
@@ -243,6 +244,14 @@ def _site_values(site: SiteContext) -> dict:
     values["categories"] = _grouped(values["posts"], "categories")
     values["tags"] = _grouped(values["posts"], "tags")
     return values
+
+
+def _dated(document: dict, site: SiteContext) -> dict:
+    # Jekyll dates an undated document at the time of the build, and its listings show that date; the day
+    # alone, so that building the same site twice in a day gives the same page.
+    if document.get("date") is None:
+        document["date"] = site.time.replace(hour=0, minute=0, second=0, microsecond=0)
+    return document
 
 
 def _grouped(posts: list[dict], field: str) -> dict[str, list[dict]]:

@@ -68,7 +68,7 @@ def export_site(tenant: User) -> io.BytesIO:
         if tenant.profile and tenant.profile.navigation and "_data/navigation.yml" not in site_files:
             archive.writestr(f"{root}/_data/navigation.yml", navigation_yaml(tenant.profile.navigation))
         for path, source in sorted(site_files.items()):
-            archive.writestr(f"{root}/{path}", source)
+            archive.writestr(f"{root}/{path}", _buildable(path, source))
         includes: set[str] = set()
         for page, revision in _current_revisions(tenant):
             archive.writestr(f"{root}/{export_path(page, revision)}", revision.source)
@@ -83,6 +83,25 @@ def export_site(tenant: User) -> io.BytesIO:
                 archive.writestr(f"{root}/_includes/{name}", our_include(name))
     buffer.seek(0)
     return buffer
+
+
+def _buildable(path: str, source: bytes) -> bytes:
+    """The site file as uploaded, except a _config.yml that would leave _pages/ or a collection out of Jekyll's
+    build."""
+    if path != "_config.yml":
+        return source
+    config = yaml.safe_load(source) or {}
+    if not isinstance(config, dict):
+        return source
+    included = config.get("include") if isinstance(config.get("include"), list) else []
+    named = config.get("collections") if isinstance(config.get("collections"), dict) else {}
+    missing = [name for name in collections.COLLECTIONS if name != "posts" and name not in named]
+    if "_pages" in included and not missing:
+        return source
+    config["include"] = [*included, "_pages"] if "_pages" not in included else included
+    config["collections"] = {**named, **{name: {"output": True, "permalink": collections.COLLECTION_PERMALINK}
+                                         for name in missing}}
+    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
 
 
 def export_path(page: Page, revision: Revision) -> str:
