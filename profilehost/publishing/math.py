@@ -43,10 +43,11 @@ INLINE_MATH = (r"(?<!\\)\$\$(?P<dollar>.+?)\$\$|\\\\\((?P<round2>.+?)\\\\\)|\\\\
 DISPLAY_DELIMITERS = (("$$", "$$"), ("\\\\[", "\\\\]"), ("\\[", "\\]"))
 ENTITY = re.compile(r"&#x([0-9A-Fa-f]{1,6});")
 UNKNOWN_COMMAND = re.compile(r"^\\[A-Za-z]+$")
-# Standard LaTeX that latex2mathml does not know, in words it does: '\arg' is an operator name like '\max', and
-# '\label' and '\nonumber' only matter to equation numbers, which a page does not have.
-TEX_SYNONYMS = ((re.compile(r"(?<!\\)\\arg(?![A-Za-z])"), r"\\operatorname{arg}"),
-                (re.compile(r"(?<!\\)\\(?:nonumber|notag)(?![A-Za-z])|(?<!\\)\\label\{[^{}]*\}"), ""))
+# Standard LaTeX that latex2mathml does not know, in words it does: '\arg' is an operator name like '\max', '\ '
+# a space (academicpages' own sample page ends its lines with '\\\ '), and '\label' and '\nonumber' only matter
+# to equation numbers, which a page does not have. '\\' is matched first, so its second backslash starts nothing.
+TEX_SYNONYM = re.compile(r"\\\\|\\arg(?![A-Za-z])|\\(?=\s)|\\(?:nonumber|notag)(?![A-Za-z])|\\label\{[^{}]*\}")
+SYNONYMS = {"\\\\": "\\\\", "\\arg": "\\operatorname{arg}", "\\": "\\;"}
 
 REASONS = {
     "MissingEndError": "a \\begin{...} has no \\end{...}",
@@ -75,9 +76,7 @@ class MathML:
 
 def tex_to_mathml(tex: str, *, display: bool = False) -> MathML:
     """MathML for one formula, its TeX kept as an annotation; raises MathError."""
-    known = tex
-    for pattern, replacement in TEX_SYNONYMS:
-        known = pattern.sub(replacement, known)
+    known = TEX_SYNONYM.sub(lambda match: SYNONYMS.get(match.group(0), ""), tex)
     try:
         tree = convert_to_element(known, display="block" if display else "inline")
     except OutOfTime:

@@ -122,6 +122,8 @@ def test_an_unknown_command_is_shown_as_written_with_a_notice():
 def test_standard_commands_latex2mathml_lacks_are_said_in_words_it_knows():
     markup, found = render_markdown_with_notices("$$\\arg\\max_x f(x) \\label{eq:1} \\nonumber$$")
     assert "<mo>arg</mo>" in markup and "label" not in markup.split("<annotation")[0] and found == []
+    # academicpages' sample page ends lines with '\\\ ': a line break, then a space
+    assert "<mi>\\" not in render_markdown("$$\n\\displaylines{ a \\\\\\ b }\n$$")
 
 
 def test_a_formula_over_the_length_limit_is_shown_as_tex():
