@@ -112,6 +112,14 @@ def derived_permalink(filename: str) -> str:
     return f"/{slug}/"
 
 
+def document_title(filename: str) -> str:
+    """Jekyll's title for a collection item without one: its name, date prefix dropped, each word capitalised
+    ('2018-06-01-umap-2018.md' -> 'Umap 2018')."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem).split("-")
+    return " ".join(word[:1].upper() + word[1:] for word in words if word) or "Untitled"
+
+
 def derived_title(filename: str) -> str:
     stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     words = [word for word in re.split(r"[-_ ]+", stem) if word and not word.isdigit()]
@@ -125,7 +133,8 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
     permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
                  else default_permalink or derived_permalink(filename))
     meta = PageMeta(
-        title=reader.plain_text("title") or derived_title(filename),
+        title=reader.plain_text("title") or (document_title(filename) if default_permalink
+                                              else derived_title(filename)),
         permalink=permalink,
         redirect_from=_redirects(reader, permalink),
         author_profile=reader.boolean("author_profile", False),

@@ -102,7 +102,8 @@ def _item(base: str, title: str, permalink: str, item_date: date | None, updated
     return CollectionItem(
         title=title, url=base + permalink, date=item_date, updated_at=updated_at, collection=collection,
         venue=_inline_html(front.get("venue")),
-        kind=_text(front.get("type")), location=_text(front.get("location")), excerpt=description,
+        kind=_text(front.get("talk_type") or front.get("type")), location=_text(front.get("location")),
+        excerpt=description,
         citation=_inline_html(front.get("citation")), paper_url=safe_url(front.get("paperurl"), base),
         slides_url=safe_url(front.get("slidesurl"), base), link_url=safe_url(front.get("link"), base),
     )
