@@ -27,7 +27,13 @@ author:
   github: "ada-example"
   pinterest:
 collections:
+  teaching:
+    output: true
+    permalink: /:collection/:path/
   publications:
+    output: true
+    permalink: /:collection/:path/
+  portfolio:
     output: true
     permalink: /:collection/:path/
   talks:

@@ -16,7 +16,7 @@ from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
 from .liquid import render_liquid
-from .markdown import render_markdown
+from .markdown import render_markdown_with_notices
 from .meta import PageMeta, read_page_meta
 from .nesting import check_nesting
 from .sanitize import sanitize_html
@@ -70,16 +70,19 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
     page = {**front.values, "url": front.values.get("permalink") or default_permalink or "", "path": filename}
     liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line)
     check_nesting(liquid.text, body_line, filename)
-    body_html = _render(liquid.text, filename, tenant_base)
+    body_html, markdown_notices = _render(liquid.text, filename, tenant_base, body_line)
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
-                    notices=tuple(notices + meta_notices + list(liquid.notices)), reads=liquid.reads)
+                    notices=tuple(notices + meta_notices + list(liquid.notices) + markdown_notices),
+                    reads=liquid.reads)
 
 
-def _render(body: str, filename: str, tenant_base: str) -> str:
+def _render(body: str, filename: str, tenant_base: str, first_line: int) -> tuple[str, list[str]]:
     # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
-    markup = body if filename.lower().endswith(HTML_SUFFIXES) else render_markdown(body)
-    return sanitize_html(markup, tenant_base)
+    if filename.lower().endswith(HTML_SUFFIXES):
+        return sanitize_html(body, tenant_base), []
+    markup, notices = render_markdown_with_notices(body, first_line)
+    return sanitize_html(markup, tenant_base), notices
 
 
 def load_yaml_document(raw: bytes, filename: str):

@@ -106,10 +106,13 @@ class _Plan:
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
 
     def collection_folders(self) -> dict[str, str]:
-        """'_talks' -> 'talks' for the five academicpages collections and every one _config.yml names."""
-        folders = {f"_{name}": name for name in COLLECTIONS}
+        """'_talks' -> 'talks': the collections _config.yml names, and _posts, as Jekyll reads them; without a
+        `collections:` list, academicpages' five."""
         named = (self.config or {}).get("collections")
-        for name in named if isinstance(named, dict | list) else ():
+        if not isinstance(named, dict | list):
+            return {f"_{name}": name for name in COLLECTIONS}
+        folders = {"_posts": "posts"}
+        for name in named:
             if isinstance(name, str) and COLLECTION_NAME.match(name):
                 folders[f"_{name}"] = name
         return folders
@@ -237,6 +240,9 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
         if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
             return "only Markdown (.md) and HTML items of a collection are imported"
         return _plan_page(plan, path, _read(archive, entry), collection=folders[folder])
+    if folder in COLLECTION_FOLDERS and rest:
+        return (f"{folder}/ is not in the collections: of your _config.yml, so Jekyll does not build it; add "
+                f"'{folder[1:]}: {{output: true}}' there to publish it")
     if folder in ASSET_FOLDERS and rest:
         return _plan_asset(plan, entry, archive, report)
     return SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")

@@ -298,3 +298,13 @@ def test_one_name_in_images_and_files_is_one_file_if_the_same_and_a_refusal_if_n
     assert not different.ok and counts() == before
     [(path, message)] = different.errors
     assert path.endswith("/y.pdf") and "has the name of" in message and "Rename one" in message
+
+
+def test_a_collection_folder_the_config_does_not_name_is_not_built_as_jekyll_does(make_user):
+    alice = make_user("alice")
+    config = SITE_FILES["_config.yml"].replace("  portfolio:\n    output: true\n    permalink: /:collection/:path/\n",
+                                               "")
+    report = run_import(alice, build_zip(site_with({"_config.yml": config})))
+    assert report.ok, report.errors
+    assert "not in the collections:" in dict(report.skipped)["_portfolio/portfolio-1.md"]
+    assert not [page for page in pages.list_pages(alice) if page.collection == "portfolio"]
