@@ -1,4 +1,4 @@
-"""Publish from scripts and CI: pages and files of the token's owner."""
+"""Publish from scripts and CI: pages, files and site files of the token's owner."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask import Response, current_app, g, jsonify, request
 
 from ..extensions import limiter
 from ..publishing import PublishError
-from ..services import assets, pages, tokens
+from ..services import assets, pages, site_files, tokens
 from ..services.pages import EditConflict
 from . import api
 
@@ -107,3 +107,51 @@ def put_file(name: str):
     asset = stored[0]
     return jsonify(file={"name": asset.name, "content_type": asset.content_type, "size": asset.size,
                          "url": assets.asset_url(g.api_user, asset)}), 200 if existed else 201
+
+
+@api.get("/site-files")
+@limiter.limit(RATE, key_func=_token_key)
+def list_site_files():
+    return jsonify(site_files=[{"path": found.path, "size": found.size, "versions": found.versions,
+                                "changed_at": found.changed_at.isoformat()}
+                               for found in site_files.list_site_files(g.api_user)])
+
+
+def _no_site_file(path: str):
+    return error(404, "Not found", f"You have no site file {path}.")
+
+
+@api.get("/site-files/<path:file_path>")
+@limiter.limit(RATE, key_func=_token_key)
+def get_site_file(file_path: str):
+    current = site_files.current_version(g.api_user, file_path)
+    if current is None:
+        return _no_site_file(file_path)
+    return Response(current.source, content_type=site_files.media_type(file_path))
+
+
+@api.put("/site-files/<path:file_path>")
+@limiter.limit(RATE, key_func=_token_key)
+def put_site_file(file_path: str):
+    try:
+        saved = site_files.save_site_file(g.api_user, file_path, request.get_data())
+    except PublishError as refused:
+        return error(422, "Refused", refused.message)
+    return jsonify(_saved_json(saved))
+
+
+@api.delete("/site-files/<path:file_path>")
+@limiter.limit(RATE, key_func=_token_key)
+def delete_site_file(file_path: str):
+    try:
+        saved = site_files.delete_site_file(g.api_user, file_path)
+    except LookupError:
+        return _no_site_file(file_path)
+    except PublishError as refused:
+        return error(422, "Refused", refused.message)
+    return jsonify(_saved_json(saved))
+
+
+def _saved_json(saved: site_files.SiteFileSaved) -> dict:
+    return {"path": saved.path, "version": saved.version, "unchanged": saved.unchanged,
+            "rerendered": saved.rerendered, "notices": saved.notices}

@@ -23,4 +23,13 @@ def require_login():
     return None
 
 
-from . import account_views, asset_views, import_views, state_views, token_views, views  # noqa: E402,F401  (register routes)
+from . import (  # noqa: E402,F401  (register routes)
+    account_views,
+    asset_views,
+    import_views,
+    preview_views,
+    site_file_views,
+    state_views,
+    token_views,
+    views,
+)

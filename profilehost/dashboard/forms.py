@@ -94,3 +94,20 @@ class AppealForm(FlaskForm):
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)],
                        description="What will use it, like 'GitHub Actions'. You can revoke it at any time.")
+
+
+class SiteFileUploadForm(FlaskForm):
+    file = FileField("Site file", validators=[FileRequired("Choose a file.")],
+                     description="Your _config.yml, a data file (.yml, .yaml, .json or .csv) or an include (.html). "
+                                 "Up to 1 MiB.",
+                     render_kw={"accept": ".yml,.yaml,.json,.csv,.html"})
+    path = StringField("Path in your site", validators=[Optional(), Length(max=200)],
+                       description="Leave it empty to use the file's name: cv.yml goes to _data/cv.yml, toc.html to "
+                                   "_includes/toc.html, and _config.yml stays _config.yml.",
+                       render_kw={"placeholder": "_data/cv.yml", "spellcheck": "false", "autocapitalize": "off"})
+
+
+class SiteFileEditForm(FlaskForm):
+    text = TextAreaField("Contents", validators=[DataRequired("Write the file, or delete it instead.")],
+                         render_kw={"spellcheck": "false", "rows": 24})
+    base_version = HiddenField()

@@ -70,7 +70,7 @@ def _editor(form: EditForm, page):
         raw = form.source.data.replace("\r\n", "\n").encode("utf-8")
         filename = _source_name(page)
         if "preview" in request.form:
-            preview, error = uploads.preview(current_user, raw, filename)
+            preview, error = _preview(raw, filename, page)
         else:
             try:
                 outcome = pages.publish_page(current_user, raw, filename, base_revision=_base_revision(form, page),
@@ -85,6 +85,15 @@ def _editor(form: EditForm, page):
                 return redirect(url_for("dashboard.edit_page", page_id=outcome.page.id))
     return render_template("dashboard/edit.html", form=form, page=page, preview=preview, error=error,
                            conflict=conflict, public_url=pages.public_url), status
+
+
+def _preview(raw: bytes, filename: str, page):
+    """The text rendered in the tenant's site as it is now (config, data, items), or the refusal; nothing stored."""
+    try:
+        return pages.render_page(current_user, raw, filename, page.permalink if page else None,
+                                 page.collection if page else None), None
+    except PublishError as refused:
+        return None, refused.message
 
 
 def _source_name(page) -> str:

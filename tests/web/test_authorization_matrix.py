@@ -14,7 +14,7 @@ from werkzeug.routing import Map
 
 from factories import page_source, publish, store_file
 from profilehost import create_app
-from profilehost.services import invites, moderation, reports, tokens
+from profilehost.services import invites, moderation, reports, site_files, tokens
 from support import csrf_token_from, log_in
 
 ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
@@ -66,6 +66,16 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.api_tokens", "GET"): DASHBOARD_OWN,
     ("dashboard.api_tokens", "POST"): DASHBOARD_OWN,
     ("dashboard.revoke_api_token", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.preview_new_page", "POST"): DASHBOARD_OWN,
+    ("dashboard.preview_page", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.site_files_index", "GET"): DASHBOARD_OWN,
+    ("dashboard.site_files_index", "POST"): DASHBOARD_OWN,
+    ("dashboard.edit_site_file", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.edit_site_file", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.delete_site_file", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.site_file_history", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.site_file_version", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.restore_site_file", "POST"): DASHBOARD_BY_ID,
     ("dashboard.suspended", "GET"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.appeal", "POST"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.scheduled_deletion", "GET"): ("login", "ok", "ok", "ok", "suspended"),
@@ -73,7 +83,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
 }
 # The API authenticates by token only: a logged-in browser's cookie never counts (so no CSRF exposure).
 for _endpoint, _methods in {"list_pages": "GET", "put_page": "PUT", "post_page": "POST", "delete_page": "DELETE",
-                            "put_file": "PUT"}.items():
+                            "put_file": "PUT", "list_site_files": "GET", "get_site_file": "GET",
+                            "put_site_file": "PUT", "delete_site_file": "DELETE"}.items():
     for _method in _methods.split():
         MATRIX[(f"api.{_endpoint}", _method)] = (401,) * 5
 MATRIX[("api.openapi", "GET")] = EVERYONE
@@ -111,6 +122,7 @@ def world(make_user):
     publish(alice, page_source("Alice", "/"))
     page = publish(alice, page_source("Alice's page", "/p/")).page
     store_file(alice, "cv.pdf")
+    site_files.save_site_file(alice, "_data/cv.yml", b"jobs: [Lecturer]\n")
     make_user("bob")
     make_user("boss", admin=True)
     sam = make_user("sam")
@@ -121,7 +133,8 @@ def world(make_user):
     api_token, _secret = tokens.create_token(alice, "ci")
     return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
             "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
-            "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p"}
+            "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p",
+            "file_path": "_data/cv.yml"}
 
 
 def _url(rule: str, values: dict) -> str:
