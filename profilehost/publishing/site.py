@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from .errors import PublishError
+
 # Keys Jekyll computes, which a _config.yml cannot set; url and baseurl are emptied (see above).
 COMPUTED_KEYS = frozenset({"data", "pages", "documents", "collections", "time", "html_pages", "static_files",
                            "categories", "tags", "related_posts"})
@@ -155,11 +157,20 @@ def read_site_files(files: Mapping[str, bytes], load_yaml) -> tuple[dict, dict, 
             for folder in folders:
                 target = target.setdefault(folder, {}) if isinstance(target.get(folder, {}), dict) else {}
             stem = name.rsplit(".", 1)[0]
-            target[stem] = _read_csv(raw) if name.endswith(".csv") else load_yaml(raw, path)
+            target[stem] = _read_csv(raw, path) if name.endswith(".csv") else load_yaml(raw, path)
         elif path.startswith("_includes/"):
             includes[path.removeprefix("_includes/")] = raw.decode("utf-8", "replace")
     return config, data, includes
 
 
-def _read_csv(raw: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig", "replace"))))
+def _read_csv(raw: bytes, path: str) -> list[dict]:
+    """The rows as Jekyll's CSV reader gives them (a mapping per row, keyed by the header), or PublishError
+    naming the file and the line the reader stopped at."""
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig", "replace"), newline=""))
+    try:
+        return list(reader)
+    except csv.Error as error:
+        line = reader.reader.line_num
+        raise PublishError(f"{path}, line {line}: this CSV cannot be read ({error}). Check the quotes on this "
+                           "line: a field that holds commas or line breaks is written in double quotes, and a "
+                           "quote inside it is doubled (\"\").", line=line) from None

@@ -135,6 +135,12 @@ def test_a_page_with_broken_front_matter_refuses_the_whole_import(make_user):
     assert "_publications/2019-bad.md" in message and "line" in message
 
 
+def test_a_data_file_that_cannot_be_read_refuses_the_import_naming_the_file_and_line(make_user):
+    unreadable = b"name,bio\nAda,\"" + b"x" * 200_000 + b"\"\n"
+    message = _refused(make_user("alice"), build_zip(site_with({"_data/people.csv": unreadable})))
+    assert "_data/people.csv, line 2" in message
+
+
 def test_a_file_that_is_not_what_its_name_says_refuses_the_import(make_user):
     alice = make_user("alice")
     report = run_import(alice, build_zip(site_with({"images/fig/photo.png": b"<svg onload=alert(1)>"})))
