@@ -15,6 +15,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
+from liquid.builtin.expressions.primitive import Blank, Empty
+from liquid.builtin.filters.misc import default as liquid_default
 from liquid.filter import with_context
 from liquid.undefined import is_undefined
 
@@ -36,6 +38,14 @@ def relative_url(value) -> str:
     if re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) or text.startswith("//"):
         return text
     return "/" + text.lstrip("/")
+
+
+def default(value, default_value="", *, allow_false=False):
+    """Liquid's default; `default: empty` (or blank) gives an empty list, so what follows (sort, a for loop,
+    `== empty`) reads it as nothing rather than as one odd item."""
+    if isinstance(default_value, Empty | Blank):
+        default_value = []
+    return liquid_default(value, default_value, allow_false=allow_false)
 
 
 def _items(value) -> list:
@@ -269,8 +279,8 @@ def smartify(value) -> str:
 
 
 FILTERS = {
-    "relative_url": relative_url, "absolute_url": relative_url, "where": where, "where_exp": where_exp,
-    "find": find, "find_exp": find_exp, "group_by": group_by, "group_by_array": group_by_array,
+    "default": default, "relative_url": relative_url, "absolute_url": relative_url, "where": where,
+    "where_exp": where_exp, "find": find, "find_exp": find_exp, "group_by": group_by, "group_by_array": group_by_array,
     "group_by_exp": group_by_exp,
     "date_to_string": date_to_string, "date_to_long_string": date_to_long_string,
     "date_to_xmlschema": date_to_xmlschema, "date_to_rfc822": date_to_rfc822, "markdownify": markdownify,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from liquid import Environment, Mode
+from liquid.builtin.expressions import filtered
 from liquid.exceptions import (
     ContextDepthError,
     LiquidError,
@@ -21,6 +22,7 @@ from liquid.exceptions import (
     LoopIterationLimitError,
     OutputStreamLimitError,
 )
+from liquid.token import TOKEN_BLANK, TOKEN_EMPTY
 
 from . import jekyll_filters
 from .errors import PublishError
@@ -55,6 +57,12 @@ PLUGIN_TAGS = {"bibliography": "jekyll-scholar", "cite": "jekyll-scholar", "refe
                "include_cached": "jekyll-include-cache", "link": "Jekyll's link tag", "post_url": "Jekyll's post_url",
                "highlight": "Jekyll's highlight tag", "endhighlight": "Jekyll's highlight tag",
                "details": "a plugin", "enddetails": "a plugin", "scholar": "a plugin"}
+
+
+# Ruby Liquid reads `empty` and `blank` as literals wherever a value may stand, so `site.talks | default: empty`
+# (a common guard in listing pages) is valid there; python-liquid takes them only in conditions, and would read
+# the whole page loosely, dropping that assign. The set is python-liquid's own list of filter-argument tokens.
+filtered.FILTER_TOKENS.update({TOKEN_EMPTY, TOKEN_BLANK})
 
 
 class JekyllEnvironment(Environment):

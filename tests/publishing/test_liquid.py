@@ -43,6 +43,21 @@ def test_academicpages_grouping_by_publication_category_puts_each_item_under_its
     assert html.index("Articles</h2>") < html.index("Paper One")
 
 
+@pytest.mark.parametrize("literal", ["empty", "blank"])
+def test_empty_and_blank_are_values_a_filter_can_take_as_in_jekyll(literal):
+    listing = (f"{{% assign items = site.publications | default: {literal} | sort: 'date' | reverse %}}"
+               "{% for post in items %}* {{ post.title }}{% endfor %}")
+    assert render_liquid(listing, site=SITE) == render_liquid(listing.replace(f"default: {literal} | ", ""),
+                                                              site=SITE)
+    assert "Paper One" in render_liquid(listing, site=SITE).text
+
+
+def test_default_empty_on_a_missing_collection_is_an_empty_list():
+    outcome = render_liquid("{% assign items = site.books | default: empty | sort: 'date' %}"
+                            "{% if items == empty %}none{% endif %}{% for b in items %}[{{ b }}]{% endfor %}")
+    assert outcome.text == "none" and outcome.notices == ()
+
+
 def test_the_page_records_what_of_the_site_it_read():
     outcome = render_liquid("{{ site.data.cv.education.size }} {% for p in site.publications %}{% endfor %}",
                             site=SITE)
