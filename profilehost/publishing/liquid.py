@@ -243,8 +243,9 @@ def _site_values(site: SiteContext) -> dict:
     documents = {name: [_dated(document.to_liquid(), site) for document in items]
                  for name, items in site.collections.items()}
     values.update(documents)
-    values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data,
-                  pages=[page.to_liquid() for page in site.pages],
+    pages = [page.to_liquid() for page in site.pages]
+    values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data, pages=pages,
+                  html_pages=[page for page in pages if page["url"].endswith(("/", ".html", ".htm"))],
                   documents=[document for items in documents.values() for document in items],
                   collections=[{"label": name, "docs": items} for name, items in documents.items()])
     values.setdefault("posts", [])

@@ -36,11 +36,13 @@ class SiteDocument:
         values = dict(self.front_matter)
         stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         values.update(url=self.url, content=self.content, path=self.path, relative_path=self.path,
-                      id=self.url.rstrip("/") or "/", slug=_slug_of(stem), name=self.path.rsplit("/", 1)[-1])
-        values.setdefault("title", _title_of(stem))
+                      name=self.path.rsplit("/", 1)[-1])
         values["date"] = _as_datetime(values.get("date")) or _date_of_name(stem)
         if self.collection:
-            values["collection"] = self.collection
+            # Only a document has an id, a slug and a title from its name; a page has what its front matter says
+            # (academicpages' archive-single.html tells them apart by post.id).
+            values.update(id=self.url.rstrip("/") or "/", slug=_slug_of(stem), collection=self.collection)
+            values.setdefault("title", _title_of(stem))
             if not isinstance(values.get("excerpt"), str):
                 values["excerpt"] = excerpt_of(self.content)
         return values
@@ -57,6 +59,42 @@ class SiteContext:
 
 
 EMPTY_SITE = SiteContext()
+
+
+def listed_pages(pages: Sequence[SiteDocument], documents: Sequence[SiteDocument],
+                 config: Mapping) -> list[SiteDocument]:
+    """`site.pages` as Jekyll gives it: every page of the site (two at one address included) by file name, then
+    the pages its plugins add: jekyll-redirect-from's for each redirect_from (the documents', then the pages')
+    and its redirects.json; jekyll-feed's feed and jekyll-sitemap's sitemap and robots.txt, in the order the
+    config lists those plugins."""
+    listed = sorted(pages, key=lambda page: page.path.rsplit("/", 1)[-1])
+    plugins = _plugins(config)
+    if "jekyll-redirect-from" in plugins:
+        listed += [SiteDocument(url=source, front_matter={}, path="redirect.html")
+                   for document in [*documents, *listed] for source in _redirect_sources(document.front_matter)]
+        listed.append(SiteDocument(url="/redirects.json", front_matter={}, path="redirects.json"))
+    own = {page.url for page in pages}
+    for plugin in plugins:
+        if plugin == "jekyll-feed":
+            feed = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
+            path = str(feed.get("path") or "feed.xml").lstrip("/")
+            listed.append(SiteDocument(url="/" + path, front_matter={}, path=path))
+        elif plugin == "jekyll-sitemap":
+            listed.append(SiteDocument(url="/sitemap.xml", front_matter={}, path="sitemap.xml"))
+            if "/robots.txt" not in own:
+                listed.append(SiteDocument(url="/robots.txt", front_matter={}, path="robots.txt"))
+    return listed
+
+
+def _plugins(config: Mapping) -> list[str]:
+    named = [config.get(key) for key in ("plugins", "gems")]
+    return [str(name) for names in named if isinstance(names, list) for name in names]
+
+
+def _redirect_sources(front_matter: Mapping) -> list[str]:
+    value = front_matter.get("redirect_from")
+    sources = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return ["/" + source.strip().lstrip("/") for source in sources if isinstance(source, str) and source.strip()]
 
 
 def excerpt_of(content_html: str) -> str:

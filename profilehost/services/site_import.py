@@ -1,22 +1,24 @@
 """Import a whole academicpages repository from a ZIP (GitHub's "Download ZIP": one top folder).
 
 Taken: `_config.yml` (the site's settings, its `defaults:`, the author: block and the collections), `_data/` and
-`_includes/` (what the pages' Liquid reads), `_pages/`, every collection (`_publications`, `_talks`, `_posts`,
-and those `collections:` names), `_data/navigation.yml` as the menu, and `files/` and `images/`. The pages are
-built as Jekyll builds them: items first, then the pages that list them. Everything else is skipped and listed.
+`_includes/` (what the pages' Liquid reads), `_pages/` and the pages at the top of the repository (an index.md
+with front matter), every collection (`_publications`, `_talks`, `_posts`, and those `collections:` names),
+`_data/navigation.yml` as the menu, and `files/` and `images/`. The pages are built as Jekyll builds them: items
+first, then the pages that list them, then those that list site.pages. Everything else is skipped and listed.
 All or nothing: every file is checked and rendered first, then everything is written in one transaction; one bad
 file leaves the tenant exactly as it was, and the report says which file and why.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import posixpath
 import re
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..extensions import db
@@ -30,6 +32,7 @@ from ..publishing.site import (
     SiteDocument,
     front_matter_defaults,
     is_site_file,
+    listed_pages,
     read_site_files,
     sorted_documents,
 )
@@ -56,6 +59,13 @@ SKIP_REASONS = {
     ".github": "GitHub settings",
 }
 COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+# Files elsewhere in the repository that Jekyll makes pages of when they start with front matter: profilehost
+# publishes those at the top (index.md, about.md) and lists the rest (assets/css/main.scss) in site.pages.
+LISTED_SUFFIXES = (".scss", ".sass", ".css", ".js", ".json", ".xml", ".txt", *PAGE_SUFFIXES, *HTML_PAGE_SUFFIXES)
+OUTPUT_SUFFIXES = {".scss": ".css", ".sass": ".css", ".md": ".html", ".markdown": ".html", ".htm": ".html"}
+JEKYLL_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles")
+MAX_LISTED_BYTES = 1024 * 1024
+PAGE_LIST_READS = frozenset({"site.pages", "site.html_pages"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,7 @@ class _Plan:
     sources: list[tuple[str, bytes, str | None]] = field(default_factory=list)  # path, raw, collection
     site_files: dict[str, bytes] = field(default_factory=dict)  # _config.yml, _data/..., _includes/...
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
+    listed: list[SiteDocument] = field(default_factory=list)  # pages Jekyll makes that profilehost only lists
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
 
     def collection_folders(self) -> dict[str, str]:
@@ -235,6 +246,12 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
         return None
     if folder == "_pages" and rest:
         return _plan_page(plan, path, _read(archive, entry), collection=None)
+    if folder not in ASSET_FOLDERS and _may_be_a_page(plan, entry):
+        raw = _read(archive, entry)
+        if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+            if not rest and path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+                return _plan_page(plan, path, raw, collection=None)
+            _plan_listed(plan, path, raw)
     folders = plan.collection_folders()
     if folder in folders and rest:
         if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
@@ -246,6 +263,38 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
     if folder in ASSET_FOLDERS and rest:
         return _plan_asset(plan, entry, archive, report)
     return SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")
+
+
+def _may_be_a_page(plan: _Plan, entry: _Entry) -> bool:
+    """Whether Jekyll would read the file as a page if it starts with front matter: not in an _underscore folder,
+    not excluded, of a kind that is text."""
+    path = entry.path
+    if entry.info.file_size > MAX_LISTED_BYTES or not path.lower().endswith(LISTED_SUFFIXES):
+        return False
+    if any(part.startswith(("_", ".", "#")) or part.endswith("~") for part in path.split("/")):
+        return False
+    excluded = (plan.config or {}).get("exclude")
+    patterns = [*JEKYLL_EXCLUDES, *(str(pattern) for pattern in excluded if pattern)] if isinstance(
+        excluded, list) else JEKYLL_EXCLUDES
+    return not any(fnmatch.fnmatchcase(path, pattern) or path.startswith(pattern.rstrip("/") + "/")
+                   for pattern in patterns)
+
+
+def _plan_listed(plan: _Plan, path: str, raw: bytes) -> None:
+    """A page Jekyll makes of a theme file (assets/css/main.scss -> /assets/css/main.css): in site.pages, as
+    listings such as academicpages' page archive show it, and not published."""
+    try:
+        front = split_front_matter(decode_source(raw, path)[0], path)[0].values
+    except PublishError:
+        return
+    permalink = front.get("permalink")
+    if isinstance(permalink, str) and permalink.startswith("/"):
+        url = permalink
+    else:
+        stem, suffix = posixpath.splitext(path)
+        suffix = OUTPUT_SUFFIXES.get(suffix.lower(), suffix)
+        url = "/" + (stem.removesuffix("index") if suffix == ".html" and stem.endswith("index") else stem + suffix)
+    plan.listed.append(SiteDocument(url=url, front_matter=front, path=path))
 
 
 def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> str | None:
@@ -284,6 +333,21 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
             rendered = _render(tenant, plan, path, raw, collection, site, report)
         if rendered is not None:
             plan.pages.append((path, raw, rendered, collection))
+    _render_page_listings(tenant, plan, site, report)
+
+
+def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: ImportReport) -> None:
+    """Render again, with site.pages, what lists the site's pages: their addresses are known only now."""
+    pages = [SiteDocument(url=rendered.meta.permalink, front_matter=rendered.front_matter,
+                          content=rendered.body_html, path=path)
+             for path, _raw, rendered, collection in plan.pages if collection is None]
+    documents = [document for found in site.collections.values() for document in found]
+    site = replace(site, pages=listed_pages([*pages, *plan.listed], documents, site.config))
+    for index, (path, raw, rendered, collection) in enumerate(plan.pages):
+        if rendered.reads & PAGE_LIST_READS:
+            again = _render(tenant, plan, path, raw, collection, site, report)
+            if again is not None:
+                plan.pages[index] = (path, raw, again, collection)
 
 
 def _collection_reads(documents: dict) -> set[str]:
@@ -438,7 +502,7 @@ def _keep_one_page_per_permalink(plan: _Plan, report: ImportReport) -> None:
     """Two files at one address: Jekyll writes both and the later one is what GitHub Pages serves (pages in
     name order, then collection items), so that one is kept and the other named."""
     kept: dict[str, tuple[str, bytes, Rendered, str | None]] = {}
-    for page in sorted(plan.pages, key=lambda page: (page[3] is not None, page[0])):
+    for page in sorted(plan.pages, key=lambda page: (page[3] is not None, posixpath.basename(page[0]), page[0])):
         permalink = page[2].meta.permalink
         if permalink in kept:
             report.skipped.append((kept[permalink][0], f"{page[0]} has the same address ({permalink}) and is "

@@ -3,7 +3,7 @@
 import pytest
 
 from profilehost.publishing import PublishError, load_yaml_document
-from profilehost.publishing.site import read_site_files
+from profilehost.publishing.site import SiteDocument, listed_pages, read_site_files
 
 
 def test_a_csv_data_file_is_a_list_of_rows_keyed_by_its_header():
@@ -17,3 +17,18 @@ def test_a_csv_data_file_that_cannot_be_read_is_refused_naming_the_file_and_line
         read_site_files({"_data/people.csv": raw}, load_yaml_document)
     assert refused.value.message.startswith("_data/people.csv, line 3: ")
     assert refused.value.line == 3
+
+
+def test_a_page_has_only_what_its_front_matter_says_a_document_gets_a_title_and_id_from_its_name():
+    page = SiteDocument(url="/assets/css/main.css", front_matter={}, path="assets/css/main.scss").to_liquid()
+    item = SiteDocument(url="/talks/umap-2018/", front_matter={}, collection="talks",
+                        path="_talks/umap-2018.md").to_liquid()
+    assert "title" not in page and "id" not in page
+    assert (item["title"], item["id"]) == ("Umap 2018", "/talks/umap-2018")
+
+
+def test_site_pages_lists_redirect_pages_only_when_the_site_uses_jekyll_redirect_from():
+    about = SiteDocument(url="/", front_matter={"redirect_from": ["/about/"]}, path="_pages/about.md")
+    assert [page.url for page in listed_pages([about], [], {})] == ["/"]
+    assert [page.url for page in listed_pages([about], [], {"plugins": ["jekyll-redirect-from"]})] == [
+        "/", "/about/", "/redirects.json"]

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import zipfile
 
 import pytest
@@ -66,6 +67,43 @@ def test_items_keep_their_dates_and_listing_pages_know_what_they_list(make_user)
     assert "/alice/publication/2024-01-15-paper-one/" in pages.current_revision(listing).body_html
     talks = pages.current_revision(pages.find_page(alice, "/talks/"))
     assert pages.is_html_source(talks) and "/alice/talks/2023-03-01-talk-1/" in talks.body_html
+
+
+PAGE_ARCHIVE = """\
+---
+title: "Every page"
+permalink: /every-page/
+---
+
+{% for post in site.pages %}
+* [{{ post.title }}]({{ post.url }})
+{% endfor %}
+"""
+
+
+def test_a_page_listing_site_pages_lists_every_page_by_file_name_then_the_pages_plugins_add(make_user):
+    alice = make_user("alice")
+    config = SITE_FILES["_config.yml"] + "plugins:\n  - jekyll-sitemap\n  - jekyll-redirect-from\n"
+    theme = "---\n---\n@import 'main';\n"
+    run_import(alice, build_zip(site_with({"_config.yml": config, "_pages/every-page.md": PAGE_ARCHIVE,
+                                           "assets/css/main.scss": theme})))
+    html = pages.current_revision(pages.find_page(alice, "/every-page/")).body_html
+    listed = re.findall(r'href="/alice([^"]*)"', html)
+    # about.md, category-archive.html, cv.md, every-page.md, main.scss, ...
+    assert listed[:5] == ["/", "/categories/", "/cv/", "/every-page/", "/assets/css/main.css"]
+    assert listed[-6:] == ["/about/", "/about.html", "/talks.html", "/redirects.json", "/sitemap.xml",
+                           "/robots.txt"]
+    assert pages.find_page(alice, "/assets/css/main.css") is None  # listed, as Jekyll lists it; not published
+
+
+def test_a_page_at_the_top_of_the_repository_is_published_and_built_after_those_in_pages(make_user):
+    alice = make_user("alice")
+    home = "---\ntitle: Home\npermalink: /\n---\nWelcome home.\n"
+    report = run_import(alice, build_zip(site_with({"index.md": home, "README.md": "# Not a page\n"})))
+    assert report.ok, report.errors
+    page = pages.find_page(alice, "/")
+    assert page.title == "Home" and "Welcome home." in pages.current_revision(page).body_html
+    assert pages.find_page(alice, "/README/") is None  # no front matter: Jekyll copies it as a file
 
 
 def test_the_report_lists_what_was_skipped_and_why(make_user):
