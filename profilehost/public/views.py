@@ -149,7 +149,7 @@ def _render_page(tenant: User, page, revision) -> Response:
         author_profile=revision.author_profile, updated_at=page.updated_at,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
                                      root + avatar if avatar.startswith("/") else avatar),
-        item=collections.item_of(tenant, page, revision) if page.collection else None,
+        item=collections.header_of(tenant, page, revision),
     )
     html = render_template("theme/page.html", site=site, page=page_view,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)

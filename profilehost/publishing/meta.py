@@ -14,7 +14,10 @@ DESCRIPTION_LIMIT = 300
 KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt", "description", "published",
               "nav_order", "nav_title", "date", "layout",
               # shown on collection items and listings
-              "venue", "citation", "paperurl", "slidesurl", "link", "type", "location", "collection"}
+              "venue", "citation", "paperurl", "slidesurl", "bibtexurl", "link", "type", "talk_type", "location",
+              "collection", "modified"}
+# academicpages' layouts whose lines under the title (dates, venue, citation) the shared theme shows as they do.
+HEADER_LAYOUTS = ("single", "talk")
 FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -189,9 +192,10 @@ def _date(reader: _Reader) -> str | None:
 
 def _notices(front: FrontMatter) -> list[str]:
     notices = []
-    if "layout" in front.values:
-        notices.append(f"'layout: {front.values['layout']}' is ignored: every profilehost page uses the one "
-                       "shared theme.")
+    layout = front.values.get("layout")
+    if layout is not None and layout not in HEADER_LAYOUTS:
+        notices.append(f"'layout: {layout}' is not one profilehost knows: the page is shown in the shared theme "
+                       "without the lines that layout adds under the title (only single and talk are followed).")
     unknown = sorted(set(front.values) - KNOWN_KEYS)
     if unknown:
         notices.append(f"Kept but not used by profilehost: {', '.join(unknown)}.")

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from ..models import Page, Revision, User
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Page, Revision, SiteFile, User
+from ..publishing import PublishError, load_yaml_document
 from ..publishing.links import canonical_path, resolve_url
 from ..publishing.liquid import COLLECTIONS
 from ..publishing.sanitize import sanitize_inline
 
-__all__ = ["COLLECTIONS", "CollectionItem", "default_item_permalink", "item_of", "canonical_path"]
+__all__ = ["COLLECTIONS", "CollectionItem", "ItemStyle", "canonical_path", "default_item_permalink", "item_of",
+           "item_style"]
 
 TITLES = {"publications": "Publications", "talks": "Talks and presentations", "teaching": "Teaching",
           "portfolio": "Portfolio", "posts": "Blog posts"}
@@ -49,6 +54,39 @@ PRESETS = {"pretty": "/:categories/:year/:month/:day/:title/", "date": "/:catego
 DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
+# academicpages' layouts, as its _config.yml defaults give them; a layout named in the front matter wins.
+ITEM_LAYOUTS = {"talks": "talk"}
+# After a single item's content, academicpages' layout shows the citation and its download links chosen by the
+# first rule whose fields are all present (a paper link alone shows nothing: its Markdown usually has one).
+DOWNLOAD_RULES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = tuple(
+    (frozenset(needs.split()), tuple(shows.split())) for needs, shows in (
+        ("citation paper slides bibtex", "paper slides bibtex"), ("citation paper slides", "paper slides"),
+        ("citation paper bibtex", "paper bibtex"), ("citation paper", "paper"),
+        ("citation slides bibtex", "slides bibtex"), ("citation slides", "slides"),
+        ("slides bibtex", "slides bibtex"), ("paper bibtex", "paper bibtex"), ("citation bibtex", "bibtex"),
+        ("citation", ""), ("slides", "slides"), ("bibtex", "bibtex"),
+    ))
+DOWNLOAD_LABELS = {"paper": "Download Paper", "slides": "Download Slides", "bibtex": "Download Bibtex"}
+
+
+@dataclass(frozen=True)
+class ItemStyle:
+    """How the site's own academicpages version words and places an item's facts. Its layouts are not imported,
+    but its archive-single include is, and each version shows a citation there as its single layout does: the
+    older one under the title with the paper's address written out, the newer one after the content with
+    'Download Paper' links."""
+
+    citation_in_header: bool = False
+    date_label: str = "Published:"
+    link_label: str = "Direct Link"
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    url: str  # "" when the front matter names the link but leaves it empty: Jekyll links to the page itself
+
+
 @dataclass(frozen=True)
 class CollectionItem:
     title: str
@@ -60,10 +98,31 @@ class CollectionItem:
     kind: str = ""  # a talk's or a course's 'type'
     location: str = ""
     excerpt: str = ""
-    citation: str = ""
+    citation: str | None = None  # None: no citation; "" an empty one, which academicpages still shows
     paper_url: str | None = None
     slides_url: str | None = None
     link_url: str | None = None
+    bibtex_url: str | None = None
+    layout: str = "single"  # academicpages' single or talk decides the lines under the title; others show less
+    talk_type: str = ""  # a talk layout shows '<talk_type> at <venue>' only with this key ('type' is not enough)
+    modified: date | None = None
+    style: ItemStyle = ItemStyle()
+
+    @property
+    def shown_date(self) -> date | None:
+        """Jekyll dates an undated collection document with the time of the build; a page has only its own."""
+        return self.date or (self.updated_at.date() if self.collection else None)
+
+    def downloads(self) -> tuple[bool, tuple[Download, ...]]:
+        """Whether the citation shows after the content, and the download links beside it."""
+        urls = {"paper": self.paper_url, "slides": self.slides_url, "bibtex": self.bibtex_url}
+        present = {name for name, url in urls.items() if url is not None}
+        if self.citation is not None:
+            present.add("citation")
+        for needs, shows in DOWNLOAD_RULES:
+            if needs <= present:
+                return "citation" in needs, tuple(Download(DOWNLOAD_LABELS[name], urls[name]) for name in shows)
+        return False, ()
 
 
 def default_item_permalink(collection: str, filename: str, template: str | None = None,
@@ -92,21 +151,97 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w.-]+", "-", text.strip().lower()).strip("-")
 
 
+STYLE_FILES = ("_includes/archive-single.html", "_config.yml", "_data/ui-text.yml")
+OLDER_CITATION = re.compile(r"<u>\s*{{-?\s*post\.paperurl\s*-?}}\s*</u>")
+
+
+def item_style(tenant: User) -> ItemStyle:
+    files = dict(db.session.execute(select(SiteFile.path, SiteFile.source).where(
+        SiteFile.user_id == tenant.id, SiteFile.current.is_(True), SiteFile.path.in_(STYLE_FILES))).all())
+    include = (files.get(STYLE_FILES[0]) or b"").decode("utf-8", "replace")
+    labels = _ui_text(files.get(STYLE_FILES[1]), files.get(STYLE_FILES[2]))
+    return ItemStyle(citation_in_header=bool(OLDER_CITATION.search(include)),
+                     date_label=_label(labels.get("date_label"), ItemStyle.date_label),
+                     link_label=_label(labels.get("ext_link_label"), ItemStyle.link_label))
+
+
+def _ui_text(config_raw: bytes | None, ui_text_raw: bytes | None) -> dict:
+    """The site's _data/ui-text.yml labels for its `locale:` (Jekyll's site.data.ui-text[site.locale])."""
+    if not ui_text_raw:
+        return {}
+    try:
+        config = load_yaml_document(config_raw, STYLE_FILES[1]) if config_raw else {}
+        ui_text = load_yaml_document(ui_text_raw, STYLE_FILES[2])
+    except PublishError:
+        return {}
+    locale = config.get("locale") if isinstance(config, dict) else None
+    labels = ui_text.get(locale) if isinstance(ui_text, dict) and isinstance(locale, str) else None
+    return labels if isinstance(labels, dict) else {}
+
+
+def _label(value, default: str) -> str:
+    return _text(value) if isinstance(value, str) and value.strip() else default
+
+
 def item_of(tenant: User, page: Page, revision: Revision) -> CollectionItem:
-    return _item(f"/{tenant.username}", page.title, page.permalink, page.item_date, page.updated_at,
+    item = _item(f"/{tenant.username}", page.title, page.permalink, page.item_date, page.updated_at,
                  page.collection or "", revision.front_matter, revision.description)
+    return replace(item, style=item_style(tenant))
+
+
+def header_of(tenant: User, page: Page, revision: Revision) -> CollectionItem | None:
+    """What a page shows under its title: an item's facts; for a page of academicpages' single layout (its
+    default), the dates its front matter gives ('modified:' on academicpages' own terms page), and the citation
+    and link it names, as that layout shows them for any page."""
+    if page.collection:
+        return item_of(tenant, page, revision)
+    front = revision.front_matter
+    if front.get("layout", "single") != "single" or not any(
+            _date_of(front.get(key)) for key in ("date", "modified")):
+        return None
+    item = _item(f"/{tenant.username}", page.title, page.permalink, _date_of(front.get("date")),
+                 page.updated_at, "", front, revision.description)
+    return replace(item, style=item_style(tenant))
 
 
 def _item(base: str, title: str, permalink: str, item_date: date | None, updated_at: datetime, collection: str,
           front: dict, description: str) -> CollectionItem:
+    layout = front.get("layout")
     return CollectionItem(
         title=title, url=base + permalink, date=item_date, updated_at=updated_at, collection=collection,
         venue=_inline_html(front.get("venue")),
         kind=_text(front.get("talk_type") or front.get("type")), location=_text(front.get("location")),
         excerpt=description,
-        citation=_inline_html(front.get("citation")), paper_url=safe_url(front.get("paperurl"), base),
-        slides_url=safe_url(front.get("slidesurl"), base), link_url=safe_url(front.get("link"), base),
+        citation=None if _absent(front.get("citation")) else _inline_html(front.get("citation")),
+        paper_url=_named_url(front.get("paperurl"), base), slides_url=_named_url(front.get("slidesurl"), base),
+        link_url=_named_url(front.get("link"), base), bibtex_url=_named_url(front.get("bibtexurl"), base),
+        layout=layout if isinstance(layout, str) and layout else ITEM_LAYOUTS.get(collection, "single"),
+        talk_type=_text(front.get("talk_type")), modified=_date_of(front.get("modified")),
     )
+
+
+def _absent(value) -> bool:
+    # Liquid's falsy values: a key left empty ('citation:') or false; an empty string '' is truthy there.
+    return value is None or value is False
+
+
+def _named_url(value, base: str) -> str | None:
+    """safe_url, keeping a link the front matter names with an empty value ('slidesurl: ""'), as Liquid, for
+    which an empty string is true, shows it (an empty href: the page itself)."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return safe_url(value, base)
+
+
+def _date_of(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10]) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _text(value) -> str:

@@ -92,8 +92,8 @@ def test_python_objects_cannot_be_built():
 
 
 def test_layout_is_accepted_and_noted_and_unknown_keys_are_listed():
-    notices = render("layout: single\nclasses: wide\nsidebar: true").notices
-    assert any("layout: single" in notice and "ignored" in notice for notice in notices)
+    notices = render("layout: splash\nclasses: wide\nsidebar: true").notices
+    assert any("layout: splash" in notice and "not one profilehost knows" in notice for notice in notices)
     assert any("classes, sidebar" in notice for notice in notices)
 
 

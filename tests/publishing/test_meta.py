@@ -63,3 +63,17 @@ def test_a_decoded_title_is_escaped_once_on_the_page_in_its_head_and_on_the_dash
     dashboard = client.get("/dashboard/").get_data(as_text=True)
     assert "<td>Paper &#34;One&#34; &amp; &lt;Two&gt;</td>" in dashboard
     assert "&amp;quot;" not in dashboard and "&amp;lt;" not in dashboard
+
+
+def notices_of(front_matter: str) -> list[str]:
+    front, _body, _line = split_front_matter(f"---\n{front_matter}---\nBody\n", "paper.md")
+    return read_page_meta(front, "paper.md", "")[1]
+
+
+@pytest.mark.parametrize("layout", ["single", "talk"])
+def test_the_academicpages_layouts_the_theme_follows_need_no_notice(layout):
+    assert notices_of(f"layout: {layout}\ntalk_type: Talk\nbibtexurl: /x.bib\nmodified: 2020-01-01\n") == []
+
+
+def test_another_layout_is_named_in_a_notice():
+    assert any("'layout: book' is not one profilehost knows" in notice for notice in notices_of("layout: book\n"))
