@@ -35,7 +35,7 @@ class SiteDocument:
     def to_liquid(self) -> dict:
         values = dict(self.front_matter)
         stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        values.update(url=self.url, content=self.content, path=self.path, relative_path=self.path,
+        values.update(url=self._jekyll_url(), content=self.content, path=self.path, relative_path=self.path,
                       name=self.path.rsplit("/", 1)[-1])
         values["date"] = _as_datetime(values.get("date")) or _date_of_name(stem)
         if self.collection:
@@ -46,6 +46,15 @@ class SiteDocument:
             if not isinstance(values.get("excerpt"), str):
                 values["excerpt"] = excerpt_of(self.content)
         return values
+
+    def _jekyll_url(self) -> str:
+        """The address as Jekyll writes it in listings: the front matter's permalink as written
+        ('/talkmap.html', '/publication/paper-1' without its slash), which profilehost serves as its own
+        permalink ('/talkmap/', '/publication/paper-1/')."""
+        permalink = self.front_matter.get("permalink")
+        if isinstance(permalink, str) and permalink.startswith("/") and ":" not in permalink:
+            return permalink.strip()
+        return self.url
 
 
 @dataclass(frozen=True)

@@ -32,3 +32,13 @@ def test_site_pages_lists_redirect_pages_only_when_the_site_uses_jekyll_redirect
     assert [page.url for page in listed_pages([about], [], {})] == ["/"]
     assert [page.url for page in listed_pages([about], [], {"plugins": ["jekyll-redirect-from"]})] == [
         "/", "/about/", "/redirects.json"]
+
+
+def test_listings_give_the_address_as_the_front_matter_writes_it_as_jekyll_does():
+    paper = SiteDocument(url="/publication/paper-1/", front_matter={"permalink": "/publication/paper-1"},
+                         collection="publications", path="_publications/paper-1.md")
+    talkmap = SiteDocument(url="/talkmap/", front_matter={"permalink": "/talkmap.html"}, path="_pages/talkmap.html")
+    templated = SiteDocument(url="/talks/t/", front_matter={"permalink": "/talks/:title/"}, collection="talks",
+                             path="_talks/t.md")
+    assert [document.to_liquid()["url"] for document in (paper, talkmap, templated)] == [
+        "/publication/paper-1", "/talkmap.html", "/talks/t/"]

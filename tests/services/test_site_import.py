@@ -64,9 +64,10 @@ def test_items_keep_their_dates_and_listing_pages_know_what_they_list(make_user)
     assert str(paper.item_date) == "2024-01-15" and str(undated_name.item_date) == "2022-06-01"
     listing = pages.find_page(alice, "/publications/")
     assert "site.publications" in listing.reads
-    assert "/alice/publication/2024-01-15-paper-one/" in pages.current_revision(listing).body_html
+    # the address as its front matter writes it, as Jekyll lists it (profilehost serves it with or without "/")
+    assert 'href="/alice/publication/2024-01-15-paper-one"' in pages.current_revision(listing).body_html
     talks = pages.current_revision(pages.find_page(alice, "/talks/"))
-    assert pages.is_html_source(talks) and "/alice/talks/2023-03-01-talk-1/" in talks.body_html
+    assert pages.is_html_source(talks) and 'href="/alice/talks/2023-03-01-talk-1"' in talks.body_html
 
 
 PAGE_ARCHIVE = """\
