@@ -4,7 +4,6 @@ Mac Roman on its way, as happens when a site is copied between editors)."""
 from __future__ import annotations
 
 import codecs
-import difflib
 import re
 
 import ftfy
@@ -13,6 +12,7 @@ from .errors import PublishError
 
 MAX_SOURCE_BYTES = 1024 * 1024
 SAMPLES = 3
+SAMPLE_CHARS = 40
 
 
 def decode_source(raw: bytes, filename: str) -> tuple[str, list[str]]:
@@ -89,23 +89,31 @@ def _looks_binary(text: str) -> bool:
 
 
 def _repair_notice(before: str, after: str) -> str:
+    # Linear on purpose: a notice must not cost more than the repair (difflib is quadratic on a long line).
     samples = []
-    old_lines, new_lines = before.splitlines(), after.splitlines()
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
-        if tag == "replace":
-            for old, new in zip(old_lines[i1:i2], new_lines[j1:j2], strict=False):
-                samples.append(_changed_words(old, new))
-        if len(samples) >= SAMPLES:
-            break
-    shown = "; ".join(f"'{old}' -> '{new}'" for old, new in samples[:SAMPLES] if old != new)
+    for old, new in zip(before.split("\n"), after.split("\n"), strict=False):
+        if old != new:
+            samples.append(_changed_words(old, new))
+            if len(samples) == SAMPLES:
+                break
+    shown = "; ".join(f"'{old}' -> '{new}'" for old, new in samples)
     return ("Repaired garbled characters (the file had been decoded with the wrong encoding somewhere)"
             + (f": {shown}." if shown else ".") + " Check the page and upload a UTF-8 file to silence this notice.")
 
 
 def _changed_words(old: str, new: str) -> tuple[str, str]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    blocks = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
-    if not blocks:
-        return old, new
-    start_old, end_old, start_new, end_new = blocks[0]
-    return old[max(start_old - 8, 0): end_old + 8].strip(), new[max(start_new - 8, 0): end_new + 8].strip()
+    """The first changed stretch of a line, before and after, with a few characters either side, each cut to
+    SAMPLE_CHARS."""
+    prefix = 0
+    while prefix < min(len(old), len(new)) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while (suffix < min(len(old), len(new)) - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]):
+        suffix += 1
+    start = max(prefix - 8, 0)
+    return _clip(old[start: len(old) - suffix + 8]), _clip(new[start: len(new) - suffix + 8])
+
+
+def _clip(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= SAMPLE_CHARS else text[:SAMPLE_CHARS].rstrip() + "…"

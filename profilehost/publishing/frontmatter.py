@@ -78,7 +78,14 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
 
 def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[object, dict[str, int]]:
     """Parse YAML safely: (value, {top-level key: line}). Raises PublishError naming the line."""
-    loader = _BoundedLoader(yaml_text)
+    try:
+        loader = _BoundedLoader(yaml_text)
+    except yaml.reader.ReaderError as error:
+        # The reader refuses control characters before parsing starts, with a position but no mark.
+        line = yaml_text.count("\n", 0, error.position) + first_line
+        raise PublishError(f"{filename}, line {line}: the invisible character U+{_code_point(error.character):04X} "
+                           "cannot appear in YAML. Delete it and upload the file "
+                           "again.", line=line) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -104,6 +111,10 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
     if isinstance(node, yaml.MappingNode):
         lines = {str(key.value): key.start_mark.line + first_line for key, _value in node.value}
     return value, lines
+
+
+def _code_point(character: int | str) -> int:
+    return character if isinstance(character, int) else ord(character)
 
 
 def load_front_matter(yaml_text: str, filename: str, *, first_line: int) -> FrontMatter:

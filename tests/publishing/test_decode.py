@@ -55,3 +55,10 @@ def test_a_file_garbled_one_way_is_repaired_on_every_line():
     garbled = original.encode("utf-8").decode("mac_roman")
     text, _notices = decode_source(garbled.encode("utf-8"), "a.md")
     assert text == original
+
+
+def test_the_repair_notice_of_a_long_garbled_line_quotes_a_short_stretch_of_it():
+    garbled = ("été " * 4000).encode("utf-8").decode("latin-1")
+    text, notices = decode_source(garbled.encode("utf-8"), "a.md")
+    assert text == "été " * 4000
+    assert "'Ã©tÃ©" in notices[0] and "-> 'été" in notices[0] and len(notices[0]) < 300

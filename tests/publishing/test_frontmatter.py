@@ -106,3 +106,9 @@ def test_an_unclosed_quote_or_bracket_is_found_where_it_was_opened(front, said):
     with pytest.raises(PublishError) as refused:
         publish_source(f"---\n{front}---\nBody\n".encode(), filename="p.md", tenant_base="/a")
     assert refused.value.message.startswith(f"p.md, {said}")
+
+
+@pytest.mark.parametrize("character", ["\x81", "\ufffe"])
+def test_a_character_yaml_cannot_hold_is_named_with_its_line(character):
+    error = refused(f"title: ok\nvenue: a{character}b")
+    assert "page.md, line 3" in str(error) and f"U+{ord(character):04X}" in str(error)

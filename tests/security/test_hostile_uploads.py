@@ -7,6 +7,7 @@ import codecs
 import gc
 import io
 import warnings
+from html import unescape
 
 import pytest
 from sqlalchemy import func, select
@@ -54,6 +55,18 @@ PAGE_CASES = [
     ("deep-list.md", b"".join(b"  " * i + b"- x\n" for i in range(200)), "indented more than 128 spaces"),
     ("deep-html.md", b"<div>" * 20000 + b"x" + b"</div>" * 20000, "nested more than 100 deep"),
 ]
+# Inputs on which a regular expression or a Liquid lexer goes quadratic: each is refused at once, by name.
+QUADRATIC_CASES = [
+    ("capture-unclosed.md", b"{% capture x %}" * 1100, "line 1: block nesting limit reached"),
+    ("tag-opens.md", b"{%" * 20000, "line 1: '{%' is never closed with '%}'"),
+    ("output-opens.md", b"{{" * 20000, "line 1: '{{' is never closed with '}}'"),
+    ("for-unclosed.md", b"{% for x in y %}" * 2000, "line 1: block nesting limit reached"),
+    ("raw-unended.md", b"{% raw %}" * 3000, "{% raw %} is never ended with {% endraw %}"),
+]
+PAGE_CASES += QUADRATIC_CASES
+# Mojibake to repair on one long line: repaired, published, with a notice of bounded length.
+MOJIBAKE_LINES = [("mojibake.md", ("Ã©tÃ© " * 2700).encode(), "été été"),
+                  ("mojibake-mixed.md", ("Ã© â€œx" * 2300).encode(), "é “xé “x")]
 FILE_CASES = [
     ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "SVG and HTML"),
     ("page.html", b"<!doctype html><script>alert(1)</script>", "SVG and HTML"),
@@ -89,9 +102,31 @@ def test_a_hostile_page_upload_is_refused_clearly_and_changes_nothing(logged_in,
     before = counts()
     response = post_files(logged_in, "/dashboard/upload", [(name, data)])
     assert response.status_code == 422
-    html = response.get_data(as_text=True)
+    html = unescape(response.get_data(as_text=True))
     assert "Refused." in html and name.split("/")[-1] in html and message in html
     assert counts() == before
+
+
+@pytest.mark.parametrize(("name", "data", "message"), QUADRATIC_CASES, ids=[case[0] for case in QUADRATIC_CASES])
+def test_a_quadratic_input_in_a_preview_is_explained_and_stores_nothing(logged_in, name, data, message):
+    before = counts()
+    token = csrf_token_from(logged_in.get("/dashboard/pages/new").get_data(as_text=True))
+    response = logged_in.post("/dashboard/pages/preview", data={"csrf_token": token, "source": data.decode()})
+    assert response.status_code == 422
+    assert message in unescape(response.get_data(as_text=True))
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("name", "data", "repaired"), MOJIBAKE_LINES, ids=[case[0] for case in MOJIBAKE_LINES])
+def test_a_long_line_of_mojibake_is_repaired_and_published_with_a_short_notice(logged_in, client, name, data,
+                                                                                repaired):
+    response = post_files(logged_in, "/dashboard/upload", [(name, data)])
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    notice = html[html.index("Repaired garbled characters"):]
+    assert len(notice[: notice.index("silence this notice")]) < 300
+    page = client.get(f"/alice/{name[:-3]}/").get_data(as_text=True)
+    assert repaired in page and "Ã" not in page
 
 
 @pytest.mark.parametrize(("name", "data", "message"), FILE_CASES, ids=[case[0] for case in FILE_CASES])
