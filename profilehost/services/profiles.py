@@ -20,7 +20,8 @@ LINK_LABELS = dict(LINK_KINDS)
 # Services where a bare user name is as good as a URL (academicpages' _config.yml stores names for these).
 HANDLE_URLS = {
     "github": "https://github.com/{}",
-    "twitter": "https://x.com/{}",
+    # academicpages' author-profile include links a Twitter name to twitter.com (which sends visitors on to x.com)
+    "twitter": "https://twitter.com/{}",
     "linkedin": "https://www.linkedin.com/in/{}",
     "bluesky": "https://bsky.app/profile/{}",
     "researchgate": "https://www.researchgate.net/profile/{}",
@@ -259,11 +260,42 @@ class AuthorConfig:
 
 
 def read_author_config(raw: bytes, filename: str) -> AuthorConfig:
-    """The profile fields in an academicpages _config.yml's `author:` block, validated like the profile form;
-    what fails validation is left out with a notice (fields_from_author_block)."""
-    document = load_yaml_document(raw, filename)
-    author = document.get("author") if isinstance(document, dict) else None
-    if not isinstance(author, dict):
+    """The profile fields in an academicpages _config.yml's `author:` block (or al-folio's top-level keys),
+    validated like the profile form; what fails validation is left out with a notice (fields_from_author_block)."""
+    author = author_block_of(load_yaml_document(raw, filename))
+    if author is None:
         raise ProfileError("author", f"{filename} has no 'author:' block. academicpages keeps the sidebar's "
                            "name, bio and links there; add one or fill in the profile form instead.")
     return AuthorConfig(*fields_from_author_block(author))
+
+
+# al-folio keeps the author's name and social accounts at the top of _config.yml, not in an author: block; these
+# are its keys, as the academicpages author keys (and address) they stand for.
+AL_FOLIO_LINKS = {
+    "email": ("email", "{}"), "github_username": ("github", "{}"), "twitter_username": ("twitter", "{}"),
+    "x_username": ("twitter", "{}"), "linkedin_username": ("linkedin", "{}"),
+    "scholar_userid": ("googlescholar", "https://scholar.google.com/citations?user={}"),
+    "orcid_id": ("orcid", "https://orcid.org/{}"),
+    "research_gate_profile": ("researchgate", "https://www.researchgate.net/profile/{}"),
+    "semanticscholar_id": ("semantic", "https://www.semanticscholar.org/author/{}"), "dblp_url": ("dblp", "{}"),
+}
+AL_FOLIO_NAME = ("first_name", "middle_name", "last_name")
+
+
+def author_block_of(document) -> dict | None:
+    """A _config.yml's `author:` mapping; for an al-folio site, which has none, the same made from its top-level
+    name and social keys; None when the file has neither."""
+    if not isinstance(document, dict):
+        return None
+    if isinstance(document.get("author"), dict):
+        return document["author"]
+    author = {key: template.format(str(document[name]).strip()) for name, (key, template) in AL_FOLIO_LINKS.items()
+              if isinstance(document.get(name), str | int) and not isinstance(document.get(name), bool)
+              and str(document[name]).strip()}
+    if not author:
+        return None
+    parts = [str(document[part]).strip() for part in AL_FOLIO_NAME if isinstance(document.get(part), str)]
+    name = " ".join(part for part in parts if part) or document.get("name")
+    if isinstance(name, str) and name.strip():
+        author["name"] = name
+    return author

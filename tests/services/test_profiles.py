@@ -159,3 +159,30 @@ def test_an_avatar_whose_file_has_a_space_imports_without_an_avatar(make_user, c
                for path, notice in report.notices)
     assert alice.profile.avatar == ""
     assert '<img class="author__avatar"' not in client.get("/alice/").get_data(as_text=True)
+
+
+def test_a_twitter_name_links_where_academicpages_links_it():
+    config = author_config('  name: "Ada"\n  twitter: "ada_l"\n')
+    assert config.fields["links"]["twitter"] == "https://twitter.com/ada_l"
+
+
+AL_FOLIO_CONFIG = (b"name: Ada Lovelace\ntitle: Ada\nemail: Ada@Example.org\ngithub_username: ada\n"
+                   b"twitter_username: ada_l\nlinkedin_username:\nscholar_userid: AbC123\n"
+                   b"orcid_id: 0000-0002-1825-0097 \n")
+
+
+def test_an_al_folio_config_gives_the_sidebar_its_top_level_name_and_social_accounts():
+    config = profiles.read_author_config(AL_FOLIO_CONFIG, "_config.yml")
+    assert config.fields["display_name"] == "Ada Lovelace"
+    assert config.fields["links"] == {
+        "email": "Ada@example.org", "github": "https://github.com/ada", "twitter": "https://twitter.com/ada_l",
+        "google_scholar": "https://scholar.google.com/citations?user=AbC123",
+        "orcid": "https://orcid.org/0000-0002-1825-0097"}
+
+
+def test_al_folio_name_parts_make_the_name_and_an_author_block_wins_over_top_level_keys():
+    parts = profiles.author_block_of({"first_name": "Ada", "middle_name": "", "last_name": "Lovelace",
+                                      "github_username": "ada"})
+    assert parts == {"github": "ada", "name": "Ada Lovelace"}
+    assert profiles.author_block_of({"author": {"name": "B"}, "github_username": "ada"}) == {"name": "B"}
+    assert profiles.author_block_of({"title": "A site"}) is None
