@@ -6,6 +6,7 @@ import io
 
 import html5lib
 import pytest
+from site_archive import build_zip, site_with
 
 from html_invariants import assert_safe_html
 from support import csrf_token_from
@@ -81,3 +82,25 @@ def test_profile_fields_reach_the_page_escaped(logged_in, client):
     html = client.get("/alice/").get_data(as_text=True)
     assert_only_our_scripts(html)
     assert "<script>alert(1)</script>" not in html and "<svg onload" not in html
+
+
+LISTING_INJECTION = ('"><img src=x onerror=alert(1)> x" autofocus onfocus=alert(2) id=main '
+                     'href=//evil.example style=position:fixed')
+
+
+def test_an_item_field_cannot_inject_markup_into_the_listing_that_shows_it(logged_in, client):
+    """Issue #16: a '>' inside a venue once let an item add attributes to the public listing page."""
+    evil = site_with({"_publications/2024-02-02-evil.md": f"---\ntitle: Evil\ndate: 2024-02-02\n"
+                                                          f"venue: '{LISTING_INJECTION}'\n---\nText.\n"})
+    token = csrf_token_from(logged_in.get("/dashboard/import").get_data(as_text=True))
+    response = logged_in.post("/dashboard/import", data={"csrf_token": token,
+                                                         "archive": (io.BytesIO(build_zip(evil)), "site.zip")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    for url in ("/alice/publications/", "/alice/publications/2024-02-02-evil/"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Evil" in html
+        assert_safe_html(page_body(html))
+        body_tags = [tag for tag in html5lib.parse(page_body(html), namespaceHTMLElements=False).iter()]
+        assert not [tag for tag in body_tags if {"autofocus", "onfocus", "onerror", "style"} & set(tag.attrib)]
+        assert not [tag for tag in body_tags if tag.get("id") == "main" or "evil.example" in tag.get("href", "")]
