@@ -240,7 +240,9 @@ def _render_error(error: LiquidError, filename: str, first_line: int) -> str:
 
 def _site_values(site: SiteContext) -> dict:
     values = {key: value for key, value in site.config.items() if key not in COMPUTED_KEYS}
-    documents = {name: [_dated(document.to_liquid(), site) for document in items]
+    separator = site.config.get("excerpt_separator", "\n\n")
+    separator = separator if isinstance(separator, str) else "\n\n"
+    documents = {name: [_dated(document.to_liquid(separator), site) for document in items]
                  for name, items in site.collections.items()}
     values.update(documents)
     pages = [page.to_liquid() for page in site.pages]

@@ -14,13 +14,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from .errors import PublishError
+from .markdown import render_markdown
 
 # Keys Jekyll computes, which a _config.yml cannot set; url and baseurl are emptied (see above).
 COMPUTED_KEYS = frozenset({"data", "pages", "documents", "collections", "time", "html_pages", "static_files",
                            "categories", "tags", "related_posts"})
 FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>.*?</p>", re.S)
+MAX_EXCERPT_SOURCE = 20_000
 
 
 @dataclass(frozen=True)
@@ -31,8 +34,9 @@ class SiteDocument:
     content: str = ""  # the rendered, sanitized body
     collection: str | None = None
     path: str = ""  # '_publications/2024-paper.md'
+    source: str = ""  # the Markdown body, from which Jekyll takes the excerpt
 
-    def to_liquid(self) -> dict:
+    def to_liquid(self, excerpt_separator: str = "\n\n") -> dict:
         values = dict(self.front_matter)
         stem = self.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         values.update(url=self._jekyll_url(), content=self.content, path=self.path, relative_path=self.path,
@@ -44,8 +48,17 @@ class SiteDocument:
             values.update(id=self.url.rstrip("/") or "/", slug=_slug_of(stem), collection=self.collection)
             values.setdefault("title", _title_of(stem))
             if not isinstance(values.get("excerpt"), str):
-                values["excerpt"] = excerpt_of(self.content)
+                values["excerpt"] = self._excerpt(excerpt_separator)
         return values
+
+    def _excerpt(self, separator: str) -> str:
+        """Jekyll's excerpt: the Markdown before the first excerpt_separator (a blank line unless the config says
+        otherwise), rendered: a list or a heading with its list when the document starts with one. A head with
+        Liquid in it (rendered in the page's context by Jekyll) is the first paragraph of the content instead."""
+        head = self.source.lstrip("\n").split(separator, 1)[0] if separator else ""
+        if not head.strip() or "{{" in head or "{%" in head or self.path.lower().endswith((".html", ".htm")):
+            return excerpt_of(self.content)
+        return _rendered_excerpt(head)
 
     def _jekyll_url(self) -> str:
         """The address as Jekyll writes it in listings: the front matter's permalink as written
@@ -104,6 +117,12 @@ def _redirect_sources(front_matter: Mapping) -> list[str]:
     value = front_matter.get("redirect_from")
     sources = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     return ["/" + source.strip().lstrip("/") for source in sources if isinstance(source, str) and source.strip()]
+
+
+@lru_cache(maxsize=4096)
+def _rendered_excerpt(head: str) -> str:
+    # Markdown only: what Liquid makes of it is sanitized with the rest of the page that shows it.
+    return render_markdown(head[:MAX_EXCERPT_SOURCE])
 
 
 def excerpt_of(content_html: str) -> str:

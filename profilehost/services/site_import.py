@@ -322,7 +322,8 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
         if path in first:
             documents.setdefault(collection, []).append(SiteDocument(
                 url=first[path].meta.permalink, front_matter=first[path].front_matter,
-                content=first[path].body_html, collection=collection, path=path))
+                content=first[path].body_html, collection=collection, path=path,
+                source=split_front_matter(first[path].source_text, path)[1]))
     site = SiteContext(config=config, data=data, includes=includes,
                        collections={name: sorted_documents(found) for name, found in documents.items()})
     for path, raw, collection in plan.sources:

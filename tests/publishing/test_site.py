@@ -42,3 +42,19 @@ def test_listings_give_the_address_as_the_front_matter_writes_it_as_jekyll_does(
                              path="_talks/t.md")
     assert [document.to_liquid()["url"] for document in (paper, talkmap, templated)] == [
         "/publication/paper-1", "/talkmap.html", "/talks/t/"]
+
+
+def test_a_documents_excerpt_is_its_markdown_up_to_the_first_blank_line_as_jekyll_takes_it():
+    source = "\n### Groups\n1. First group\n2. Second group\n\nA later paragraph.\n"
+    item = SiteDocument(url="/activity/groups/", front_matter={}, collection="activity",
+                        path="_activity/groups.md", source=source, content="<p>A later paragraph.</p>")
+    excerpt = item.to_liquid()["excerpt"]
+    assert "<h3" in excerpt and "<li>Second group</li>" in excerpt and "later" not in excerpt
+    assert item.to_liquid(excerpt_separator="<!--more-->")["excerpt"].count("<li>") == 2
+    assert "later" in item.to_liquid(excerpt_separator="<!--more-->")["excerpt"]
+
+
+def test_an_excerpt_with_liquid_in_it_is_the_contents_first_paragraph():
+    item = SiteDocument(url="/talks/t/", front_matter={}, collection="talks", path="_talks/t.md",
+                        source="See {{ page.venue }}.\n\nMore.", content="<p>See Nature.</p>\n<p>More.</p>")
+    assert item.to_liquid()["excerpt"] == "<p>See Nature.</p>"

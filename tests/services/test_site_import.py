@@ -97,6 +97,14 @@ def test_a_page_listing_site_pages_lists_every_page_by_file_name_then_the_pages_
     assert pages.find_page(alice, "/assets/css/main.css") is None  # listed, as Jekyll lists it; not published
 
 
+def test_a_listing_shows_an_items_excerpt_as_jekyll_takes_it_from_its_markdown(make_user):
+    alice = make_user("alice")
+    talk = "---\ntitle: Listed\n---\n\n1. First point\n2. Second point\n\nLater text.\n"
+    run_import(alice, build_zip(site_with({"_talks/2023-05-01-listed.md": talk})))
+    html = pages.current_revision(pages.find_page(alice, "/talks/")).body_html
+    assert "<li>Second point</li>" in html and "Later text." not in html
+
+
 def test_a_page_at_the_top_of_the_repository_is_published_and_built_after_those_in_pages(make_user):
     alice = make_user("alice")
     home = "---\ntitle: Home\npermalink: /\n---\nWelcome home.\n"
