@@ -114,7 +114,7 @@ def test_the_date_label_and_link_label_come_from_the_sites_ui_text_for_its_local
     header, body = header_and_body(client, item(alice, "datasets", "d", "date: 2022-01-01\n"
                                                                        "link: https://example.org/data\n"))
     assert "<strong>Aggiornato:</strong>" in header
-    assert '<a class="item__button" href="https://example.org/data">Collegamento</a>' in body
+    assert '<a class="btn" href="https://example.org/data">Collegamento</a>' in body
 
 
 def test_a_page_with_modified_shows_it_under_the_title_and_other_pages_show_nothing(make_user, client):
