@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import Counter, OrderedDict
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
@@ -90,22 +92,113 @@ MATHML_NAMESPACE_URI = "http://www.w3.org/1998/Math/MathML"
 
 
 def sanitize_html(html: str, tenant_base: str) -> str:
-    data_images: dict[str, str] = {}
-    cleaner = bleach.Cleaner(
-        tags=TAGS | MATHML_TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True, strip_comments=True,
-        css_sanitizer=CSSSanitizer(allowed_css_properties=["color"]),
-        filters=[_link_filter(tenant_base)],
-    )
-    # One parse, as a browser would: bleach's parser would otherwise turn disallowed elements into text while
-    # tokenizing, before any filter could drop a <script> with its content. Script-like elements go first, then
-    # bleach's allowlist sees the rest.
-    cleaner.parser.tags = None
-    walker = cleaner.walker
-    cleaner.walker = lambda tree: _DropScriptLike(walker(tree), data_images)
-    cleaned = cleaner.clean(html)
-    for placeholder, data_uri in data_images.items():
-        cleaned = cleaned.replace(placeholder, data_uri)
+    """The page as visitors may see it. Each top-level block is sanitized on its own and remembered: a listing
+    is dozens of blocks of which an edit changes one, and re-rendering it should cost what changed. Every byte
+    returned is still the sanitizer's output: a sanitized block is balanced, so blocks side by side parse as they
+    did apart (as comments on a forum page do)."""
+    cleaner = _Cleaner(tenant_base)
+    return "".join(cleaner.clean(block) if len(block) > CACHED_BLOCK_CHARS else _clean_cached(cleaner, block)
+                   for block in top_level_blocks(html))
+
+
+CACHED_BLOCK_CHARS = 8 * 1024
+CACHED_BLOCKS = 4096  # at most 32 MiB of sources and their output per process
+_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _clean_cached(cleaner: _Cleaner, block: str) -> str:
+    key = (cleaner.tenant_base, block)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    cleaned = cleaner.clean(block)
+    with _cache_lock:
+        _cache[key] = cleaned
+        if len(_cache) > CACHED_BLOCKS:
+            _cache.popitem(last=False)
     return cleaned
+
+
+class _Cleaner:
+    def __init__(self, tenant_base: str) -> None:
+        self.tenant_base = tenant_base
+        self.data_images: dict[str, str] = {}
+        self.cleaner = bleach.Cleaner(
+            tags=TAGS | MATHML_TAGS, attributes=ATTRIBUTES, protocols=PROTOCOLS, strip=True, strip_comments=True,
+            css_sanitizer=CSSSanitizer(allowed_css_properties=["color"]),
+            filters=[_link_filter(tenant_base)],
+        )
+        # One parse, as a browser would: bleach's parser would otherwise turn disallowed elements into text while
+        # tokenizing, before any filter could drop a <script> with its content. Script-like elements go first,
+        # then bleach's allowlist sees the rest.
+        self.cleaner.parser.tags = None
+        walker = self.cleaner.walker
+        self.cleaner.walker = lambda tree: _DropScriptLike(walker(tree), self.data_images)
+
+    def clean(self, html: str) -> str:
+        self.data_images.clear()
+        cleaned = self.cleaner.clean(html)
+        for placeholder, data_uri in self.data_images.items():
+            cleaned = cleaned.replace(placeholder, data_uri)
+        return cleaned
+
+
+# Where a block may end: a line break outside every element, before the next tag. Raw-text elements are skipped
+# whole; a comment, a tag or a raw-text element that never ends keeps the rest of the text in one block.
+_MARKUP = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)|\n(?=<)")
+_TAG_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+                   "source", "track", "wbr"})
+_RAW_TEXT_END = {name: re.compile(f"</{name}", re.I) for name in (
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript")}
+
+
+def top_level_blocks(html: str) -> list[str]:
+    """`html` cut where a browser's parser would be outside every element. A wrong guess costs a cache hit or
+    a block boundary where the whole-text parse would have nested a stray end tag differently, never safety:
+    every block goes through the sanitizer."""
+    blocks, open_elements, open_count, start, position = [], [], Counter(), 0, 0
+    while (found := _MARKUP.search(html, position)) is not None:
+        position = found.end()
+        if found.group(0) == "\n":
+            if not open_elements:
+                blocks.append(html[start:position])
+                start = position
+            continue
+        if found.group(0) == "<!--":
+            end = html.find("-->", position)
+        else:
+            end = _tag_end(html, position)
+        if end < 0:
+            break
+        position = end
+        closing, name = found.group(1), (found.group(2) or "").lower()
+        if not name or name in _VOID or (html[position - 2] == "/" and "math" in open_elements):
+            continue
+        if closing:
+            while open_count[name]:  # an end tag closes what its element holds, as the parser's does
+                open_count[open_elements[-1]] -= 1
+                if open_elements.pop() == name:
+                    break
+        elif name == "plaintext":
+            break
+        elif name in _RAW_TEXT_END:
+            ended = _RAW_TEXT_END[name].search(html, position)
+            if ended is None:
+                break
+            position = ended.start()
+        else:
+            open_elements.append(name)
+            open_count[name] += 1
+    blocks.append(html[start:])
+    return blocks
+
+
+def _tag_end(html: str, position: int) -> int:
+    match = _TAG_END.match(html, position)
+    return match.end() if match else -1
 
 
 class _DropScriptLike(Filter):

@@ -4,6 +4,7 @@ import pytest
 
 from html_invariants import assert_safe_html
 from profilehost.publishing import publish_source
+from profilehost.publishing.sanitize import _Cleaner, sanitize_html, top_level_blocks
 from xss_corpus import all_body_vectors
 
 
@@ -42,3 +43,61 @@ def test_a_link_whose_address_was_only_liquid_keeps_its_text_but_links_nowhere()
     source = b'Find my articles on <a href="{{author.googlescholar}}">my Google Scholar profile</a> or [here]( ).'
     rendered = publish_source(source, filename="x.md", tenant_base="/ada")
     assert "<a>my Google Scholar profile</a>" in rendered.body_html and 'href=""' not in rendered.body_html
+
+
+# The sanitizer works block by block (see sanitize_html): the cut, and that it changes nothing a visitor gets.
+
+def test_a_page_is_cut_into_blocks_only_outside_every_element():
+    html = "<p>a</p>\n<div>\n<p>b</p>\n</div>\n<ul>\n<li>c\n<li>d\n</ul>\n<p>e</p>"
+    assert top_level_blocks(html) == ["<p>a</p>\n", "<div>\n<p>b</p>\n</div>\n", "<ul>\n<li>c\n<li>d\n</ul>\n",
+                                      "<p>e</p>"]
+
+
+@pytest.mark.parametrize("html", [
+    "<script>\n<p>x</p>\n</script>\n<p>y</p>",     # raw text is not markup: no cut inside it
+    "<!-- a\n<p>x</p>\n-->\n<p>y</p>",                # nor inside a comment
+    "<p title='a>\n<b>'>x</p>\n<p>y</p>",             # nor inside a quoted attribute
+])
+def test_raw_text_comments_and_attributes_are_never_cut(html):
+    assert top_level_blocks(html) == [html.removesuffix("<p>y</p>"), "<p>y</p>"]
+
+
+@pytest.mark.parametrize("html", [
+    "<div>\n<p>never closed\n<p>x</p>",
+    "<!-- never closed\n<p>x</p>\n<p>y</p>",
+    "<script>\n<img src=x onerror=alert(1)>\n<p>y</p>",
+    "<plaintext>\n<p>x</p>\n<p>y</p>",
+    "<p title='never closed\n<p>x</p>",
+])
+def test_what_never_ends_keeps_the_rest_of_the_page_in_its_block(html):
+    assert "".join(top_level_blocks(html)) == html
+    assert sanitize_html(html, "/ada") == _Cleaner("/ada").clean(html)
+
+
+@pytest.mark.parametrize("html", [
+    "<p>a</p>\n<div>\n<p>b</p>\n</div>\n<p>c</p>",
+    "<b><div>\n</b>\n</div>\n<p>misnested</p>",
+    "<table>\n<tr><td>a\n</table>\n<p>x</p>",
+    "<p>a\n<div>b</div>\n</p>\n<p>c</p>",
+    "<math><mi>x</mi><mspace/>\n</math>\n<p>y</p>",
+    "</div>\n<p>stray end tag</p>\n</span>\n<p>z</p>",
+    "<div/>\n<p>inside the div</p>\n</div>\n<p>outside</p>",
+    "<img src=x onerror=alert(1)>\n<p><script>\nalert(1)\n</script></p>\n<a href=javascript:alert(1)>x</a>",
+])
+def test_block_by_block_gives_what_the_whole_page_at_once_gives(html):
+    assert sanitize_html(html, "/ada") == _Cleaner("/ada").clean(html)
+    assert_safe_html(sanitize_html(html, "/ada"))
+
+
+def test_a_listing_with_one_changed_entry_sanitizes_only_that_entry(monkeypatch):
+    entries = [f'<div class="list__item"><h2><a href="/publication/p{n}/">Paper {n}</a></h2></div>\n'
+               for n in range(40)]
+    sanitize_html("".join(entries), "/ada")
+    cleaned = []
+    clean = _Cleaner.clean
+    monkeypatch.setattr(_Cleaner, "clean", lambda self, block: cleaned.append(block) or clean(self, block))
+    entries[7] = entries[7].replace("Paper 7", "Paper seven")
+    html = sanitize_html("".join(entries), "/ada")
+    assert cleaned == [entries[7]]
+    assert "Paper seven" in html and html.count('href="/ada/publication/') == 40
+    assert sanitize_html(entries[7], "/bob").count('href="/bob/publication/p7/"') == 1  # per tenant
