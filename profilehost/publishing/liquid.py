@@ -100,7 +100,7 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
     notices: list[str] = []
     template = _parse(body, filename, first_line, notices)
     reads: set[str] = set()
-    context = {"site": TrackedSite(_site_values(site), reads), "page": dict(page or {}),
+    context = {"site": TrackedSite(site, reads), "page": dict(page or {}),
                "jekyll": {"environment": "production"}, "paginator": {},
                INCLUDE_SOURCES: site.includes, INCLUDE_NOTICES: notices, FIRST_LINE: first_line,
                INCLUDE_READS: reads}
@@ -239,22 +239,47 @@ def _render_error(error: LiquidError, filename: str, first_line: int) -> str:
 
 
 def _site_values(site: SiteContext) -> dict:
+    """What `site` holds before anything is read: the config and the values that cost nothing to give."""
     values = {key: value for key, value in site.config.items() if key not in COMPUTED_KEYS}
-    separator = site.config.get("excerpt_separator", "\n\n")
-    separator = separator if isinstance(separator, str) else "\n\n"
-    documents = {name: [_dated(document.to_liquid(separator), site) for document in items]
-                 for name, items in site.collections.items()}
-    values.update(documents)
-    pages = [page.to_liquid() for page in site.pages]
-    values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data, pages=pages,
-                  html_pages=[page for page in pages if page["url"].endswith(("/", ".html", ".htm"))],
-                  documents=[document for items in documents.values() for document in items],
-                  collections=[{"label": name, "docs": items} for name, items in documents.items()])
-    values.setdefault("posts", [])
-    values["posts"] = list(reversed(values["posts"]))  # Jekyll's site.posts is newest first
-    values["categories"] = _grouped(values["posts"], "categories")
-    values["tags"] = _grouped(values["posts"], "tags")
+    values.update(url="", baseurl="", github={"url": ""}, time=site.time, data=site.data)
     return values
+
+
+def _computed_keys(site: SiteContext) -> set[str]:
+    return {*site.collections, "posts", "pages", "html_pages", "documents", "collections", "categories", "tags"}
+
+
+def _computed(site: SiteContext, key: str):
+    """A value of `site` made from the documents and pages, once per SiteContext: an import renders every page
+    in one context, and most pages read none of these."""
+    if key not in site.memo:
+        site.memo[key] = _compute(site, key)
+    return site.memo[key]
+
+
+def _compute(site: SiteContext, key: str):
+    if key == "posts":
+        return list(reversed(_documents(site, "posts")))  # Jekyll's site.posts is newest first
+    if key in site.collections:
+        return _documents(site, key)
+    if key == "documents":
+        return [document for name in site.collections for document in _documents(site, name)]
+    if key == "collections":
+        return [{"label": name, "docs": _documents(site, name)} for name in site.collections]
+    if key == "pages":
+        return [page.to_liquid() for page in site.pages]
+    if key == "html_pages":
+        return [page for page in _computed(site, "pages") if page["url"].endswith(("/", ".html", ".htm"))]
+    return _grouped(_computed(site, "posts"), key)  # categories, tags
+
+
+def _documents(site: SiteContext, name: str) -> list[dict]:
+    key = ("documents", name)
+    if key not in site.memo:
+        separator = site.config.get("excerpt_separator", "\n\n")
+        separator = separator if isinstance(separator, str) else "\n\n"
+        site.memo[key] = [_dated(document.to_liquid(separator), site) for document in site.collections.get(name, ())]
+    return site.memo[key]
 
 
 def _dated(document: dict, site: SiteContext) -> dict:
@@ -278,18 +303,56 @@ def _grouped(posts: list[dict], field: str) -> dict[str, list[dict]]:
 
 class TrackedSite(dict):
     """`site`, remembering what a page reads of it, so a change to a data file or a collection re-renders
-    exactly the pages that read it."""
+    exactly the pages that read it. The documents and pages are made into Liquid values when first read."""
 
-    def __init__(self, values: dict, reads: set[str]) -> None:
-        super().__init__(values)
+    def __init__(self, site: SiteContext, reads: set[str]) -> None:
+        super().__init__(_site_values(site))
+        self.site = site
         self.reads = reads
+        self.pending = _computed_keys(site)
+
+    def _make(self, key) -> None:
+        if key in self.pending:
+            self.pending.discard(key)
+            dict.__setitem__(self, key, _computed(self.site, key))
+
+    def _make_all(self) -> None:
+        for key in list(self.pending):
+            self._make(key)
 
     def __getitem__(self, key):
         self.reads.add(f"site.{key}")
+        self._make(key)
         value = super().__getitem__(key)
         if key == "data" and isinstance(value, Mapping):
             return TrackedData(value, self.reads)
         return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __contains__(self, key) -> bool:
+        return key in self.pending or super().__contains__(key)
+
+    def __iter__(self):
+        self._make_all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._make_all()
+        return super().__len__()
+
+    def keys(self):
+        self._make_all()
+        return super().keys()
+
+    def items(self):
+        self._make_all()
+        return super().items()
+
+    def values(self):
+        self._make_all()
+        return super().values()
 
 
 class TrackedData(dict):

@@ -3,6 +3,7 @@ academicpages options: GFM input, auto ids, smart quotes) produces is what we pr
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
@@ -174,6 +175,16 @@ def highlight_stylesheet() -> str:
 
 
 def render_markdown(body: str) -> str:
+    """The HTML alone, remembered for short texts: a listing renders every item's excerpt (and markdownify
+    filters) each time it is built."""
+    return _render_short(body) if len(body) <= REMEMBERED_CHARS else render_markdown_with_notices(body)[0]
+
+
+REMEMBERED_CHARS = 4096
+
+
+@functools.lru_cache(maxsize=4096)
+def _render_short(body: str) -> str:
     return render_markdown_with_notices(body)[0]
 
 

@@ -78,6 +78,8 @@ class SiteContext:
     pages: Sequence[SiteDocument] = ()
     includes: Mapping[str, str] = field(default_factory=dict)  # the site's own _includes/<name> sources
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Liquid values made from it (liquid._computed), kept for the pages rendered in the same context.
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 EMPTY_SITE = SiteContext()

@@ -133,10 +133,8 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
         outcome.page.collection = collection
     outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
     outcome.page.reads = sorted(rendered.reads)
-    if outcome.page.collection and rerender:
-        db.session.flush()
-        site_build.rerender_dependents(tenant, site_build.collection_keys(outcome.page.collection),
-                                       skip=[outcome.page.id])
+    if rerender:
+        _rerender_listings(tenant, outcome.page)
     return outcome
 
 
@@ -302,6 +300,8 @@ def undelete_page(tenant: User, page: Page) -> None:
 
 
 def _rerender_listings(tenant: User, page: Page) -> None:
-    if page.collection:
-        db.session.flush()
-        site_build.rerender_dependents(tenant, site_build.collection_keys(page.collection), skip=[page.id])
+    """Render again what lists this page: its collection's listings for an item, what lists site.pages for a
+    page."""
+    db.session.flush()
+    keys = site_build.collection_keys(page.collection) if page.collection else site_build.PAGE_LIST_KEYS
+    site_build.rerender_dependents(tenant, keys, skip=[page.id])

@@ -7,6 +7,9 @@ whole, naming the page that failed.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
@@ -14,12 +17,16 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Page, Revision, SiteFile, User, utcnow
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
+from ..publishing.decode import decode_source
+from ..publishing.frontmatter import split_front_matter
 from ..publishing.site import (
+    MAX_EXCERPT_SOURCE,
     MAX_SITE_FILE_BYTES,
     SiteContext,
     SiteDocument,
     front_matter_defaults,
     is_site_file,
+    listed_pages,
     read_site_files,
     sorted_documents,
 )
@@ -35,28 +42,83 @@ def current_site_files(tenant: User) -> dict[str, bytes]:
 
 def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> SiteContext:
     """What Liquid sees of the tenant's site now (inside the current transaction)."""
-    config, data, includes = read_site_files(current_site_files(tenant) if files is None else files,
-                                             load_yaml_document)
-    return SiteContext(config=config, data=data, collections=_collections(tenant), includes=includes)
+    config, data, includes = _parsed_site_files(current_site_files(tenant) if files is None else files)
+    collections, pages = _documents(tenant)
+    documents = [document for found in collections.values() for document in found]
+    return SiteContext(config=config, data=data, collections=collections, includes=includes,
+                       pages=listed_pages(pages, documents, config))
 
 
-def _collections(tenant: User) -> dict[str, list[SiteDocument]]:
+_PARSED_SITE_FILES: OrderedDict[tuple, tuple[dict, dict, dict]] = OrderedDict()
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed_site_files(files: Mapping[str, bytes]) -> tuple[dict, dict, dict]:
+    """read_site_files, remembered by content for the last few sites: every edit renders in the site's context,
+    and parsing its YAML each time would cost more than the edit. Liquid never changes what it reads."""
+    key = tuple(sorted((path, hashlib.sha256(raw).digest()) for path, raw in files.items()))
+    with _PARSED_LOCK:
+        if key in _PARSED_SITE_FILES:
+            _PARSED_SITE_FILES.move_to_end(key)
+            return _PARSED_SITE_FILES[key]
+    parsed = read_site_files(files, load_yaml_document)
+    with _PARSED_LOCK:
+        _PARSED_SITE_FILES[key] = parsed
+        while len(_PARSED_SITE_FILES) > 64:
+            _PARSED_SITE_FILES.popitem(last=False)
+    return parsed
+
+
+def _documents(tenant: User) -> tuple[dict[str, list[SiteDocument]], list[SiteDocument]]:
+    """The published items by collection, and the published pages, as their current revisions have them."""
     rows = db.session.execute(
-        select(Page.collection, Page.permalink, Revision.front_matter, Revision.body_html, Revision.source_name)
+        select(Page.collection, Page.permalink, Revision.front_matter, Revision.body_html, Revision.source_name,
+               Revision.source, Revision.content_hash)
         .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
-        .where(Page.user_id == tenant.id, Page.collection.is_not(None), Page.deleted_at.is_(None),
-               Page.published.is_(True), Page.moderation_reason.is_(None))
+        .where(Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True),
+               Page.moderation_reason.is_(None))
     ).all()
     found: dict[str, list[SiteDocument]] = {}
-    for collection, permalink, front, body_html, source_name in rows:
+    pages = []
+    for collection, permalink, front, body_html, source_name, source, digest in rows:
+        if collection is None:
+            pages.append(SiteDocument(url=permalink, front_matter=front or {}, content=body_html,
+                                      path=source_name or f"{permalink.strip('/') or 'index'}.md"))
+            continue
+        path = source_name or f"_{collection}{permalink.rstrip('/')}.md"
         found.setdefault(collection, []).append(SiteDocument(
-            url=permalink, front_matter=front or {}, content=body_html, collection=collection,
-            path=source_name or f"_{collection}{permalink.rstrip('/')}.md"))
-    return {name: sorted_documents(documents) for name, documents in found.items()}
+            url=permalink, front_matter=front or {}, content=body_html, collection=collection, path=path,
+            source=_body_of(digest, source, path)))
+    return {name: sorted_documents(items) for name, items in found.items()}, pages
+
+
+_BODIES: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+def _body_of(digest: str, source: bytes, path: str) -> str:
+    """The start of an item's Markdown after its front matter, all of it that Jekyll's excerpt can take,
+    remembered by the revision's hash: every listing shows the excerpts of every item."""
+    key = (digest, path)
+    with _PARSED_LOCK:
+        if key in _BODIES:
+            _BODIES.move_to_end(key)
+            return _BODIES[key]
+    try:
+        body = split_front_matter(decode_source(source, path)[0], path)[1].lstrip("\n")[:MAX_EXCERPT_SOURCE]
+    except PublishError:
+        body = ""
+    with _PARSED_LOCK:
+        _BODIES[key] = body
+        while len(_BODIES) > 2048:
+            _BODIES.popitem(last=False)
+    return body
 
 
 def defaults_for(site: SiteContext, path: str, collection: str | None) -> dict:
     return front_matter_defaults(site.config, path, collection or "pages")
+
+
+PAGE_LIST_KEYS = frozenset({"site.pages", "site.html_pages"})  # what a page reads when it lists the pages
 
 
 def collection_keys(collection: str) -> set[str]:
@@ -68,12 +130,12 @@ def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterabl
     """Render again, from its current source, each page that read one of `changed` (every page for ALL_PAGES);
     the current revision takes the new HTML, since its source did not change. Returns their permalinks."""
     skipped = set(skip)
-    site = site_context(tenant)
-    pages = db.session.scalars(select(Page).where(Page.user_id == tenant.id, Page.deleted_at.is_(None))).all()
+    pages = [page for page in db.session.scalars(select(Page).where(Page.user_id == tenant.id,
+                                                                    Page.deleted_at.is_(None)))
+             if page.id not in skipped and _depends(page, changed)]
+    site = site_context(tenant) if pages else None
     done = []
     for page in pages:
-        if page.id in skipped or not _depends(page, changed):
-            continue
         revision = db.session.scalar(select(Revision).where(Revision.page_id == page.id,
                                                             Revision.number == page.current_revision))
         name = revision.source_name or f"{page.permalink.strip('/') or 'index'}.md"

@@ -65,7 +65,6 @@ LISTED_SUFFIXES = (".scss", ".sass", ".css", ".js", ".json", ".xml", ".txt", *PA
 OUTPUT_SUFFIXES = {".scss": ".css", ".sass": ".css", ".md": ".html", ".markdown": ".html", ".htm": ".html"}
 JEKYLL_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles")
 MAX_LISTED_BYTES = 1024 * 1024
-PAGE_LIST_READS = frozenset({"site.pages", "site.html_pages"})
 
 
 @dataclass(frozen=True)
@@ -345,7 +344,7 @@ def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: 
     documents = [document for found in site.collections.values() for document in found]
     site = replace(site, pages=listed_pages([*pages, *plan.listed], documents, site.config))
     for index, (path, raw, rendered, collection) in enumerate(plan.pages):
-        if rendered.reads & PAGE_LIST_READS:
+        if rendered.reads & site_build.PAGE_LIST_KEYS:
             again = _render(tenant, plan, path, raw, collection, site, report)
             if again is not None:
                 plan.pages[index] = (path, raw, again, collection)
@@ -622,7 +621,7 @@ def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author
                                                       "reversed %}{% endfor %} to the page that should list them."))
             continue
         source = collections.listing_page_source(collection).encode()
-        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author)
+        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author, rerender=False)
         report.imported.append((f"(listing of _{collection}/)", "listing page created"
                                 if outcome.created else "listing page updated",
                                 pages.public_url(tenant, outcome.page.permalink)))

@@ -74,9 +74,9 @@ def test_the_fixture_pages_render_as_with_the_stock_smarty_pass():
 
 def test_the_smarty_skip_is_in_effect(monkeypatch):
     # If Python-Markdown renamed the hooked method, quotes would still be curled here.
-    assert "‘quoted’" in markdown_module.render_markdown("A 'quoted' word.")
+    assert "‘quoted’" in markdown_module.render_markdown_with_notices("A 'quoted' word.")[0]
     monkeypatch.setattr(markdown_module, "SMARTY_TRIGGER", re.compile("(?!)"))
-    assert "'quoted'" in markdown_module.render_markdown("A 'quoted' word.")
+    assert "'quoted'" in markdown_module.render_markdown_with_notices("A 'quoted' word.")[0]
 
 
 def test_only_the_first_table_of_contents_marker_makes_one():

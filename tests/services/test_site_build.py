@@ -64,3 +64,30 @@ def test_publishing_an_item_rerenders_the_pages_that_list_its_collection(make_us
     item = next(page for page in pages.list_pages(alice) if page.collection == "talks")
     pages.delete_page(alice, item)
     assert "Keynote on looms" not in body(alice, "/talks/")
+
+
+EVERY_PAGE = (b"---\ntitle: Every page\npermalink: /every-page/\n---\n{% for post in site.pages %}\n"
+              b"* [{{ post.title }}]({{ post.url }})\n{% endfor %}\n")
+
+
+def test_a_page_added_renamed_or_deleted_rerenders_the_pages_that_list_site_pages(make_user):
+    alice = make_user("alice")
+    pages.publish_page(alice, EVERY_PAGE, "_pages/every-page.md")
+    pages.publish_page(alice, ABOUT, "_pages/about.md")
+    assert ">About</a>" in body(alice, "/every-page/")
+    pages.publish_page(alice, ABOUT.replace(b"title: About", b"title: About me"), "_pages/about.md")
+    assert ">About me</a>" in body(alice, "/every-page/")
+    pages.delete_page(alice, pages.find_page(alice, "/about/"))
+    assert "About me" not in body(alice, "/every-page/")
+    assert ">Every page</a>" in body(alice, "/every-page/")
+
+
+def test_an_edit_rebuilds_a_listing_with_the_excerpts_jekyll_takes_from_each_items_markdown(make_user):
+    alice = make_user("alice")
+    pages.publish_page(alice, LISTING, "_pages/talks.md")
+    pages.publish_page(alice, b"---\ntitle: Listed\ndate: 2023-05-01\n---\n\n1. First point\n2. Second point\n\n"
+                              b"Later text.\n", "_talks/2023-05-01-listed.md", collection="talks")
+    pages.publish_page(alice, b"---\ntitle: Another\ndate: 2024-05-01\n---\nText.\n",
+                       "_talks/2024-05-01-another.md", collection="talks")
+    listing = body(alice, "/talks/")
+    assert "<li>Second point</li>" in listing and "Later text." not in listing and "Another" in listing
