@@ -36,7 +36,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
-from . import assets, collections, pages, profiles, site_build
+from . import assets, collections, dead_links, pages, profiles, site_build
 from .pages import EditConflict
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -414,8 +414,8 @@ def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: Im
     if name.count("/") > assets.MAX_FOLDERS:
         return (f"more than {assets.MAX_FOLDERS} folders deep inside {folder}/; move it up and fix its links")
     if not assets.is_valid_name(name):
-        return ("its name or a folder's has characters profilehost does not use in addresses (letters, digits, "
-                "'.', '-', '_'); rename it and fix its links")
+        return ("its name or a folder's has characters profilehost does not use in addresses (it keeps letters, "
+                "digits, spaces, '.', '-', '_'); rename it and fix its links")
     if entry.info.file_size > assets.MAX_ASSET_BYTES:
         report.errors.append((entry.path, f"{entry.info.file_size / 1048576:.1f} MiB is over the 10 MiB limit per "
                                           "file. Compress it, or leave it out of the ZIP."))
@@ -541,10 +541,12 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
                 folder = path.split("/", 1)[0]
                 report.imported.append((path, "file", f"/{tenant.username}/{folder}/{name}"))
         _stage_site_files(tenant, plan, report, author)
-        listed = _stage_pages(tenant, plan, report, author)
+        staged: list[tuple[str, pages.PublishOutcome]] = []
+        listed = _stage_pages(tenant, plan, report, author, staged)
         _stage_listing_pages(tenant, plan, report, author, listed)
         if plan.navigation is not None:
             _stage_navigation(tenant, plan, report)
+        _notice_dead_links(tenant, staged, report)
         db.session.commit()
     except (PublishError, EditConflict, assets.AssetError, profiles.ProfileError) as refused:
         db.session.rollback()
@@ -560,7 +562,8 @@ def _error_of(refused: Exception) -> tuple[str, str]:
     return path, message
 
 
-def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User) -> set[str]:
+def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User,
+                 staged: list[tuple[str, pages.PublishOutcome]]) -> set[str]:
     listed: set[str] = set()
     for path, raw, rendered, collection in plan.pages:
         try:
@@ -570,6 +573,7 @@ def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User) 
             refused.import_path = path
             raise
         listed.update(rendered.reads)
+        staged.append((path, outcome))
         what = ("unchanged" if outcome.unchanged else "page created" if outcome.created
                 else f"page updated (revision {outcome.revision.number})")
         if collection:
@@ -577,6 +581,17 @@ def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User) 
         report.imported.append((path, what, pages.public_url(tenant, outcome.page.permalink)))
         report.notices.extend((path, notice) for notice in rendered.notices)
     return listed
+
+
+def _notice_dead_links(tenant: User, staged: list[tuple[str, pages.PublishOutcome]], report: ImportReport) -> None:
+    """Only now is every page and file of the archive in place: a link may point at one written after it."""
+    db.session.flush()
+    addresses = dead_links.SiteAddresses.of(tenant)
+    for path, outcome in staged:
+        dead = dead_links.dead_link_notices(tenant, outcome.revision.body_html, addresses)
+        if dead and not outcome.unchanged:
+            outcome.revision.notices = [*outcome.revision.notices, *dead]
+        report.notices.extend((path, notice) for notice in dead)
 
 
 def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: User) -> None:

@@ -1,0 +1,77 @@
+"""Links in a tenant's page that lead nowhere: a file that was never uploaded, an address no page answers.
+
+A page is checked against the site as the same transaction sees it: when it is published on its own, or after
+a whole import has been written (a page may link to one imported after it).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Asset, Page, Redirect, User
+from ..publishing.links import canonical_path
+
+# The sanitizer writes every attribute value in double quotes, and resolves every link inside the site to
+# '/<username>/...', so this is every link of a stored page that points into the tenant's site.
+LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
+FILE_FOLDERS = ("files", "images")
+SERVED_WITHOUT_A_PAGE = frozenset({"/sitemap.xml"})
+MAX_NOTICES = 10
+
+
+@dataclass(frozen=True)
+class SiteAddresses:
+    """What a visitor can open on a tenant's site: its pages (and their redirect_from paths) and its files."""
+
+    pages: frozenset[str]
+    files: frozenset[str]
+
+    @classmethod
+    def of(cls, tenant: User, *, also: Iterable[str] = ()) -> SiteAddresses:
+        """`also`: addresses the page being published will have (its permalink, its redirect_from)."""
+        permalinks = db.session.scalars(select(Page.permalink).where(
+            Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
+        redirects = db.session.scalars(select(Redirect.path).join(Page, Redirect.page_id == Page.id).where(
+            Redirect.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
+        files = db.session.scalars(select(Asset.name).where(Asset.user_id == tenant.id))
+        return cls(pages=frozenset([*permalinks, *redirects, *also]), files=frozenset(files))
+
+    def answers(self, path: str) -> bool:
+        folder, _, name = path.lstrip("/").partition("/")
+        if folder in FILE_FOLDERS and name:
+            return name in self.files
+        return path in SERVED_WITHOUT_A_PAGE or path in self.pages or canonical_path(path) in self.pages
+
+
+def dead_link_notices(tenant: User, body_html: str, addresses: SiteAddresses) -> list[str]:
+    """One notice per link of the page that leads nowhere on the tenant's own site, naming it as the author
+    would write it ('/files/cv.pdf') and saying how to fix it."""
+    base = f"/{tenant.username}"
+    notices = []
+    for url in dict.fromkeys(html.unescape(url) for url in LINK.findall(body_html)):
+        if not url.startswith(base + "/"):
+            continue
+        path = unquote(urlsplit(url).path)[len(base):]
+        if addresses.answers(path):
+            continue
+        notices.append(_notice(path))
+        if len(notices) == MAX_NOTICES:
+            notices.append("More links lead nowhere; fix these first.")
+            break
+    return notices
+
+
+def _notice(path: str) -> str:
+    folder, _, name = path.lstrip("/").partition("/")
+    if folder in FILE_FOLDERS and name:
+        return (f"The link to {path} leads nowhere: no file named '{name}' has been uploaded. Upload it under "
+                "Files, or correct the link.")
+    return (f"The link to {path} leads nowhere: none of your pages has that address. Correct the link, or "
+            f"publish the page it should open with 'permalink: {canonical_path(path)}'.")

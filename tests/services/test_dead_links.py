@@ -1,0 +1,55 @@
+"""A link that leads nowhere on the tenant's own site is named in a notice, with how to fix it."""
+
+from site_archive import build_zip
+
+from factories import PDF, page_source, publish, store_file
+from profilehost.services import pages, site_import
+
+LINKS = ("[CV](/files/cv.pdf) [slides](files/talk%20slides.pdf) [photo](/images/me.png) [home](/) [about](/about) "
+         "[old](/about-me.html) [gone](/nowhere/) [out](https://example.org/x) [top](#top) [mail](mailto:a@b.org)")
+
+
+def notices_of(outcome) -> list[str]:
+    return [notice for notice in outcome.notices if "leads nowhere" in notice]
+
+
+def test_each_link_to_a_missing_file_or_page_is_named_and_nothing_else(make_user):
+    alice = make_user("alice")
+    publish(alice, page_source("About", "/about/", redirect_from="[/about-me.html]"), "about.md")
+    outcome = publish(alice, page_source("Home", "/", LINKS), "index.md")
+    assert notices_of(outcome) == [
+        "The link to /files/cv.pdf leads nowhere: no file named 'cv.pdf' has been uploaded. Upload it under "
+        "Files, or correct the link.",
+        "The link to /files/talk slides.pdf leads nowhere: no file named 'talk slides.pdf' has been uploaded. "
+        "Upload it under Files, or correct the link.",
+        "The link to /images/me.png leads nowhere: no file named 'me.png' has been uploaded. Upload it under "
+        "Files, or correct the link.",
+        "The link to /nowhere/ leads nowhere: none of your pages has that address. Correct the link, or publish "
+        "the page it should open with 'permalink: /nowhere/'.",
+    ]
+    assert pages.current_revision(outcome.page).notices[-4:] == notices_of(outcome)
+
+
+def test_once_the_file_is_uploaded_the_page_publishes_without_the_notice(make_user):
+    alice = make_user("alice")
+    store_file(alice, "cv.pdf", PDF)
+    outcome = publish(alice, page_source("Home", "/", "[CV](/files/cv.pdf) [also](files/cv.pdf)"))
+    assert notices_of(outcome) == []
+
+
+def test_a_page_links_to_itself_and_its_own_redirects_without_a_notice(make_user):
+    alice = make_user("alice")
+    outcome = publish(alice, page_source("CV", "/cv/", "[me](/cv) [old](/resume/)", redirect_from="[/resume/]"))
+    assert notices_of(outcome) == []
+
+
+def test_an_import_checks_links_once_every_page_and_file_is_in_place(make_user):
+    alice = make_user("alice")
+    files = {"_pages/a.md": "---\ntitle: A\npermalink: /a/\n---\n[B](/b/) [paper](/files/my%20paper.pdf) [x](/x/)\n",
+             "_pages/b.md": "---\ntitle: B\npermalink: /b/\n---\n[A](/a/)\n", "files/my paper.pdf": PDF}
+    report = site_import.import_site(alice, build_zip(files), "site.zip", quota=100 * 1024 * 1024)
+    assert report.ok
+    dead = [(path, notice) for path, notice in report.notices if "leads nowhere" in notice]
+    assert dead == [("_pages/a.md", "The link to /x/ leads nowhere: none of your pages has that address. Correct "
+                                    "the link, or publish the page it should open with 'permalink: /x/'.")]
+    assert dead[0][1] in pages.current_revision(pages.find_page(alice, "/a/")).notices
