@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from ..extensions import db, limiter
@@ -136,7 +138,9 @@ def _avatar_url(tenant: User) -> str:
     if not avatar or avatar.startswith("https://"):
         return avatar
     asset = sites.public_asset(tenant, avatar)
-    return f"/{tenant.username}/images/{asset.name}?v={asset.sha256[:12]}" if asset and is_image(asset) else ""
+    if asset is None or not is_image(asset):
+        return ""
+    return f"/{tenant.username}/images/{quote(asset.name)}?v={asset.sha256[:12]}"
 
 
 def _render_page(tenant: User, page, revision) -> Response:

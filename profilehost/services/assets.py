@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -13,7 +14,8 @@ from ..extensions import db
 from ..models import Asset, Page, Revision, User
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+# A space is kept (academicpages sites link "files/My CV.pdf" as "files/My%20CV.pdf"); nothing else to escape.
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,118}[A-Za-z0-9._-])?$")
 # A site's images/ folder may have folders of its own ('fig_pose/1.png'); they stay, so its links still work.
 MAX_FOLDERS = 3
 MAX_NAME_LENGTH = 200
@@ -76,7 +78,7 @@ def is_valid_name(name: str) -> bool:
 def check_asset(name: str, data: bytes) -> str:
     """The verified content type of an upload, or AssetError saying what is wrong and how to fix it."""
     if not is_valid_name(name):
-        raise AssetError(f"{name!r}: file names may use letters, digits, '.', '-' and '_' (up to 120 "
+        raise AssetError(f"{name!r}: file names may use letters, digits, spaces, '.', '-' and '_' (up to 120 "
                          "characters, starting with a letter or digit; an imported site may keep up to "
                          f"{MAX_FOLDERS} folders, as in 'figures/1.png'). Rename the file and upload it again.")
     if len(data) > MAX_ASSET_BYTES:
@@ -152,7 +154,7 @@ def delete_asset(tenant: User, name: str) -> None:
 
 def asset_url(tenant: User, asset: Asset) -> str:
     folder = "images" if is_image(asset) else "files"
-    return f"/{tenant.username}/{folder}/{asset.name}"
+    return f"/{tenant.username}/{folder}/{quote(asset.name)}"
 
 
 def where_used(tenant: User, listed: list[Asset]) -> dict[str, list[str]]:

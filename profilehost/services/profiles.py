@@ -101,9 +101,6 @@ def normalize_avatar(raw: str) -> str:
     name = AVATAR_FOLDER.sub("", value, count=1)
     if assets.is_valid_name(name):
         return name
-    if " " in name:
-        raise ProfileError("avatar", f"Avatar: '{value}' has a space, and profilehost's file names have none "
-                           "(letters, digits, '.', '-' and '_'). Rename the image, upload it, and give its name.")
     raise ProfileError("avatar", "Avatar: give the name of an uploaded image (like profile.png) or an https:// URL.")
 
 
@@ -230,9 +227,6 @@ def _take_avatar(fields: dict, key: str, value: str, notices: list[str]) -> None
         name = AVATAR_FOLDER.sub("", value.strip(), count=1)
         if value.strip().startswith("http://"):
             why = "is an http:// address, which browsers do not show on an https:// page (use its https:// one)"
-        elif " " in name:
-            why = (f"has a space, and profilehost keeps no file whose name has one (images/{name} is skipped: "
-                   "rename the image and this line, spaces to '-')")
         else:
             why = "is neither an image in images/ nor an https:// address"
         fields["avatar"] = ""  # what the block names cannot be shown: no avatar rather than an older one

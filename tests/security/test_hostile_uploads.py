@@ -76,7 +76,8 @@ FILE_CASES = [
     ("script.js", b"alert(1)", "only PNG, JPEG"),
     ("../../etc/passwd.png", PNG, "file names may use"),
     (".hidden.png", PNG, "file names may use"),
-    ("spaces in name.png", PNG, "file names may use"),
+    ("semi;colon.png", PNG, "file names may use"),
+    (" leading-space.png", PNG, "file names may use"),
     ("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "10 MiB"),
     ("empty.pdf", b"", "its name says a PDF document, but its content is not one"),
 ]

@@ -26,12 +26,9 @@ def test_an_avatar_name_is_the_file_in_images(given):
     assert author_config(f'  avatar: "{given}"\n').fields["avatar"] == "profile.png"
 
 
-def test_an_avatar_whose_name_has_a_space_falls_back_to_none_with_a_notice():
+def test_an_avatar_whose_name_has_a_space_is_kept():
     config = author_config('  name: "Ada"\n  avatar: "my photo.jpg"\n')
-    assert config.fields["avatar"] == "" and config.fields["display_name"] == "Ada"
-    [notice] = config.notices
-    assert notice.startswith("author.avatar: 'my photo.jpg' has a space")
-    assert "images/my photo.jpg" in notice and notice.endswith("the sidebar shows no avatar.")
+    assert config.fields["avatar"] == "my photo.jpg" and config.notices == []
 
 
 def test_an_avatar_address_keeps_working_with_its_space_percent_encoded():
@@ -107,7 +104,6 @@ def test_the_author_block_fields_pass_the_profile_form_validation_unchanged():
     ({"links": {"orcid": "http://orcid.org/yourorcidurl"}}, "is not a valid ORCID iD"),
     ({"links": {"email": "your-email"}}, "not a valid email address"),
     ({"links": {"homepage": "javascript:alert(1)"}}, "is not a web address"),
-    ({"avatar": "my photo.jpg"}, "has a space"),
     ({"avatar": "http://example.org/me.jpg"}, "give the name of an uploaded image"),
     ({"bio": "word " * 300}, "at most 1000 characters"),
 ])
@@ -151,14 +147,15 @@ def test_an_academicpages_site_with_template_placeholders_imports_with_notices(m
     assert "javascript:" not in page
 
 
-def test_an_avatar_whose_file_has_a_space_imports_without_an_avatar(make_user, client):
+def test_an_avatar_whose_file_has_a_space_imports_and_shows(make_user, client):
     alice = make_user("alice")
     report = import_site(alice, {"_config.yml": config_with('  avatar: "my photo.jpg"\n'),
                                  "images/my photo.jpg": JPEG})
-    assert any(path == "_config.yml" and notice.startswith("author.avatar: 'my photo.jpg' has a space")
-               for path, notice in report.notices)
-    assert alice.profile.avatar == ""
-    assert '<img class="author__avatar"' not in client.get("/alice/").get_data(as_text=True)
+    assert report.ok and alice.profile.avatar == "my photo.jpg"
+    page = client.get("/alice/").get_data(as_text=True)
+    avatar = re.search(r'<img class="author__avatar" src="([^"]+)"', page).group(1)
+    assert avatar.startswith("/alice/images/my%20photo.jpg?v=")
+    assert client.get(avatar).data == JPEG
 
 
 def test_a_twitter_name_links_where_academicpages_links_it():
