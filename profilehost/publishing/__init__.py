@@ -64,9 +64,9 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
     text, notices = decode_source(raw, filename)
     front, body, body_line = split_front_matter(text, filename)
     if defaults:
-        # A layout from the defaults is the theme's business, not the author's: no notice about it on every page.
-        inherited = {key: value for key, value in defaults.items() if key != "layout"}
-        front = replace(front, values={**inherited, **front.values})
+        # A layout from the defaults decides what the theme shows under the title, as in Jekyll; only a layout the
+        # file names itself gets a notice (read_page_meta), not every page the defaults cover.
+        front = replace(front, values={**defaults, **front.values})
     page = {**front.values, "url": front.values.get("permalink") or default_permalink or "", "path": filename}
     liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line)
     check_nesting(liquid.text, body_line, filename)

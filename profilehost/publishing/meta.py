@@ -193,7 +193,7 @@ def _date(reader: _Reader) -> str | None:
 def _notices(front: FrontMatter) -> list[str]:
     notices = []
     layout = front.values.get("layout")
-    if layout is not None and layout not in HEADER_LAYOUTS:
+    if layout is not None and layout not in HEADER_LAYOUTS and "layout" in front.lines:
         notices.append(f"'layout: {layout}' is not one profilehost knows: the page is shown in the shared theme "
                        "without the lines that layout adds under the title (only single and talk are followed).")
     unknown = sorted(set(front.values) - KNOWN_KEYS)

@@ -224,7 +224,6 @@ def _take_avatar(fields: dict, key: str, value: str, notices: list[str]) -> None
     try:
         fields["avatar"] = normalize_avatar(value)
     except ProfileError:
-        name = AVATAR_FOLDER.sub("", value.strip(), count=1)
         if value.strip().startswith("http://"):
             why = "is an http:// address, which browsers do not show on an https:// page (use its https:// one)"
         else:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from profilehost.services import pages, site_files
+from profilehost.extensions import db
+from profilehost.services import pages, site_build, site_files
 
 PAPER = "https://doi.org/10.1/notes"
 OLDER_INCLUDE = ('{% if post.citation and post.paperurl %}<p>Recommended citation: {{ post.citation }} '
@@ -133,3 +134,17 @@ def test_markup_in_the_header_lines_is_dropped_and_the_text_kept(make_user, clie
                                                                   "talk_type: '<script>alert(1)</script>'\n"
                                                                   "location: '<img src=x onerror=alert(1)>'\n"))
     assert "<script" not in header and "<img" not in header and "alert(1) at" in header
+
+
+def test_a_layout_the_config_defaults_give_decides_the_lines_without_a_notice_on_every_item(make_user, client):
+    alice = make_user("alice")
+    config = (b"defaults:\n  - scope:\n      path: ''\n      type: talks\n    values:\n      layout: single\n"
+              b"  - scope:\n      path: ''\n      type: teaching\n    values:\n      layout: course\n")
+    site_build.stage_site_file(alice, "_config.yml", config)
+    db.session.commit()
+    header, _ = header_and_body(client, item(alice, "talks", "t", "date: 2025-01-01\nvenue: The Society\n"
+                                                                  "talk_type: Talk\n"))
+    assert "Published in <i>The Society</i>, 2025" in header and "Date:" not in header
+    course = pages.publish_page(alice, b"---\ntitle: A course\n---\nText.\n", "_teaching/c.md",
+                                collection="teaching")
+    assert not [notice for notice in course.notices if "layout" in notice]
