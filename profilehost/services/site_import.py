@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from urllib.parse import quote
 
 from ..extensions import db
 from ..models import User
@@ -539,7 +540,7 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
             assets.stage_assets(tenant, [(name, data) for name, (_path, data) in plan.assets.items()], quota)
             for name, (path, _data) in plan.assets.items():
                 folder = path.split("/", 1)[0]
-                report.imported.append((path, "file", f"/{tenant.username}/{folder}/{name}"))
+                report.imported.append((path, "file", f"/{tenant.username}/{folder}/{quote(name)}"))
         _stage_site_files(tenant, plan, report, author)
         staged: list[tuple[str, pages.PublishOutcome]] = []
         listed = _stage_pages(tenant, plan, report, author, staged)

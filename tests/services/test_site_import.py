@@ -330,14 +330,15 @@ def test_assets_in_subfolders_keep_their_folders_so_the_pages_links_still_work(m
 
 
 def test_assets_too_deep_with_odd_names_or_of_other_kinds_are_skipped_with_a_reason(make_user):
-    files = site_with({"images/a/b/c/d/e.png": PNG, "images/my figs/a.png": PNG, "files/slides.pptx": b"PK..",
-                       "files/my cv.pdf": PDF})
+    files = site_with({"images/a/b/c/d/e.png": PNG, "images/my+figs/a.png": PNG, "files/slides.pptx": b"PK..",
+                       "files/cv;1.pdf": PDF, "files/my cv.pdf": PDF})
     report = run_import(make_user("alice"), build_zip(files))
     skipped = dict(report.skipped)
     assert "more than 3 folders deep" in skipped["images/a/b/c/d/e.png"]
-    assert "rename" in skipped["images/my figs/a.png"]
+    assert "rename" in skipped["images/my+figs/a.png"]
     assert "PNG, JPEG" in skipped["files/slides.pptx"]
-    assert "rename" in skipped["files/my cv.pdf"]
+    assert "rename" in skipped["files/cv;1.pdf"]
+    assert ("files/my cv.pdf", "file", "/alice/files/my%20cv.pdf") in report.imported  # a space is kept
 
 
 def test_one_name_in_images_and_files_is_one_file_if_the_same_and_a_refusal_if_not(make_user):
