@@ -120,7 +120,8 @@ def document_title(filename: str) -> str:
     ('2018-06-01-umap-2018.md' -> 'Umap 2018')."""
     stem = filename.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     words = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem).split("-")
-    return " ".join(word[:1].upper() + word[1:] for word in words if word) or "Untitled"
+    # Ruby's String#capitalize, as Jekyll's titleize_slug uses it: 'JWS-review' -> 'Jws Review'.
+    return " ".join(word.capitalize() for word in words if word) or "Untitled"
 
 
 def derived_title(filename: str) -> str:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from .errors import PublishError
 from .markdown import render_markdown
+from .meta import document_title
 
 # Keys Jekyll computes, which a _config.yml cannot set; url and baseurl are emptied (see above).
 COMPUTED_KEYS = frozenset({"data", "pages", "documents", "collections", "time", "html_pages", "static_files",
@@ -46,7 +47,7 @@ class SiteDocument:
             # Only a document has an id, a slug and a title from its name; a page has what its front matter says
             # (academicpages' archive-single.html tells them apart by post.id).
             values.update(id=self.url.rstrip("/") or "/", slug=_slug_of(stem), collection=self.collection)
-            values.setdefault("title", _title_of(stem))
+            values.setdefault("title", document_title(self.path))
             if not isinstance(values.get("excerpt"), str):
                 values["excerpt"] = self._excerpt(excerpt_separator)
         return values
@@ -162,12 +163,6 @@ def _as_datetime(value) -> datetime | None:
 
 def _date_of_name(stem: str) -> datetime | None:
     return _as_datetime(stem[:10]) if re.match(r"\d{4}-\d{2}-\d{2}-", stem) else None
-
-
-def _title_of(stem: str) -> str:
-    # Jekyll titles an untitled dated document after its name: '2024-05-01-my-talk' -> 'My Talk'.
-    words = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", stem).replace("-", " ").split()
-    return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
 def _slug_of(stem: str) -> str:

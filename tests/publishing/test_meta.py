@@ -8,7 +8,8 @@ import pytest
 
 from factories import page_source, publish
 from profilehost.publishing.frontmatter import split_front_matter
-from profilehost.publishing.meta import read_page_meta
+from profilehost.publishing.meta import document_title, read_page_meta
+from profilehost.publishing.site import SiteDocument
 from support import log_in
 
 
@@ -77,3 +78,13 @@ def test_the_academicpages_layouts_the_theme_follows_need_no_notice(layout):
 
 def test_another_layout_is_named_in_a_notice():
     assert any("'layout: book' is not one profilehost knows" in notice for notice in notices_of("layout: book\n"))
+
+
+@pytest.mark.parametrize(("filename", "title"), [
+    ("_news/JWS-review-2018.md", "Jws Review 2018"),          # Ruby's capitalize, as Jekyll's titleize_slug
+    ("_talks/2018-06-01-umap-2018.md", "Umap 2018"),
+    ("_posts/2020-01-01-notes-v1.2.md", "Notes V1.2"),
+])
+def test_an_untitled_document_is_titled_as_jekyll_titles_it_on_its_page_and_in_listings(filename, title):
+    assert document_title(filename) == title
+    assert SiteDocument(url="/x/", front_matter={}, collection="news", path=filename).to_liquid()["title"] == title
