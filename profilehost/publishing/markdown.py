@@ -12,6 +12,7 @@ import unicodedata
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.extensions.smarty import SubstituteTextPattern
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
@@ -115,7 +116,21 @@ def _skip_text_smarty_cannot_change(converter: markdown.Markdown) -> None:
     stock = converter.treeprocessors["smarty"]
     faster = _SmartyWhereItCanMatch(converter)
     faster.inlinePatterns = stock.inlinePatterns
+    _apostrophe_before_digits(converter, faster.inlinePatterns)
     converter.treeprocessors.register(faster, "smarty", SMARTY_PRIORITY)
+
+
+# Smarty's closing-quote rule stops before a digit, so "UMAP'18" got an opening quote; kramdown (and SmartyPants)
+# make a quote after a letter or digit an apostrophe. Registered just before smarty's "all remaining quotes open".
+APOSTROPHE_BEFORE_DIGITS = r"(?<=\w)'(?=\d)"
+
+
+def _apostrophe_before_digits(converter: markdown.Markdown, patterns) -> None:
+    # Smarty registers its quote patterns at 30 minus their index: closingSingleQuotesRegex (8) at 22, whose
+    # replacement is the apostrophe, and remainingSingleQuotesRegex (10) at 20.
+    apostrophe = patterns["smarty-quotes-8"].replace
+    patterns.register(SubstituteTextPattern(APOSTROPHE_BEFORE_DIGITS, apostrophe, converter),
+                      "apostrophe-before-digits", 20.5)
 
 
 class _HighlightedFences(FencedBlockPreprocessor):

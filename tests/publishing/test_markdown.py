@@ -91,3 +91,11 @@ def test_only_the_first_table_of_contents_marker_makes_one():
 def test_later_table_of_contents_markers_go_whatever_holds_them(holder):
     source = "[TOC]\n\n" + "".join(f"## Part {number}\n\n" for number in range(50)) + holder * 20
     assert markdown_module.render_markdown(source).count('href="#part-49"') == 1
+
+
+@pytest.mark.parametrize(("source", "shown"), [
+    ("[UMAP'18](https://example.org/)", ">UMAP’18</a>"),   # kramdown: a quote after a letter is an apostrophe
+    ("in 2019'20 and it's 'quoted'", "2019’20 and it’s ‘quoted’"),
+])
+def test_a_quote_after_a_letter_or_digit_before_digits_is_an_apostrophe(source, shown):
+    assert shown in markdown_module.render_markdown(source)
