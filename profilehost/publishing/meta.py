@@ -18,6 +18,8 @@ KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt"
               "collection", "modified"}
 # academicpages' layouts whose lines under the title (dates, venue, citation) the shared theme shows as they do.
 HEADER_LAYOUTS = ("single", "talk")
+# Layouts that draw no lines under the title and need no notice: al-folio's home page.
+QUIET_LAYOUTS = ("about",)
 FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -141,7 +143,8 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
                                               else derived_title(filename)),
         permalink=permalink,
         redirect_from=_redirects(reader, permalink),
-        author_profile=reader.boolean("author_profile", False),
+        # al-folio's about layout always shows the author's picture and social links: the sidebar here.
+        author_profile=reader.boolean("author_profile", front.values.get("layout") == "about"),
         description=_description(reader, first_paragraph),
         published=reader.boolean("published", True),
         nav_order=reader.integer("nav_order"),
@@ -194,7 +197,7 @@ def _date(reader: _Reader) -> str | None:
 def _notices(front: FrontMatter) -> list[str]:
     notices = []
     layout = front.values.get("layout")
-    if layout is not None and layout not in HEADER_LAYOUTS and "layout" in front.lines:
+    if layout is not None and layout not in HEADER_LAYOUTS + QUIET_LAYOUTS and "layout" in front.lines:
         notices.append(f"'layout: {layout}' is not one profilehost knows: the page is shown in the shared theme "
                        "without the lines that layout adds under the title (only single and talk are followed).")
     unknown = sorted(set(front.values) - KNOWN_KEYS)

@@ -217,7 +217,7 @@ def _stage_author_block(tenant: User, raw: bytes) -> list[str]:
     document = load_yaml_document(raw, CONFIG_FILE)
     if not isinstance(document, dict):
         raise PublishError(f"{CONFIG_FILE} is not a YAML mapping (key: value lines).")
-    if not isinstance(document.get("author"), dict):
+    if profiles.author_block_of(document) is None:
         return [f"{CONFIG_FILE} has no author: block; the profile was left as it is."]
     try:
         config = profiles.read_author_config(raw, CONFIG_FILE)

@@ -451,7 +451,7 @@ def _plan_config(plan: _Plan, raw: bytes, report: ImportReport) -> None:
         return
     plan.config = document
     plan.site_files[CONFIG_FILE] = raw
-    if not isinstance(document.get("author"), dict):
+    if profiles.author_block_of(document) is None:
         report.notices.append((CONFIG_FILE, "has no author: block; the profile was left as it is."))
         return
     try:

@@ -88,3 +88,9 @@ def test_another_layout_is_named_in_a_notice():
 def test_an_untitled_document_is_titled_as_jekyll_titles_it_on_its_page_and_in_listings(filename, title):
     assert document_title(filename) == title
     assert SiteDocument(url="/x/", front_matter={}, collection="news", path=filename).to_liquid()["title"] == title
+
+
+def test_al_folios_about_layout_shows_the_author_profile_unless_the_page_says_not():
+    assert read_page_meta(split_front_matter("---\nlayout: about\n---\n", "a.md")[0], "a.md", "")[0].author_profile
+    assert not read_page_meta(split_front_matter("---\nlayout: about\nauthor_profile: false\n---\n", "a.md")[0],
+                              "a.md", "")[0].author_profile

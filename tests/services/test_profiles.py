@@ -183,3 +183,14 @@ def test_al_folio_name_parts_make_the_name_and_an_author_block_wins_over_top_lev
     assert parts == {"github": "ada", "name": "Ada Lovelace"}
     assert profiles.author_block_of({"author": {"name": "B"}, "github_username": "ada"}) == {"name": "B"}
     assert profiles.author_block_of({"title": "A site"}) is None
+
+
+def test_an_al_folio_site_fills_the_profile_and_its_about_page_shows_the_sidebar(make_user, client):
+    alice = make_user("alice")
+    about = "---\nlayout: about\ntitle: about\npermalink: /\n---\nI study engines.\n"
+    report = import_site(alice, {"_config.yml": AL_FOLIO_CONFIG.decode(), "_pages/about.md": about})
+    assert not [notice for path, notice in report.notices if path == "_config.yml" and "no author" in notice]
+    assert alice.profile.display_name == "Ada Lovelace"
+    home = client.get("/alice/").get_data(as_text=True)
+    assert "https://github.com/ada" in home and "Ada Lovelace" in home
+    assert not [notice for path, notice in report.notices if path == "_pages/about.md" and "layout" in notice]
