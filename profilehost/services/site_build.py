@@ -73,45 +73,57 @@ def _documents(tenant: User) -> tuple[dict[str, list[SiteDocument]], list[SiteDo
     """The published items by collection, and the published pages, as their current revisions have them."""
     rows = db.session.execute(
         select(Page.collection, Page.permalink, Revision.front_matter, Revision.body_html, Revision.source_name,
-               Revision.source, Revision.content_hash)
+               Revision.content_hash)
         .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
         .where(Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True),
                Page.moderation_reason.is_(None))
     ).all()
+    items = [(row, row.source_name or f"_{row.collection}{row.permalink.rstrip('/')}.md") for row in rows
+             if row.collection is not None]
+    bodies = _bodies(tenant, [(row.content_hash, path) for row, path in items])
     found: dict[str, list[SiteDocument]] = {}
-    pages = []
-    for collection, permalink, front, body_html, source_name, source, digest in rows:
-        if collection is None:
-            pages.append(SiteDocument(url=permalink, front_matter=front or {}, content=body_html,
-                                      path=source_name or f"{permalink.strip('/') or 'index'}.md"))
-            continue
-        path = source_name or f"_{collection}{permalink.rstrip('/')}.md"
-        found.setdefault(collection, []).append(SiteDocument(
-            url=permalink, front_matter=front or {}, content=body_html, collection=collection, path=path,
-            source=_body_of(digest, source, path)))
-    return {name: sorted_documents(items) for name, items in found.items()}, pages
+    for row, path in items:
+        found.setdefault(row.collection, []).append(SiteDocument(
+            url=row.permalink, front_matter=row.front_matter or {}, content=row.body_html,
+            collection=row.collection, path=path, source=bodies[(row.content_hash, path)]))
+    pages = [SiteDocument(url=row.permalink, front_matter=row.front_matter or {}, content=row.body_html,
+                          path=row.source_name or f"{row.permalink.strip('/') or 'index'}.md")
+             for row in rows if row.collection is None]
+    return {name: sorted_documents(documents) for name, documents in found.items()}, pages
 
 
 _BODIES: OrderedDict[tuple[str, str], str] = OrderedDict()
 
 
-def _body_of(digest: str, source: bytes, path: str) -> str:
-    """The start of an item's Markdown after its front matter, all of it that Jekyll's excerpt can take,
-    remembered by the revision's hash: every listing shows the excerpts of every item."""
-    key = (digest, path)
+def _bodies(tenant: User, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The start of each item's Markdown after its front matter, all of it that Jekyll's excerpt can take, by
+    (revision hash, path): remembered, so an edit reads from the database only the sources it has not seen."""
     with _PARSED_LOCK:
-        if key in _BODIES:
-            _BODIES.move_to_end(key)
-            return _BODIES[key]
+        known = {key: _BODIES[key] for key in wanted if key in _BODIES}
+    missing = {digest for digest, _path in wanted if (digest, _path) not in known}
+    if missing:
+        sources, digests = {}, sorted(missing)
+        for start in range(0, len(digests), 500):  # well under every database's limit on bound parameters
+            sources.update(db.session.execute(
+                select(Revision.content_hash, Revision.source).join(Page, Page.id == Revision.page_id)
+                .where(Page.user_id == tenant.id, Revision.content_hash.in_(digests[start:start + 500]))).all())
+        for digest, path in wanted:
+            if (digest, path) not in known and digest in sources:
+                known[(digest, path)] = _body_of(sources[digest], path)
+        with _PARSED_LOCK:
+            for key in wanted:
+                _BODIES[key] = known.get(key, "")
+                _BODIES.move_to_end(key)
+            while len(_BODIES) > 4096:
+                _BODIES.popitem(last=False)
+    return {key: known.get(key, "") for key in wanted}
+
+
+def _body_of(source: bytes, path: str) -> str:
     try:
-        body = split_front_matter(decode_source(source, path)[0], path)[1].lstrip("\n")[:MAX_EXCERPT_SOURCE]
+        return split_front_matter(decode_source(source, path)[0], path)[1].lstrip("\n")[:MAX_EXCERPT_SOURCE]
     except PublishError:
-        body = ""
-    with _PARSED_LOCK:
-        _BODIES[key] = body
-        while len(_BODIES) > 2048:
-            _BODIES.popitem(last=False)
-    return body
+        return ""
 
 
 def defaults_for(site: SiteContext, path: str, collection: str | None) -> dict:
