@@ -3,7 +3,6 @@ academicpages options: GFM input, auto ids, smart quotes) produces is what we pr
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 import threading
@@ -20,6 +19,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .math import DISPLAY_DELIMITERS, MathExtension
+from .memo import BoundedMemo
 
 FENCE = re.compile(r"^\s*(```+|~~~+)")
 LIST_ITEM = re.compile(r"^( *)([*+-]|\d{1,9}[.)])( +|$)")
@@ -192,15 +192,13 @@ def highlight_stylesheet() -> str:
 def render_markdown(body: str) -> str:
     """The HTML alone, remembered for short texts: a listing renders every item's excerpt (and markdownify
     filters) each time it is built."""
-    return _render_short(body) if len(body) <= REMEMBERED_CHARS else render_markdown_with_notices(body)[0]
+    if len(body) > REMEMBERED_CHARS:
+        return render_markdown_with_notices(body)[0]
+    return RENDERED.remembered(body, lambda: render_markdown_with_notices(body)[0])
 
 
 REMEMBERED_CHARS = 4096
-
-
-@functools.lru_cache(maxsize=4096)
-def _render_short(body: str) -> str:
-    return render_markdown_with_notices(body)[0]
+RENDERED = BoundedMemo(max_bytes=16 * 1024 * 1024, max_entry_bytes=128 * 1024)
 
 
 def render_markdown_with_notices(body: str, first_line: int = 1) -> tuple[str, list[str]]:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
 
 from .errors import PublishError
 from .markdown import render_markdown
@@ -122,7 +121,6 @@ def _redirect_sources(front_matter: Mapping) -> list[str]:
     return ["/" + source.strip().lstrip("/") for source in sources if isinstance(source, str) and source.strip()]
 
 
-@lru_cache(maxsize=4096)
 def _rendered_excerpt(head: str) -> str:
     # Markdown only: what Liquid makes of it is sanitized with the rest of the page that shows it.
     return render_markdown(head[:MAX_EXCERPT_SOURCE])

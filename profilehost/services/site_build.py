@@ -8,8 +8,6 @@ whole, naming the page that failed.
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import func, select
@@ -19,6 +17,7 @@ from ..models import Page, Revision, SiteFile, User, utcnow
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
 from ..publishing.decode import decode_source
 from ..publishing.frontmatter import split_front_matter
+from ..publishing.memo import MISSING, BoundedMemo, weight
 from ..publishing.site import (
     MAX_EXCERPT_SOURCE,
     MAX_SITE_FILE_BYTES,
@@ -49,23 +48,19 @@ def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> Site
                        pages=listed_pages(pages, documents, config))
 
 
-_PARSED_SITE_FILES: OrderedDict[tuple, tuple[dict, dict, dict]] = OrderedDict()
-_PARSED_LOCK = threading.Lock()
+# Parsed YAML holds several times its source: weighed as 8 bytes a source byte.
+PARSED_SITE_FILES = BoundedMemo(max_bytes=64 * 1024 * 1024, max_entry_bytes=16 * 1024 * 1024)
+BODIES = BoundedMemo(max_bytes=16 * 1024 * 1024, max_entry_bytes=256 * 1024)
 
 
 def _parsed_site_files(files: Mapping[str, bytes]) -> tuple[dict, dict, dict]:
-    """read_site_files, remembered by content for the last few sites: every edit renders in the site's context,
-    and parsing its YAML each time would cost more than the edit. Liquid never changes what it reads."""
+    """read_site_files, remembered by content: every edit renders in the site's context, and parsing its YAML
+    each time would cost more than the edit. Liquid never changes what it reads."""
     key = tuple(sorted((path, hashlib.sha256(raw).digest()) for path, raw in files.items()))
-    with _PARSED_LOCK:
-        if key in _PARSED_SITE_FILES:
-            _PARSED_SITE_FILES.move_to_end(key)
-            return _PARSED_SITE_FILES[key]
-    parsed = read_site_files(files, load_yaml_document)
-    with _PARSED_LOCK:
-        _PARSED_SITE_FILES[key] = parsed
-        while len(_PARSED_SITE_FILES) > 64:
-            _PARSED_SITE_FILES.popitem(last=False)
+    parsed = PARSED_SITE_FILES.get(key)
+    if parsed is MISSING:
+        parsed = read_site_files(files, load_yaml_document)
+        PARSED_SITE_FILES.put(key, parsed, 8 * sum(len(raw) for raw in files.values()))
     return parsed
 
 
@@ -92,31 +87,22 @@ def _documents(tenant: User) -> tuple[dict[str, list[SiteDocument]], list[SiteDo
     return {name: sorted_documents(documents) for name, documents in found.items()}, pages
 
 
-_BODIES: OrderedDict[tuple[str, str], str] = OrderedDict()
-
-
 def _bodies(tenant: User, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The start of each item's Markdown after its front matter, all of it that Jekyll's excerpt can take, by
     (revision hash, path): remembered, so an edit reads from the database only the sources it has not seen."""
-    with _PARSED_LOCK:
-        known = {key: _BODIES[key] for key in wanted if key in _BODIES}
-    missing = {digest for digest, _path in wanted if (digest, _path) not in known}
-    if missing:
-        sources, digests = {}, sorted(missing)
-        for start in range(0, len(digests), 500):  # well under every database's limit on bound parameters
-            sources.update(db.session.execute(
-                select(Revision.content_hash, Revision.source).join(Page, Page.id == Revision.page_id)
-                .where(Page.user_id == tenant.id, Revision.content_hash.in_(digests[start:start + 500]))).all())
-        for digest, path in wanted:
-            if (digest, path) not in known and digest in sources:
-                known[(digest, path)] = _body_of(sources[digest], path)
-        with _PARSED_LOCK:
-            for key in wanted:
-                _BODIES[key] = known.get(key, "")
-                _BODIES.move_to_end(key)
-            while len(_BODIES) > 4096:
-                _BODIES.popitem(last=False)
-    return {key: known.get(key, "") for key in wanted}
+    known = {key: body for key in wanted if (body := BODIES.get(key)) is not MISSING}
+    missing = sorted({digest for digest, path in wanted if (digest, path) not in known})
+    sources: dict[str, bytes] = {}
+    for start in range(0, len(missing), 500):  # well under every database's limit on bound parameters
+        sources.update(db.session.execute(
+            select(Revision.content_hash, Revision.source).join(Page, Page.id == Revision.page_id)
+            .where(Page.user_id == tenant.id, Revision.content_hash.in_(missing[start:start + 500]))).all())
+    for digest, path in wanted:
+        if (digest, path) not in known:
+            body = _body_of(sources[digest], path) if digest in sources else ""
+            known[(digest, path)] = body
+            BODIES.put((digest, path), body, weight(digest, path, body))
+    return known
 
 
 def _body_of(source: bytes, path: str) -> str:
