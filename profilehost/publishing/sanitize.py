@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 import secrets
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
 from html5lib.filters.base import Filter
 
 from .links import is_external, prefix_id, resolve_url
+from .memo import BoundedMemo
 
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "br", "hr", "blockquote", "pre", "code", "ul", "ol", "li",
@@ -102,23 +102,11 @@ def sanitize_html(html: str, tenant_base: str) -> str:
 
 
 CACHED_BLOCK_CHARS = 8 * 1024
-CACHED_BLOCKS = 4096  # at most 32 MiB of sources and their output per process
-_cache: OrderedDict[tuple[str, str], str] = OrderedDict()
-_cache_lock = threading.Lock()
+BLOCKS = BoundedMemo(max_bytes=32 * 1024 * 1024, max_entry_bytes=256 * 1024)
 
 
 def _clean_cached(cleaner: _Cleaner, block: str) -> str:
-    key = (cleaner.tenant_base, block)
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    cleaned = cleaner.clean(block)
-    with _cache_lock:
-        _cache[key] = cleaned
-        if len(_cache) > CACHED_BLOCKS:
-            _cache.popitem(last=False)
-    return cleaned
+    return BLOCKS.remembered((cleaner.tenant_base, block), lambda: cleaner.clean(block))
 
 
 class _Cleaner:
@@ -145,43 +133,61 @@ class _Cleaner:
         return cleaned
 
 
-# Where a block may end: a line break outside every element, before the next tag. Raw-text elements are skipped
-# whole; a comment, a tag or a raw-text element that never ends keeps the rest of the text in one block.
-_MARKUP = re.compile(r"<!--|<(/?)([A-Za-z][^\s/>]*)|\n(?=<)")
+# Where a block may end: a line break outside every element, before the next tag. Raw-text elements and comments
+# (bogus ones too: '<?xml ...>', '<!DOCTYPE ...>', '</ x>') are skipped whole; anything that never ends keeps the
+# rest of the text in one block.
+_MARKUP = re.compile(r"<!--|<[!?]|</(?![A-Za-z])|<(/?)([A-Za-z][^\s/>]*)|\n(?=<)")
 _TAG_END = re.compile(r"""(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
                    "source", "track", "wbr"})
 _RAW_TEXT_END = {name: re.compile(f"</{name}", re.I) for name in (
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript")}
+# An end tag is ignored by the parser when one of these stands between it and its element: the scope boundaries
+# for every end tag, and the "special" elements for an end tag of an element that is not special itself.
+_SCOPE_BOUNDARIES = frozenset({"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template",
+                               "math", "svg", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject",
+                               "desc"})
+_SPECIAL = _SCOPE_BOUNDARIES | frozenset({
+    "address", "article", "aside", "blockquote", "body", "button", "center", "dd", "details", "dir", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hgroup", "li", "listing", "main", "menu", "nav", "ol", "p", "pre", "search", "section", "select", "summary",
+    "tbody", "tfoot", "thead", "tr", "ul"})
+_MAX_END_TAG_SEARCH = 256
 
 
 def top_level_blocks(html: str) -> list[str]:
-    """`html` cut where a browser's parser would be outside every element. A wrong guess costs a cache hit or
-    a block boundary where the whole-text parse would have nested a stray end tag differently, never safety:
-    every block goes through the sanitizer."""
+    """`html` cut where a browser's parser would be outside every element. Where the parser's rules are more than
+    this scan follows, it keeps elements open longer than the parser would (fewer cuts), never shorter. A wrong
+    guess would cost fidelity, never safety: every block goes through the sanitizer on its own."""
     blocks, open_elements, open_count, start, position = [], [], Counter(), 0, 0
     while (found := _MARKUP.search(html, position)) is not None:
         position = found.end()
-        if found.group(0) == "\n":
+        text = found.group(0)
+        if text == "\n":
             if not open_elements:
                 blocks.append(html[start:position])
                 start = position
             continue
-        if found.group(0) == "<!--":
-            end = html.find("-->", position)
-        else:
-            end = _tag_end(html, position)
+        if found.group(2) is None:  # a comment, or what a browser reads as one
+            closer = "-->" if text == "<!--" else ">"
+            end = html.find(closer, position)
+            if end < 0:
+                break
+            position = end + len(closer)
+            continue
+        end = _tag_end(html, position)
         if end < 0:
             break
         position = end
-        closing, name = found.group(1), (found.group(2) or "").lower()
-        if not name or name in _VOID or (html[position - 2] == "/" and "math" in open_elements):
+        closing, name = found.group(1), found.group(2).lower()
+        if name in _VOID or (html[position - 2] == "/" and open_count["math"]):
             continue
         if closing:
-            while open_count[name]:  # an end tag closes what its element holds, as the parser's does
-                open_count[open_elements[-1]] -= 1
-                if open_elements.pop() == name:
-                    break
+            closes = _elements_closed_by(open_elements, open_count, name)
+            if closes is None:
+                break
+            for _ in range(closes):
+                open_count[open_elements.pop()] -= 1
         elif name == "plaintext":
             break
         elif name in _RAW_TEXT_END:
@@ -194,6 +200,20 @@ def top_level_blocks(html: str) -> list[str]:
             open_count[name] += 1
     blocks.append(html[start:])
     return blocks
+
+
+def _elements_closed_by(open_elements: list[str], open_count: Counter, name: str) -> int | None:
+    """How many open elements the end tag `name` closes (0 when the parser ignores it), or None when finding out
+    would take longer than a page deserves (the rest then stays one block)."""
+    if not open_count[name]:
+        return 0
+    barriers = _SCOPE_BOUNDARIES if name in _SPECIAL else _SPECIAL
+    for depth, element in enumerate(reversed(open_elements), start=1):
+        if element == name:
+            return depth
+        if element in barriers or depth >= _MAX_END_TAG_SEARCH:
+            return 0 if element in barriers else None
+    return 0
 
 
 def _tag_end(html: str, position: int) -> int:

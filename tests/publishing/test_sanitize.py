@@ -83,6 +83,11 @@ def test_what_never_ends_keeps_the_rest_of_the_page_in_its_block(html):
     "</div>\n<p>stray end tag</p>\n</span>\n<p>z</p>",
     "<div/>\n<p>inside the div</p>\n</div>\n<p>outside</p>",
     "<img src=x onerror=alert(1)>\n<p><script>\nalert(1)\n</script></p>\n<a href=javascript:alert(1)>x</a>",
+    "<?xml \n<img src=x onerror=alert(1)>\n?>\n<p>a</p>",     # a bogus comment, hidden by browsers
+    "<!DOCTYPE x\n<p>hidden</p>\n>\n<p>a</p>",
+    "</ x\n<p>hidden</p>\n>\n<p>a</p>",
+    "<span><div></span>\n<p>b</p>\n</div>\n<p>c</p>",           # an end tag the parser ignores
+    "<div><table></div>\n<p>x</p>\n</table></div>\n<p>y</p>",     # an end tag out of scope
 ])
 def test_block_by_block_gives_what_the_whole_page_at_once_gives(html):
     assert sanitize_html(html, "/ada") == _Cleaner("/ada").clean(html)
@@ -101,3 +106,9 @@ def test_a_listing_with_one_changed_entry_sanitizes_only_that_entry(monkeypatch)
     assert cleaned == [entries[7]]
     assert "Paper seven" in html and html.count('href="/ada/publication/') == 40
     assert sanitize_html(entries[7], "/bob").count('href="/bob/publication/p7/"') == 1  # per tenant
+
+
+def test_the_cut_is_linear_in_the_page_whatever_its_tags():
+    # Each was quadratic or worse in a version of the scan (a security review found the first).
+    assert top_level_blocks("<p/>" * 60000) == ["<p/>" * 60000]
+    assert len(top_level_blocks("<b><div>" + "<i>" * 300 + "</b>" * 50000 + "\n<p>x</p>")) == 1

@@ -54,9 +54,9 @@ def _reparsed(fragment: str) -> str:
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    sanitize._cache.clear()
+    sanitize.BLOCKS.clear()
     yield
-    sanitize._cache.clear()
+    sanitize.BLOCKS.clear()
 
 
 @pytest.mark.parametrize("source", HOSTILE)
