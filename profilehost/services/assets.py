@@ -15,7 +15,7 @@ from ..models import Asset, Page, Revision, User
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
 # A space is kept (academicpages sites link "files/My CV.pdf" as "files/My%20CV.pdf"); nothing else to escape.
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,118}[A-Za-z0-9._-])?$")
+NAME_PATTERN = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,118}[A-Za-z0-9._-])?\Z")
 # A site's images/ folder may have folders of its own ('fig_pose/1.png'); they stay, so its links still work.
 MAX_FOLDERS = 3
 MAX_NAME_LENGTH = 200

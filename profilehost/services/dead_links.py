@@ -24,6 +24,7 @@ LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
 FILE_FOLDERS = ("files", "images")
 SERVED_WITHOUT_A_PAGE = frozenset({"/sitemap.xml"})
 MAX_NOTICES = 10
+MAX_SHOWN = 80  # characters of a link a notice quotes (notices travel in the session cookie)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def dead_link_notices(tenant: User, body_html: str, addresses: SiteAddresses) ->
 
 
 def _notice(path: str) -> str:
+    path = path if len(path) <= MAX_SHOWN else path[:MAX_SHOWN] + "…"
     folder, _, name = path.lstrip("/").partition("/")
     if folder in FILE_FOLDERS and name:
         return (f"The link to {path} leads nowhere: no file named '{name}' has been uploaded. Upload it under "

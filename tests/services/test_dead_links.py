@@ -53,3 +53,10 @@ def test_an_import_checks_links_once_every_page_and_file_is_in_place(make_user):
     assert dead == [("_pages/a.md", "The link to /x/ leads nowhere: none of your pages has that address. Correct "
                                     "the link, or publish the page it should open with 'permalink: /x/'.")]
     assert dead[0][1] in pages.current_revision(pages.find_page(alice, "/a/")).notices
+
+
+def test_a_notice_quotes_at_most_80_characters_of_a_long_link(make_user):
+    alice = make_user("alice")
+    outcome = publish(alice, page_source("Home", "/", f"[x](/{'a' * 3000}/)"))
+    [notice] = notices_of(outcome)
+    assert len(notice) < 400 and "a…" in notice and "a" * 80 not in notice
