@@ -9,13 +9,14 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Asset, Page, Redirect, User
+from ..publishing import Rendered
 from ..publishing.links import canonical_path
 
 # The sanitizer writes every attribute value in double quotes, and resolves every link inside the site to
@@ -35,20 +36,32 @@ class SiteAddresses:
     files: frozenset[str]
 
     @classmethod
-    def of(cls, tenant: User, *, also: Iterable[str] = ()) -> SiteAddresses:
-        """`also`: addresses the page being published will have (its permalink, its redirect_from)."""
+    def of(cls, tenant: User) -> SiteAddresses:
         permalinks = db.session.scalars(select(Page.permalink).where(
             Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
         redirects = db.session.scalars(select(Redirect.path).join(Page, Redirect.page_id == Page.id).where(
             Redirect.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
         files = db.session.scalars(select(Asset.name).where(Asset.user_id == tenant.id))
-        return cls(pages=frozenset([*permalinks, *redirects, *also]), files=frozenset(files))
+        return cls(pages=frozenset([*permalinks, *redirects]), files=frozenset(files))
+
+    def with_page(self, permalink: str, redirects: Iterable[str]) -> SiteAddresses:
+        return SiteAddresses(pages=self.pages | {permalink, *redirects}, files=self.files)
 
     def answers(self, path: str) -> bool:
         folder, _, name = path.lstrip("/").partition("/")
         if folder in FILE_FOLDERS and name:
             return name in self.files
         return path in SERVED_WITHOUT_A_PAGE or path in self.pages or canonical_path(path) in self.pages
+
+
+def with_dead_link_notices(tenant: User, rendered: Rendered, addresses: SiteAddresses | None = None) -> Rendered:
+    """`rendered` with a notice for each of its links that leads nowhere (addresses: the site as it is now, with
+    the page's own permalink and redirect_from)."""
+    if addresses is None:
+        addresses = SiteAddresses.of(tenant)
+    addresses = addresses.with_page(rendered.meta.permalink, rendered.meta.redirect_from)
+    dead = dead_link_notices(tenant, rendered.body_html, addresses)
+    return replace(rendered, notices=rendered.notices + tuple(dead)) if dead else rendered
 
 
 def dead_link_notices(tenant: User, body_html: str, addresses: SiteAddresses) -> list[str]:

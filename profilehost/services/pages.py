@@ -6,7 +6,7 @@ Every write happens in one transaction: a refused or failed publish leaves the t
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
 from . import site_build
-from .dead_links import SiteAddresses, dead_link_notices
+from .dead_links import with_dead_link_notices
 
 
 class EditConflict(Exception):
@@ -145,9 +145,7 @@ def render_page(tenant: User, raw: bytes, filename: str, permalink: str | None =
     site = site or site_build.site_context(tenant)
     rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant), default_permalink=permalink,
                               site=site, defaults=site_build.defaults_for(site, filename, collection))
-    addresses = SiteAddresses.of(tenant, also=[rendered.meta.permalink, *rendered.meta.redirect_from])
-    dead = dead_link_notices(tenant, rendered.body_html, addresses)
-    return replace(rendered, notices=rendered.notices + tuple(dead)) if dead else rendered
+    return with_dead_link_notices(tenant, rendered)
 
 
 def item_date(front_matter_date: str | None, filename: str) -> date | None:

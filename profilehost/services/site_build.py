@@ -29,6 +29,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
+from . import dead_links
 
 ALL_PAGES = None  # re-render every page: a _config.yml change can touch any of them
 
@@ -132,6 +133,7 @@ def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterabl
                                                                     Page.deleted_at.is_(None)))
              if page.id not in skipped and _depends(page, changed)]
     site = site_context(tenant) if pages else None
+    addresses = dead_links.SiteAddresses.of(tenant) if pages else None
     done = []
     for page in pages:
         revision = db.session.scalar(select(Revision).where(Revision.page_id == page.id,
@@ -144,7 +146,7 @@ def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterabl
         except PublishError as refused:
             raise PublishError(f"{page.permalink} reads what changed and could not be rendered again: "
                                f"{refused.message}") from None
-        take_rendering(tenant, page, revision, rendered)
+        take_rendering(tenant, page, revision, dead_links.with_dead_link_notices(tenant, rendered, addresses))
         done.append(page.permalink)
     return done
 

@@ -3,7 +3,8 @@
 from site_archive import build_zip
 
 from factories import PDF, page_source, publish, store_file
-from profilehost.services import pages, site_import
+from profilehost.extensions import db
+from profilehost.services import pages, site_build, site_import
 
 LINKS = ("[CV](/files/cv.pdf) [slides](files/talk%20slides.pdf) [photo](/images/me.png) [home](/) [about](/about) "
          "[old](/about-me.html) [gone](/nowhere/) [out](https://example.org/x) [top](#top) [mail](mailto:a@b.org)")
@@ -60,3 +61,15 @@ def test_a_notice_quotes_at_most_80_characters_of_a_long_link(make_user):
     outcome = publish(alice, page_source("Home", "/", f"[x](/{'a' * 3000}/)"))
     [notice] = notices_of(outcome)
     assert len(notice) < 400 and "a…" in notice and "a" * 80 not in notice
+
+
+def test_a_page_rendered_again_because_a_data_file_changed_keeps_its_dead_link_notices(make_user):
+    alice = make_user("alice")
+    source = page_source("CV", "/cv/", "{% for job in site.data.cv.jobs %}* {{ job }}\n{% endfor %}\n"
+                                       "[pdf](/files/cv.pdf)")
+    publish(alice, source, "cv.md")
+    site_build.stage_site_file(alice, "_data/cv.yml", b"jobs: [Lecturer]\n")
+    db.session.commit()
+    revision = pages.current_revision(pages.find_page(alice, "/cv/"))
+    assert "Lecturer" in revision.body_html
+    assert [notice for notice in revision.notices if "/files/cv.pdf leads nowhere" in notice]
