@@ -22,6 +22,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
 
+import html5lib
+
 from ..extensions import db
 from ..models import User
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
@@ -110,6 +112,7 @@ class _Plan:
     config: dict | None = None
     config_fields: dict | None = None
     navigation: list[dict] | None = None
+    navigation_source: str = NAVIGATION_FILE  # or the theme include the menu was read from
     sources: list[tuple[str, bytes, str | None]] = field(default_factory=list)  # path, raw, collection
     site_files: dict[str, bytes] = field(default_factory=dict)  # _config.yml, _data/..., _includes/...
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
@@ -349,6 +352,49 @@ def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: 
             again = _render(tenant, plan, path, raw, collection, site, report)
             if again is not None:
                 plan.pages[index] = (path, raw, again, collection)
+    if plan.navigation is None:
+        _plan_navigation_from_theme(tenant, plan, site, report)
+
+
+# Where themes without academicpages' _data/navigation.yml build their menu (al-folio, minima and their kin).
+HEADER_INCLUDES = ("_includes/header.html", "_includes/masthead.html", "_includes/navigation.html",
+                   "_includes/nav.html", "_includes/navbar.html")
+
+
+def _plan_navigation_from_theme(tenant: User, plan: _Plan, site: SiteContext, report: ImportReport) -> None:
+    """The menu a site's own header include draws: its Liquid run on the home page, through the sanitizer, and
+    the links inside its <nav> taken in order."""
+    path = next((path for path in HEADER_INCLUDES if path in plan.site_files), None)
+    if path is None:
+        return
+    base = pages.tenant_base(tenant)
+    try:
+        header = publish_source(plan.site_files[path], filename=path, tenant_base=base, default_permalink="/",
+                                site=site)
+    except PublishError:
+        return
+    entries = []
+    for title, url in menu_links(header.body_html, base)[:MAX_NAVIGATION_ENTRIES]:
+        entry = _navigation_entry({"title": title, "url": url})
+        if entry is not None and entry["url"] not in [known["url"] for known in entries]:
+            entries.append(entry)
+    if entries:
+        plan.navigation, plan.navigation_source = entries, path
+
+
+def menu_links(html: str, tenant_base: str) -> list[tuple[str, str]]:
+    """(text, address) of each link inside the <nav> elements of sanitized HTML, addresses inside the site
+    made site-relative again."""
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    links = []
+    for nav in tree.iter("nav"):
+        for anchor in nav.iter("a"):
+            href, text = anchor.get("href", ""), " ".join("".join(anchor.itertext()).split())
+            if href.startswith(tenant_base + "/"):
+                href = href[len(tenant_base):]
+            if text and href:
+                links.append((text, href))
+    return links
 
 
 def _collection_reads(documents: dict) -> set[str]:
@@ -612,10 +658,10 @@ def _stage_navigation(tenant: User, plan: _Plan, report: ImportReport) -> None:
     missing = [entry for entry in plan.navigation if entry["url"].startswith("/")
                and entry["url"] not in addresses and pages.find_page(tenant, entry["url"]) is None]
     shown = len(plan.navigation) - len(missing)
-    report.imported.append((NAVIGATION_FILE, f"menu of {shown} entr{'y' if shown == 1 else 'ies'}", ""))
+    report.imported.append((plan.navigation_source, f"menu of {shown} entr{'y' if shown == 1 else 'ies'}", ""))
     for entry in missing:
-        report.notices.append((NAVIGATION_FILE, f"the menu entry '{entry['title']}' ({entry['url']}) is not shown: "
-                                                "no imported page has that address."))
+        report.notices.append((plan.navigation_source, f"the menu entry '{entry['title']}' ({entry['url']}) is "
+                                                       "not shown: no imported page has that address."))
 
 
 def _redirects(plan: _Plan) -> set[str]:

@@ -362,3 +362,28 @@ def test_a_collection_folder_the_config_does_not_name_is_not_built_as_jekyll_doe
     assert report.ok, report.errors
     assert "not in the collections:" in dict(report.skipped)["_portfolio/portfolio-1.md"]
     assert not [page for page in pages.list_pages(alice) if page.collection == "portfolio"]
+
+
+THEME_HEADER = """<header><span class="site-title"><a href="/">Ada</a></span>
+<nav class="site-nav">
+  <a class="page-link" href="{{ site.baseurl }}/">about</a>
+  <a class="page-link" href="{{ '/blog/' | prepend: site.baseurl }}">{{ site.blog_name }}</a>
+  {% for page in site.pages %}{% if page.title and page.url != "/" %}
+  <a class="page-link" href="{{ page.url | prepend: site.baseurl }}">{{ page.title }}</a>{% endif %}{% endfor %}
+  <a href="https://github.com/ada">github</a> <a href="javascript:alert(1)">x</a>
+</nav></header>
+"""
+
+
+def test_a_theme_without_navigation_yml_gets_the_menu_its_header_include_draws(make_user, client):
+    alice = make_user("alice")
+    files = {"_config.yml": "name: Ada\nblog_name: blog\n", "_includes/header.html": THEME_HEADER,
+             "_pages/about.md": "---\nlayout: about\ntitle: about\npermalink: /\n---\nHi.\n",
+             "_pages/publications.md": "---\ntitle: publications\npermalink: /publications/\n---\nPapers.\n"}
+    report = run_import(alice, build_zip(files))
+    assert ("_includes/header.html", "menu of 3 entries", "") in report.imported
+    assert ("_includes/header.html", "the menu entry 'blog' (/blog/) is not shown: no imported page has that "
+                                     "address.") in report.notices
+    assert [entry["url"] for entry in alice.profile.navigation] == ["/", "/blog/", "/publications/",
+                                                                   "https://github.com/ada"]
+    assert 'href="/alice/publications/">publications</a>' in client.get("/alice/").get_data(as_text=True)
