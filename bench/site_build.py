@@ -277,7 +277,8 @@ def profile_one_edit(tenant_id: int, edit, number: int) -> None:
     db.session.remove()
     for order in ("cumulative", "tottime"):
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(int(os.environ.get("PROFILE_LINES", "22")))
+        lines = int(os.environ.get("PROFILE_LINES", "22"))  # more of the profile: PROFILE_LINES=200
+        pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(lines)
         print(f"\ncProfile of one publication edit, by {order}:")
         print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
 
