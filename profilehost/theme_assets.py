@@ -25,6 +25,7 @@ FONT_AWESOME = {
     "google_scholar": ("brands", "google-scholar"),
     "orcid": ("brands", "orcid"),
     "github": ("brands", "github"),
+    "stackoverflow": ("brands", "stack-overflow"),
     "linkedin": ("brands", "linkedin"),
     "twitter": ("brands", "x-twitter"),
     "bluesky": ("brands", "bluesky"),

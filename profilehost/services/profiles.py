@@ -27,8 +27,11 @@ HANDLE_URLS = {
     "researchgate": "https://www.researchgate.net/profile/{}",
     "google_scholar": "https://scholar.google.com/citations?user={}",
     "arxiv": "https://arxiv.org/a/{}",
+    # academicpages writes the user's number and name as its address has them: '7718843/ada'
+    "stackoverflow": "https://www.stackoverflow.com/users/{}",
 }
 HANDLE_PATTERN = re.compile(r"^@?[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+STACKOVERFLOW_USER = re.compile(r"\A\d{1,12}(?:/[A-Za-z0-9_-]{1,100})?\Z")
 MASTODON_HANDLE = re.compile(r"^@?([A-Za-z0-9_]{1,64})@([A-Za-z0-9.-]+\.[A-Za-z]{2,})$")
 ORCID_PATTERN = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$")
 # academicpages' sidebar shows images/<avatar>; a leading 'images/' is the same file.
@@ -70,6 +73,8 @@ def normalize_link(kind: str, raw: str) -> str:
     if kind == "mastodon" and (match := MASTODON_HANDLE.match(value)):
         return f"https://{match.group(2)}/@{match.group(1)}"
     is_url = value.startswith(("http://", "https://", "www."))
+    if kind == "stackoverflow" and STACKOVERFLOW_USER.match(value):
+        return HANDLE_URLS[kind].format(value)
     if kind in HANDLE_URLS and not is_url and HANDLE_PATTERN.match(value):
         return HANDLE_URLS[kind].format(quote(value.lstrip("@")))
     return _http_url(kind, value)
@@ -172,8 +177,8 @@ AUTHOR_KEYS = {
 }
 AUTHOR_LINK_KEYS = {
     "email": "email", "uri": "homepage", "googlescholar": "google_scholar", "orcid": "orcid",
-    "github": "github", "linkedin": "linkedin", "twitter": "twitter", "bluesky": "bluesky",
-    "mastodon": "mastodon", "researchgate": "researchgate", "semantic": "semantic_scholar",
+    "github": "github", "stackoverflow": "stackoverflow", "linkedin": "linkedin", "twitter": "twitter",
+    "bluesky": "bluesky", "mastodon": "mastodon", "researchgate": "researchgate", "semantic": "semantic_scholar",
     "semanticscholar": "semantic_scholar", "dblp": "dblp", "arxiv": "arxiv",
 }
 

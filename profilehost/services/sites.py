@@ -21,6 +21,7 @@ LINK_KINDS: tuple[tuple[str, str], ...] = (
     ("google_scholar", "Google Scholar"),
     ("orcid", "ORCID"),
     ("github", "GitHub"),
+    ("stackoverflow", "Stack Overflow"),
     ("linkedin", "LinkedIn"),
     ("twitter", "X (Twitter)"),
     ("bluesky", "Bluesky"),
