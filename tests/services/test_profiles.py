@@ -194,3 +194,15 @@ def test_an_al_folio_site_fills_the_profile_and_its_about_page_shows_the_sidebar
     home = client.get("/alice/").get_data(as_text=True)
     assert "https://github.com/ada" in home and "Ada Lovelace" in home
     assert not [notice for path, notice in report.notices if path == "_pages/about.md" and "layout" in notice]
+
+
+def test_a_stack_overflow_user_links_where_academicpages_links_it():
+    config = author_config('  name: "Ada"\n  stackoverflow: "7718843/ada-l"\n')
+    assert config.fields["links"]["stackoverflow"] == "https://www.stackoverflow.com/users/7718843/ada-l"
+    assert config.notices == []
+
+
+@pytest.mark.parametrize("given", ["7718843/../x", "ada/7718843", "1234567890123/x"])
+def test_a_stack_overflow_value_that_is_not_a_user_address_is_left_out(given):
+    config = author_config(f'  name: "Ada"\n  stackoverflow: "{given}"\n')
+    assert "stackoverflow" not in config.fields["links"]
