@@ -7,6 +7,7 @@ publish time and again whenever an item of that collection changes.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from ..models import Page, Revision, SiteFile, User
 from ..publishing import PublishError, load_yaml_document
 from ..publishing.links import canonical_path, resolve_url
 from ..publishing.liquid import COLLECTIONS
+from ..publishing.memo import MISSING, BoundedMemo, weight
 from ..publishing.sanitize import sanitize_inline
 
 __all__ = ["COLLECTIONS", "CollectionItem", "ItemStyle", "canonical_path", "default_item_permalink", "item_of",
@@ -155,12 +157,25 @@ STYLE_FILES = ("_includes/archive-single.html", "_config.yml", "_data/ui-text.ym
 OLDER_CITATION = re.compile(r"<u>\s*{{-?\s*post\.paperurl\s*-?}}\s*</u>")
 
 
+# Item pages are drawn at view time; the style is worked out once per content of the files it comes from.
+STYLES = BoundedMemo(max_bytes=4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+
+
 def item_style(tenant: User) -> ItemStyle:
     files = dict(db.session.execute(select(SiteFile.path, SiteFile.source).where(
         SiteFile.user_id == tenant.id, SiteFile.current.is_(True), SiteFile.path.in_(STYLE_FILES))).all())
-    include = (files.get(STYLE_FILES[0]) or b"").decode("utf-8", "replace")
-    labels = _ui_text(files.get(STYLE_FILES[1]), files.get(STYLE_FILES[2]))
-    return ItemStyle(citation_in_header=bool(OLDER_CITATION.search(include)),
+    sources = tuple(files.get(path) or b"" for path in STYLE_FILES)
+    key = tuple(hashlib.sha256(source).digest() for source in sources)
+    style = STYLES.get(key)
+    if style is MISSING:
+        style = _style_of(*sources)
+        STYLES.put(key, style, weight(key) + 1024)
+    return style
+
+
+def _style_of(include_raw: bytes, config_raw: bytes, ui_text_raw: bytes) -> ItemStyle:
+    labels = _ui_text(config_raw, ui_text_raw)
+    return ItemStyle(citation_in_header=bool(OLDER_CITATION.search(include_raw.decode("utf-8", "replace"))),
                      date_label=_label(labels.get("date_label"), ItemStyle.date_label),
                      link_label=_label(labels.get("ext_link_label"), ItemStyle.link_label))
 

@@ -337,11 +337,14 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
             rendered = _render(tenant, plan, path, raw, collection, site, report)
         if rendered is not None:
             plan.pages.append((path, raw, rendered, collection))
-    _render_page_listings(tenant, plan, site, report)
+    site = _render_page_listings(tenant, plan, site, report)
+    if plan.navigation is None:
+        _plan_navigation_from_theme(tenant, plan, site, report)
 
 
-def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: ImportReport) -> None:
-    """Render again, with site.pages, what lists the site's pages: their addresses are known only now."""
+def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: ImportReport) -> SiteContext:
+    """Render again, with site.pages, what lists the site's pages: their addresses are known only now. Returns
+    the site with its pages."""
     pages = [SiteDocument(url=rendered.meta.permalink, front_matter=rendered.front_matter,
                           content=rendered.body_html, path=path)
              for path, _raw, rendered, collection in plan.pages if collection is None]
@@ -352,8 +355,7 @@ def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: 
             again = _render(tenant, plan, path, raw, collection, site, report)
             if again is not None:
                 plan.pages[index] = (path, raw, again, collection)
-    if plan.navigation is None:
-        _plan_navigation_from_theme(tenant, plan, site, report)
+    return site
 
 
 # Where themes without academicpages' _data/navigation.yml build their menu (al-folio, minima and their kin).
