@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -167,6 +168,8 @@ class Revision(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     author_profile: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The site's own layout writes the title and what surrounds the body (publishing/layouts.py).
+    layout_draws_title: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     body_html: Mapped[str] = mapped_column(Text)
     notices: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

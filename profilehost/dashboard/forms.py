@@ -98,12 +98,14 @@ class TokenForm(FlaskForm):
 
 class SiteFileUploadForm(FlaskForm):
     file = FileField("Site file", validators=[FileRequired("Choose a file.")],
-                     description="Your _config.yml, a data file (.yml, .yaml, .json or .csv) or an include (.html). "
+                     description="Your _config.yml, a data file (.yml, .yaml, .json or .csv), an include or a layout "
+                                 "(.html). "
                                  "Up to 1 MiB.",
                      render_kw={"accept": ".yml,.yaml,.json,.csv,.html"})
     path = StringField("Path in your site", validators=[Optional(), Length(max=200)],
                        description="Leave it empty to use the file's name: cv.yml goes to _data/cv.yml, toc.html to "
-                                   "_includes/toc.html, and _config.yml stays _config.yml.",
+                                   "_includes/toc.html, and _config.yml stays _config.yml. A layout of your own goes "
+                                   "to _layouts/, like _layouts/book.html.",
                        render_kw={"placeholder": "_data/cv.yml", "spellcheck": "false", "autocapitalize": "off"})
 
 

@@ -151,6 +151,7 @@ def _render_page(tenant: User, page, revision) -> Response:
         title=revision.title, body_html=revision.body_html, description=revision.description,
         canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=page.updated_at,
+        layout_draws_title=revision.layout_draws_title,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
                                      root + avatar if avatar.startswith("/") else avatar),
         item=collections.header_of(tenant, page, revision),

@@ -15,6 +15,7 @@ from . import budget
 from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
+from .layouts import apply_site_layouts
 from .liquid import render_liquid
 from .markdown import render_markdown_with_notices
 from .meta import PageMeta, read_page_meta
@@ -38,6 +39,7 @@ class Rendered:
     body_html: str
     notices: tuple[str, ...]
     reads: frozenset[str] = frozenset()  # what of the site its Liquid read ('site.data.cv', 'site.talks')
+    layout_draws_title: bool = False  # the site's own layout writes the title: the theme draws none
 
 
 def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_permalink: str | None = None,
@@ -70,19 +72,24 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
     page = {**front.values, "url": front.values.get("permalink") or default_permalink or "", "path": filename}
     liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line)
     check_nesting(liquid.text, body_line, filename)
-    body_html, markdown_notices = _render(liquid.text, filename, tenant_base, body_line)
-    meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink)
+    markup, markdown_notices = _render(liquid.text, filename, body_line)
+    laid_out = apply_site_layouts(markup, layout=front.values.get("layout"), site=site, page=page, filename=filename)
+    body_html = sanitize_html(laid_out.html, tenant_base)
+    meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink,
+                                        site_layouts=laid_out.layouts)
+    if laid_out.draws_title:
+        meta = replace(meta, author_profile=False)  # as under academicpages' default layout: no sidebar
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
-                    notices=tuple(notices + meta_notices + list(liquid.notices) + markdown_notices),
-                    reads=liquid.reads)
+                    notices=tuple(notices + meta_notices + list(liquid.notices) + markdown_notices
+                                  + list(laid_out.notices)),
+                    reads=liquid.reads | laid_out.reads, layout_draws_title=laid_out.draws_title)
 
 
-def _render(body: str, filename: str, tenant_base: str, first_line: int) -> tuple[str, list[str]]:
+def _render(body: str, filename: str, first_line: int) -> tuple[str, list[str]]:
     # Jekyll runs only Markdown files through kramdown; an .html page is HTML already.
     if filename.lower().endswith(HTML_SUFFIXES):
-        return sanitize_html(body, tenant_base), []
-    markup, notices = render_markdown_with_notices(body, first_line)
-    return sanitize_html(markup, tenant_base), notices
+        return body, []
+    return render_markdown_with_notices(body, first_line)
 
 
 def load_yaml_document(raw: bytes, filename: str):

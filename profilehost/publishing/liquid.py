@@ -92,8 +92,10 @@ class LiquidOutcome:
 
 
 def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | None = None,
-                  filename: str = "page.md", first_line: int = 1) -> LiquidOutcome:
-    """The page body with its Liquid run, or PublishError naming the line of what Jekyll would refuse too."""
+                  filename: str = "page.md", first_line: int = 1,
+                  values: Mapping[str, object] | None = None) -> LiquidOutcome:
+    """The page body with its Liquid run, or PublishError naming the line of what Jekyll would refuse too.
+    `values` are more variables (a layout's `content` and `layout`)."""
     if "{{" not in body and "{%" not in body:
         return LiquidOutcome(body, (), frozenset())
     _check_lexable(body, filename, first_line)
@@ -103,14 +105,15 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
     context = {"site": TrackedSite(site, reads), "page": dict(page or {}),
                "jekyll": {"environment": "production"}, "paginator": {},
                INCLUDE_SOURCES: site.includes, INCLUDE_NOTICES: notices, FIRST_LINE: first_line,
-               INCLUDE_READS: reads}
+               INCLUDE_READS: reads, **(values or {})}
     try:
         text = template.render(**context)
     except IncludeNotFound as missing:
         raise PublishError(f"{filename}: {missing}") from None
     except LiquidError as error:
         raise PublishError(_render_error(error, filename, first_line)) from None
-    limit = max(MIN_OUTPUT_CHARS, OUTPUT_PER_SOURCE_CHAR * len(body))
+    given = sum(len(value) for value in (values or {}).values() if isinstance(value, str))
+    limit = max(MIN_OUTPUT_CHARS, OUTPUT_PER_SOURCE_CHAR * len(body)) + given
     if len(text) > limit:
         raise PublishError(f"{filename}: its Liquid makes {len(text):,} characters of page from "
                            f"{len(body):,} of source, more than the {limit:,} profilehost renders for a page this "

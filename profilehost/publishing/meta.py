@@ -20,6 +20,14 @@ KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt"
 HEADER_LAYOUTS = ("single", "talk")
 # Layouts that draw no lines under the title and need no notice: al-folio's home page.
 QUIET_LAYOUTS = ("about",)
+# The themes' own layouts, which the one shared theme stands in for: never run, even when a site has a copy.
+ACADEMICPAGES_LAYOUTS = ("archive", "archive-taxonomy", "compress", "cv-layout", "default", "single", "splash",
+                         "talk")
+MINIMAL_MISTAKES_LAYOUTS = ("categories", "category", "collection", "home", "posts", "search", "single-portfolio",
+                            "tag", "tags")
+AL_FOLIO_LAYOUTS = ("about", "archive-category", "archive-tag", "archive-year", "bib", "book-review", "course",
+                    "cv", "distill", "none", "page", "post", "profiles", "teachings")
+THEME_LAYOUTS = frozenset(ACADEMICPAGES_LAYOUTS + MINIMAL_MISTAKES_LAYOUTS + AL_FOLIO_LAYOUTS)
 FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -133,7 +141,10 @@ def derived_title(filename: str) -> str:
 
 
 def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
-                   default_permalink: str | None = None) -> tuple[PageMeta, list[str]]:
+                   default_permalink: str | None = None,
+                   site_layouts: tuple[str, ...] = ()) -> tuple[PageMeta, list[str]]:
+    """`site_layouts`: the site's own layouts the page was laid out in (a layout it names that is one of them
+    needs no notice)."""
     reader = _Reader(front, filename)
     permalink_text = reader.text("permalink")
     permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
@@ -151,7 +162,7 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
         nav_title=reader.plain_text("nav_title") or None,
         date=_date(reader),
     )
-    return meta, _notices(front)
+    return meta, _notices(front, site_layouts)
 
 
 def _redirects(reader: _Reader, permalink: str) -> tuple[str, ...]:
@@ -194,12 +205,14 @@ def _date(reader: _Reader) -> str | None:
     return text
 
 
-def _notices(front: FrontMatter) -> list[str]:
+def _notices(front: FrontMatter, site_layouts: tuple[str, ...]) -> list[str]:
     notices = []
     layout = front.values.get("layout")
-    if layout is not None and layout not in HEADER_LAYOUTS + QUIET_LAYOUTS and "layout" in front.lines:
+    if (layout is not None and layout not in HEADER_LAYOUTS + QUIET_LAYOUTS + site_layouts
+            and "layout" in front.lines):
+        own = "" if layout in THEME_LAYOUTS else f" Upload _layouts/{layout}.html to have it run as Jekyll runs it."
         notices.append(f"'layout: {layout}' is not one profilehost knows: the page is shown in the shared theme "
-                       "without the lines that layout adds under the title (only single and talk are followed).")
+                       f"without the lines that layout adds under the title (single and talk are followed).{own}")
     unknown = sorted(set(front.values) - KNOWN_KEYS)
     if unknown:
         notices.append(f"Kept but not used by profilehost: {', '.join(unknown)}.")

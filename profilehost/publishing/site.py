@@ -77,6 +77,7 @@ class SiteContext:
     collections: Mapping[str, Sequence[SiteDocument]] = field(default_factory=dict)
     pages: Sequence[SiteDocument] = ()
     includes: Mapping[str, str] = field(default_factory=dict)  # the site's own _includes/<name> sources
+    layouts: Mapping[str, str] = field(default_factory=dict)  # the site's own _layouts/<name>.html sources, by name
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Liquid values made from it (liquid._computed), kept for the pages rendered in the same context.
     memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
@@ -192,22 +193,23 @@ def front_matter_defaults(config: Mapping, path: str, kind: str) -> dict:
 
 
 SITE_FILE = re.compile(r"^(?:_config\.yml|_data/(?:[\w.-]+/){0,2}[\w.-]+\.(?:ya?ml|json|csv)"
-                       r"|_includes/(?:[\w.-]+/){0,2}[\w.-]+)$")
+                       r"|_includes/(?:[\w.-]+/){0,2}[\w.-]+|_layouts/[\w.-]+\.html)$")
 MAX_SITE_FILE_BYTES = 1024 * 1024
 
 
 def is_site_file(path: str) -> bool:
-    """A file of the site that is not a page: the config, a data file, an include."""
+    """A file of the site that is not a page: the config, a data file, an include, a layout."""
     return bool(SITE_FILE.match(path)) and ".." not in path and "/." not in path
 
 
-def read_site_files(files: Mapping[str, bytes], load_yaml) -> tuple[dict, dict, dict]:
-    """(config, data, includes) from the site's files by path, as Jekyll reads them: `_data/cv.yml` is
+def read_site_files(files: Mapping[str, bytes], load_yaml) -> tuple[dict, dict, dict, dict]:
+    """(config, data, includes, layouts) from the site's files by path, as Jekyll reads them: `_data/cv.yml` is
     `site.data.cv`, `_data/people/ada.yml` is `site.data.people.ada`. `load_yaml(raw, path)` parses a YAML or
     JSON document (JSON is YAML) and raises PublishError naming the file and line."""
     config: dict = {}
     data: dict = {}
     includes: dict = {}
+    layouts: dict = {}
     for path, raw in sorted(files.items()):
         if path == "_config.yml":
             document = load_yaml(raw, path)
@@ -221,7 +223,9 @@ def read_site_files(files: Mapping[str, bytes], load_yaml) -> tuple[dict, dict, 
             target[stem] = _read_csv(raw, path) if name.endswith(".csv") else load_yaml(raw, path)
         elif path.startswith("_includes/"):
             includes[path.removeprefix("_includes/")] = raw.decode("utf-8", "replace")
-    return config, data, includes
+        elif path.startswith("_layouts/"):
+            layouts[path.removeprefix("_layouts/").removesuffix(".html")] = raw.decode("utf-8", "replace")
+    return config, data, includes, layouts
 
 
 def _read_csv(raw: bytes, path: str) -> list[dict]:

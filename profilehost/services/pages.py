@@ -169,8 +169,8 @@ def _write_revision(tenant: User, page: Page | None, raw: bytes, filename: str, 
     revision = Revision(
         page=page, number=number, source=raw, source_name=filename[-255:], content_hash=content_hash(raw),
         front_matter=rendered.front_matter, title=meta.title, description=meta.description,
-        author_profile=meta.author_profile, body_html=rendered.body_html, notices=list(rendered.notices),
-        author_id=author.id,
+        author_profile=meta.author_profile, layout_draws_title=rendered.layout_draws_title,
+        body_html=rendered.body_html, notices=list(rendered.notices), author_id=author.id,
     )
     db.session.add(revision)
     _point_page_at(page, revision, meta)

@@ -1,4 +1,4 @@
-"""A tenant's site as Jekyll builds it: the site files (config, data, includes) with their history, the context
+"""A tenant's site as Jekyll builds it: the site files (config, data, includes, layouts) with their history, the context
 every page's Liquid reads, and the re-rendering of exactly the pages that read what changed.
 
 Rendering happens inside the caller's transaction: a change whose dependents cannot all be rendered is refused
@@ -42,10 +42,10 @@ def current_site_files(tenant: User) -> dict[str, bytes]:
 
 def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> SiteContext:
     """What Liquid sees of the tenant's site now (inside the current transaction)."""
-    config, data, includes = _parsed_site_files(current_site_files(tenant) if files is None else files)
+    config, data, includes, layouts = _parsed_site_files(current_site_files(tenant) if files is None else files)
     collections, pages = _documents(tenant)
     documents = [document for found in collections.values() for document in found]
-    return SiteContext(config=config, data=data, collections=collections, includes=includes,
+    return SiteContext(config=config, data=data, collections=collections, includes=includes, layouts=layouts,
                        pages=listed_pages(pages, documents, config))
 
 
@@ -54,7 +54,7 @@ PARSED_SITE_FILES = BoundedMemo(max_bytes=64 * 1024 * 1024, max_entry_bytes=16 *
 BODIES = BoundedMemo(max_bytes=16 * 1024 * 1024, max_entry_bytes=256 * 1024)
 
 
-def _parsed_site_files(files: Mapping[str, bytes]) -> tuple[dict, dict, dict]:
+def _parsed_site_files(files: Mapping[str, bytes]) -> tuple[dict, dict, dict, dict]:
     """read_site_files, remembered by content: every edit renders in the site's context, and parsing its YAML
     each time would cost more than the edit. Liquid never changes what it reads."""
     key = tuple(sorted((path, hashlib.sha256(raw).digest()) for path, raw in files.items()))
@@ -157,6 +157,7 @@ def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rende
     revision.notices = list(rendered.notices)
     revision.description = rendered.meta.description
     revision.author_profile = rendered.meta.author_profile
+    revision.layout_draws_title = rendered.layout_draws_title
     page.reads = sorted(rendered.reads)
     page.updated_at = utcnow()
     tenant.site_version += 1
@@ -175,6 +176,8 @@ def keys_of_site_file(path: str) -> set[str] | None:
     if path.startswith("_data/"):
         name = path.removeprefix("_data/").split("/", 1)[0]
         return {f"site.data.{name.rsplit('.', 1)[0] if '/' not in path.removeprefix('_data/') else name}"}
+    if path.startswith("_layouts/"):
+        return {f"layout:{path.removeprefix('_layouts/').removesuffix('.html')}"}
     return {f"include:{path.removeprefix('_includes/')}"}
 
 
@@ -183,8 +186,8 @@ def stage_site_file(tenant: User, path: str, raw: bytes | None, *, author: User 
     """Make `raw` the current version of the site file at `path` (None deletes it), and render again the pages
     that read it, without committing. Returns the permalinks re-rendered."""
     if not is_site_file(path):
-        raise PublishError(f"{path}: a site file is _config.yml, a data file in _data/ (.yml, .json or .csv) or "
-                           "an include in _includes/.", field="path")
+        raise PublishError(f"{path}: a site file is _config.yml, a data file in _data/ (.yml, .json or .csv), "
+                           "an include in _includes/ or a layout in _layouts/ (.html).", field="path")
     if raw is not None:
         if len(raw) > MAX_SITE_FILE_BYTES:
             raise PublishError(f"{path}: {len(raw) / 1048576:.1f} MiB is over the 1 MiB limit for a site file.")

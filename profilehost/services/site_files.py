@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import SiteFile, User
 from ..publishing import PublishError, load_yaml_document
+from ..publishing.meta import THEME_LAYOUTS
 from ..publishing.site import is_site_file
 from . import pages, profiles, site_build, site_import
 
@@ -104,9 +105,9 @@ def version_of(tenant: User, path: str, number: int) -> SiteFile | None:
 
 def path_for_upload(filename: str) -> str:
     """Where an uploaded file goes when its path is not given: cv.yml -> _data/cv.yml, toc.html ->
-    _includes/toc.html; _config.yml stays, and a path already in _data/ or _includes/ is kept."""
+    _includes/toc.html; _config.yml stays, and a path already in _data/, _includes/ or _layouts/ is kept."""
     name = filename.replace("\\", "/").strip().strip("/")
-    if name == CONFIG_FILE or name.startswith(("_data/", "_includes/")):
+    if name == CONFIG_FILE or name.startswith(("_data/", "_includes/", "_layouts/")):
         return name
     name = name.rsplit("/", 1)[-1]
     if name.lower().endswith(DATA_SUFFIXES):
@@ -126,8 +127,13 @@ def check_path(path: str) -> None:
     if (len(path) > MAX_PATH_LENGTH or not is_site_file(path)
             or (path.startswith("_includes/") and extension not in INCLUDE_SUFFIXES)):
         raise PublishError(f"{path[:MAX_PATH_LENGTH]}: a site file is _config.yml, a data file in _data/ (.yml, "
-                           ".yaml, .json or .csv, up to two folders deep) or an include in _includes/ (.html or "
-                           "no extension).", field="path")
+                           ".yaml, .json or .csv, up to two folders deep), an include in _includes/ (.html or "
+                           "no extension) or a layout in _layouts/ (.html).", field="path")
+    layout = path.removeprefix("_layouts/").removesuffix(".html")
+    if path.startswith("_layouts/") and layout in THEME_LAYOUTS:
+        raise PublishError(f"{path}: '{layout}' is a layout of the theme, which profilehost draws itself for every "
+                           "site. Give your layout a name of its own (like _layouts/book.html) and name it in the "
+                           "pages' front matter ('layout: book').", field="path")
 
 
 def save_site_file(tenant: User, path: str, raw: bytes, *, author: User | None = None,

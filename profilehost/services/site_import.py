@@ -30,6 +30,7 @@ from ..publishing import PublishError, Rendered, load_yaml_document, publish_sou
 from ..publishing.decode import decode_source
 from ..publishing.frontmatter import split_front_matter
 from ..publishing.liquid import COLLECTIONS
+from ..publishing.meta import THEME_LAYOUTS
 from ..publishing.site import (
     SiteContext,
     SiteDocument,
@@ -52,7 +53,8 @@ CONFIG_FILE = "_config.yml"
 MAX_NAVIGATION_ENTRIES = 30
 # Why a folder academicpages has is left behind; anything not named here is "not part of a profile".
 SKIP_REASONS = {
-    "_layouts": "theme layouts: every profilehost site uses the one shared theme",
+    "_layouts": "a theme layout: every profilehost site uses the one shared theme (the site's own layouts, "
+                "like a book.html its pages name, are kept and run)",
     "_includes": "only includes (.html, or no extension) are used",
     "_sass": "theme styles: every profilehost site uses the one shared theme",
     "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme",
@@ -247,6 +249,11 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
             return SKIP_REASONS[folder]
         plan.site_files[path] = _read(archive, entry)
         return None
+    if folder == "_layouts" and rest:
+        if not is_site_file(path) or posixpath.splitext(rest)[0] in THEME_LAYOUTS:
+            return SKIP_REASONS[folder]
+        plan.site_files[path] = _read(archive, entry)
+        return None
     if folder == "_pages" and rest:
         return _plan_page(plan, path, _read(archive, entry), collection=None)
     if folder not in ASSET_FOLDERS and _may_be_a_page(plan, entry):
@@ -311,11 +318,11 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
     """Render every page as Jekyll builds the site: the items first (their addresses and content are what the
     listings show), then every page with the whole site in its context, then the items that list items."""
     try:
-        config, data, includes = read_site_files(plan.site_files, load_yaml_document)
+        config, data, includes, layouts = read_site_files(plan.site_files, load_yaml_document)
     except PublishError as refused:
         report.errors.append(("_config.yml or _data/", refused.message))
         return
-    site = SiteContext(config=config, data=data, includes=includes)
+    site = SiteContext(config=config, data=data, includes=includes, layouts=layouts)
     items = [source for source in plan.sources if source[2] and _is_published_now(plan, *source, report)]
     first = {path: rendered for path, rendered in
              ((path, _render(tenant, plan, path, raw, collection, site, report)) for path, raw, collection in items)
@@ -327,7 +334,7 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
                 url=first[path].meta.permalink, front_matter=first[path].front_matter,
                 content=first[path].body_html, collection=collection, path=path,
                 source=split_front_matter(first[path].source_text, path)[1]))
-    site = SiteContext(config=config, data=data, includes=includes,
+    site = SiteContext(config=config, data=data, includes=includes, layouts=layouts,
                        collections={name: sorted_documents(found) for name, found in documents.items()})
     for path, raw, collection in plan.sources:
         if collection and path not in first:

@@ -75,6 +75,7 @@ class PageView:
     permalink: str
     author_profile: bool
     updated_at: datetime
+    layout_draws_title: bool = False  # the site's own layout wrote the title into the body
     json_ld: dict = field(default_factory=dict)
     item: CollectionItem | None = None  # set when the page is an item of a collection
 

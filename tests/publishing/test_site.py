@@ -7,7 +7,7 @@ from profilehost.publishing.site import SiteDocument, listed_pages, read_site_fi
 
 
 def test_a_csv_data_file_is_a_list_of_rows_keyed_by_its_header():
-    _config, data, _includes = read_site_files({"_data/people.csv": b"name,role\nAda,PI\n"}, load_yaml_document)
+    data = read_site_files({"_data/people.csv": b"name,role\nAda,PI\n"}, load_yaml_document)[1]
     assert data["people"] == [{"name": "Ada", "role": "PI"}]
 
 

@@ -387,3 +387,19 @@ def test_a_theme_without_navigation_yml_gets_the_menu_its_header_include_draws(m
     assert [entry["url"] for entry in alice.profile.navigation] == ["/", "/blog/", "/publications/",
                                                                    "https://github.com/ada"]
     assert 'href="/alice/publications/">publications</a>' in client.get("/alice/").get_data(as_text=True)
+
+
+def test_the_sites_own_layouts_are_imported_and_run_and_the_themes_are_left_to_the_shared_theme(make_user):
+    alice = make_user("alice")
+    report = run_import(alice, build_zip(site_with({
+        "_layouts/book.html": "---\nlayout: default\n---\n<article><h1>{{ page.title }}</h1>{{ content }}</article>",
+        "_books/novel.md": "---\ntitle: A Novel\nlayout: book\n---\nChapter one.\n",
+        "_config.yml": "title: Ada\ncollections:\n  books:\n    output: true\n    permalink: /book/:path/\n",
+    })))
+    assert report.ok, report.errors
+    imported = {path: what for path, what, _url in report.imported}
+    assert imported["_layouts/book.html"] == "site file"
+    assert "theme" in dict(report.skipped)["_layouts/ (1 file)"]
+    revision = pages.current_revision(pages.find_page(alice, "/book/novel/"))
+    assert "<article><h1>A Novel</h1><p>Chapter one.</p>" in revision.body_html.replace("\n", "")
+    assert revision.layout_draws_title

@@ -4,6 +4,7 @@ public theme, which stores nothing."""
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -302,3 +303,28 @@ def test_the_editor_offers_the_themed_preview_and_its_inline_preview_reads_the_s
     assert f'formaction="/dashboard/pages/{page.id}/preview"' in editor and 'formtarget="_blank"' in editor
     inline = post_form(alice_cv, f"/dashboard/pages/{page.id}/edit", {"source": CV.decode(), "preview": "1"})
     assert "Lecturer" in inline.get_data(as_text=True).split('class="preview-body"', 1)[1]
+
+
+BOOK_LAYOUT = (b"---\nlayout: default\n---\n<article class=\"book\"><h1>{{ page.title }}</h1>"
+               b"<p>Publisher: {{ page.publisher }}</p>{{ content }}</article>\n")
+
+
+def test_a_layout_of_the_sites_own_lays_out_the_pages_that_name_it_from_the_moment_it_is_uploaded(logged_in, client):
+    publish(logged_in.user, b"---\ntitle: A Book\nlayout: book\npublisher: Small Press\nauthor_profile: true\n---\n"
+                            b"It begins.\n", "_pages/book.md")
+    before = client.get("/alice/book/").get_data(as_text=True)
+    assert "Publisher" not in before and before.count("<h1") == 1
+    html = upload(logged_in, "book.html", BOOK_LAYOUT, path="_layouts/book.html").get_data(as_text=True)
+    assert "Saved _layouts/book.html; 1 page rendered again: /book/" in html
+    page = client.get("/alice/book/").get_data(as_text=True)
+    assert "<p>Publisher: Small Press</p>" in page and "It begins." in page
+    # academicpages' default layout: the site's layout writes the one title, and there is no author sidebar
+    assert page.count("<h1") == 1 and '<article class="book"><h1>A Book</h1>' in page
+    assert "layout--with-author" not in page
+
+
+def test_a_theme_layout_cannot_be_replaced_and_the_refusal_says_why(logged_in):
+    response = upload(logged_in, "single.html", b"---\n---\n{{ content }}", path="_layouts/single.html")
+    assert response.status_code == 422
+    assert "'single' is a layout of the theme" in html.unescape(response.get_data(as_text=True))
+    assert site_files.list_site_files(logged_in.user) == []
