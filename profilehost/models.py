@@ -170,6 +170,10 @@ class Revision(db.Model):
     author_profile: Mapped[bool] = mapped_column(Boolean, default=False)
     # The site's own layout writes the title and what surrounds the body (publishing/layouts.py).
     layout_draws_title: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the site's own single or talk layout writes under the title and after the content, sanitized; None:
+    # the site has no copy, and the theme writes academicpages' lines from the front matter.
+    header_html: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after_content_html: Mapped[str | None] = mapped_column(Text, nullable=True)
     body_html: Mapped[str] = mapped_column(Text)
     notices: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)

@@ -58,7 +58,8 @@ def themed_page(tenant: User, rendered: Rendered, filename: str, collection: str
         title=rendered.meta.title, body_html=rendered.body_html, description=rendered.meta.description,
         canonical_url=f"{request.url_root.rstrip('/')}/{tenant.username}{permalink}", permalink=permalink,
         author_profile=rendered.meta.author_profile, updated_at=now,
-        layout_draws_title=rendered.layout_draws_title,
+        layout_draws_title=rendered.layout_draws_title, header_html=rendered.header_html,
+        after_content_html=rendered.after_content_html,
         item=_item(tenant, rendered, filename, collection, now) if collection else None,
     )
     html = render_template("theme/page.html", site=_site_view(tenant, permalink), page=view, report_url=None,

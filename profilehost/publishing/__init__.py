@@ -15,13 +15,13 @@ from . import budget
 from .decode import decode_source
 from .errors import PublishError
 from .frontmatter import load_yaml, split_front_matter
-from .layouts import apply_site_layouts
+from .layouts import apply_site_layouts, item_layout, theme_layout_lines
 from .liquid import render_liquid
 from .markdown import render_markdown_with_notices
 from .meta import PageMeta, read_page_meta
 from .nesting import check_nesting
 from .sanitize import sanitize_html
-from .site import EMPTY_SITE, SiteContext, front_matter_defaults
+from .site import EMPTY_SITE, SiteContext, document_date, front_matter_defaults
 
 __all__ = ["HTML_SUFFIXES", "PageMeta", "PublishError", "Rendered", "SiteContext", "front_matter_defaults",
            "load_yaml_document", "publish_source"]
@@ -40,16 +40,22 @@ class Rendered:
     notices: tuple[str, ...]
     reads: frozenset[str] = frozenset()  # what of the site its Liquid read ('site.data.cv', 'site.talks')
     layout_draws_title: bool = False  # the site's own layout writes the title: the theme draws none
+    # What the site's own copy of academicpages' single or talk layout writes under the title and after the
+    # content (None: the site has none, and the theme writes academicpages' lines itself).
+    header_html: str | None = None
+    after_content_html: str | None = None
 
 
 def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_permalink: str | None = None,
-                   site: SiteContext = EMPTY_SITE, defaults: dict | None = None) -> Rendered:
+                   site: SiteContext = EMPTY_SITE, defaults: dict | None = None,
+                   collection: str | None = None) -> Rendered:
     """`default_permalink` is the address when the front matter gives none (a collection item's
     '/publications/<name>/'); without it the file name decides ('cv.md' -> '/cv/'). `defaults` are the
-    _config.yml defaults that apply to this file; its own front matter wins over them."""
+    _config.yml defaults that apply to this file; its own front matter wins over them. `collection` names the
+    collection of an item ('publications'), which its Liquid reads as page.collection."""
     try:
         with budget.cpu_budget(budget.RENDER_CPU_SECONDS):
-            return _publish(raw, filename, tenant_base, default_permalink, site, defaults or {})
+            return _publish(raw, filename, tenant_base, default_permalink, site, defaults or {}, collection)
     except RecursionError:
         # check_nesting bounds every nesting we know of; this keeps one we do not from becoming a 500.
         raise PublishError(f"{filename}: parts of this page are nested too deeply to render (quotes, lists or "
@@ -62,7 +68,7 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
 
 
 def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str | None, site: SiteContext,
-             defaults: dict) -> Rendered:
+             defaults: dict, collection: str | None) -> Rendered:
     text, notices = decode_source(raw, filename)
     front, body, body_line = split_front_matter(text, filename)
     if defaults:
@@ -70,6 +76,8 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
         # file names itself gets a notice (read_page_meta), not every page the defaults cover.
         front = replace(front, values={**defaults, **front.values})
     page = {**front.values, "url": front.values.get("permalink") or default_permalink or "", "path": filename}
+    if collection:
+        page.update(collection=collection, date=page.get("date") or document_date(filename, site))
     liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line)
     check_nesting(liquid.text, body_line, filename)
     markup, markdown_notices = _render(liquid.text, filename, body_line)
@@ -79,10 +87,18 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
                                         site_layouts=laid_out.layouts)
     if laid_out.draws_title:
         meta = replace(meta, author_profile=False)  # as under academicpages' default layout: no sidebar
+    frame = laid_out.frame or (item_layout(collection) if collection else None)
+    lines = theme_layout_lines(frame, site=site, page=page)
     return Rendered(meta=meta, front_matter=front.values, source_text=text, body_html=body_html,
                     notices=tuple(notices + meta_notices + list(liquid.notices) + markdown_notices
-                                  + list(laid_out.notices)),
-                    reads=liquid.reads | laid_out.reads, layout_draws_title=laid_out.draws_title)
+                                  + list(laid_out.notices) + list(lines.notices)),
+                    reads=liquid.reads | laid_out.reads | lines.reads, layout_draws_title=laid_out.draws_title,
+                    header_html=_sanitized(lines.header, tenant_base),
+                    after_content_html=_sanitized(lines.after_content, tenant_base))
+
+
+def _sanitized(markup: str | None, tenant_base: str) -> str | None:
+    return None if markup is None else sanitize_html(markup, tenant_base).strip()
 
 
 def _render(body: str, filename: str, first_line: int) -> tuple[str, list[str]]:

@@ -309,9 +309,6 @@ def _rewrite_attributes(tag: str, attrs: dict, tenant_base: str) -> None:
     for key in ((None, "href"), (None, "src")):
         if key in attrs and not attrs[key].startswith("https://data-image.invalid/"):
             attrs[key] = resolve_url(attrs[key], tenant_base)
-    # An address that was only Liquid ('{{ author.googlescholar }}') is gone: keep the text, not a dead link.
-    if tag == "a" and not attrs.get((None, "href"), "x").strip():
-        del attrs[(None, "href")]
     if tag == "a" and (None, "href") in attrs and is_external(attrs[(None, "href")]):
         attrs[(None, "rel")] = "nofollow ugc noopener"
     elif tag == "a":

@@ -160,6 +160,12 @@ def _as_datetime(value) -> datetime | None:
     return None
 
 
+def document_date(path: str, site: SiteContext) -> datetime:
+    """A collection document's date when its front matter gives none, as Jekyll dates it: from its file name
+    ('2024-05-01-talk.md'), else the time of the build."""
+    return _date_of_name(path.rsplit("/", 1)[-1]) or site.time
+
+
 def _date_of_name(stem: str) -> datetime | None:
     return _as_datetime(stem[:10]) if re.match(r"\d{4}-\d{2}-\d{2}-", stem) else None
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Page, Revision, SiteFile, User
 from ..publishing import PublishError, load_yaml_document
+from ..publishing.layouts import item_layout
 from ..publishing.links import canonical_path, resolve_url
 from ..publishing.liquid import COLLECTIONS
 from ..publishing.memo import MISSING, BoundedMemo, weight
@@ -56,8 +57,6 @@ PRESETS = {"pretty": "/:categories/:year/:month/:day/:title/", "date": "/:catego
 DATED_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 
 
-# academicpages' layouts, as its _config.yml defaults give them; a layout named in the front matter wins.
-ITEM_LAYOUTS = {"talks": "talk"}
 # After a single item's content, academicpages' layout shows the citation and its download links chosen by the
 # first rule whose fields are all present (a paper link alone shows nothing: its Markdown usually has one).
 DOWNLOAD_RULES: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = tuple(
@@ -230,7 +229,7 @@ def _item(base: str, title: str, permalink: str, item_date: date | None, updated
         citation=None if _absent(front.get("citation")) else _inline_html(front.get("citation")),
         paper_url=_named_url(front.get("paperurl"), base), slides_url=_named_url(front.get("slidesurl"), base),
         link_url=_named_url(front.get("link"), base), bibtex_url=_named_url(front.get("bibtexurl"), base),
-        layout=layout if isinstance(layout, str) and layout else ITEM_LAYOUTS.get(collection, "single"),
+        layout=layout if isinstance(layout, str) and layout else item_layout(collection),
         talk_type=_text(front.get("talk_type")), modified=_date_of(front.get("modified")),
     )
 

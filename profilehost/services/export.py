@@ -77,7 +77,8 @@ def export_site(tenant: User) -> io.BytesIO:
             folder = "images" if assets.is_image(asset) else "files"
             archive.writestr(f"{root}/{folder}/{asset.name}", asset.data)
         for layout in ("default", "single", "archive", "talk"):
-            archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
+            if f"_layouts/{layout}.html" not in site_files:
+                archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
         for name in sorted(includes | {"archive-single.html", "base_path"}):
             if f"_includes/{name}" not in site_files and our_include(name) is not None:
                 archive.writestr(f"{root}/_includes/{name}", our_include(name))

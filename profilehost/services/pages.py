@@ -144,7 +144,8 @@ def render_page(tenant: User, raw: bytes, filename: str, permalink: str | None =
     """The pipeline's result for this source in the tenant's site as it is now (its config, data and items)."""
     site = site or site_build.site_context(tenant)
     rendered = publish_source(raw, filename=filename, tenant_base=tenant_base(tenant), default_permalink=permalink,
-                              site=site, defaults=site_build.defaults_for(site, filename, collection))
+                              site=site, defaults=site_build.defaults_for(site, filename, collection),
+                              collection=collection)
     return with_dead_link_notices(tenant, rendered)
 
 
@@ -170,6 +171,7 @@ def _write_revision(tenant: User, page: Page | None, raw: bytes, filename: str, 
         page=page, number=number, source=raw, source_name=filename[-255:], content_hash=content_hash(raw),
         front_matter=rendered.front_matter, title=meta.title, description=meta.description,
         author_profile=meta.author_profile, layout_draws_title=rendered.layout_draws_title,
+        header_html=rendered.header_html, after_content_html=rendered.after_content_html,
         body_html=rendered.body_html, notices=list(rendered.notices), author_id=author.id,
     )
     db.session.add(revision)

@@ -142,7 +142,8 @@ def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterabl
         try:
             rendered = publish_source(revision.source, filename=name, tenant_base=f"/{tenant.username}",
                                       default_permalink=page.permalink, site=site,
-                                      defaults=defaults_for(site, name, page.collection))
+                                      defaults=defaults_for(site, name, page.collection),
+                                      collection=page.collection)
         except PublishError as refused:
             raise PublishError(f"{page.permalink} reads what changed and could not be rendered again: "
                                f"{refused.message}") from None
@@ -158,6 +159,8 @@ def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rende
     revision.description = rendered.meta.description
     revision.author_profile = rendered.meta.author_profile
     revision.layout_draws_title = rendered.layout_draws_title
+    revision.header_html = rendered.header_html
+    revision.after_content_html = rendered.after_content_html
     page.reads = sorted(rendered.reads)
     page.updated_at = utcnow()
     tenant.site_version += 1

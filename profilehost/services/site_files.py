@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import SiteFile, User
 from ..publishing import PublishError, load_yaml_document
-from ..publishing.meta import THEME_LAYOUTS
+from ..publishing.layouts import is_kept_layout
 from ..publishing.site import is_site_file
 from . import pages, profiles, site_build, site_import
 
@@ -130,10 +130,11 @@ def check_path(path: str) -> None:
                            ".yaml, .json or .csv, up to two folders deep), an include in _includes/ (.html or "
                            "no extension) or a layout in _layouts/ (.html).", field="path")
     layout = path.removeprefix("_layouts/").removesuffix(".html")
-    if path.startswith("_layouts/") and layout in THEME_LAYOUTS:
+    if path.startswith("_layouts/") and not is_kept_layout(layout):
         raise PublishError(f"{path}: '{layout}' is a layout of the theme, which profilehost draws itself for every "
                            "site. Give your layout a name of its own (like _layouts/book.html) and name it in the "
-                           "pages' front matter ('layout: book').", field="path")
+                           "pages' front matter ('layout: book'). Of single.html and talk.html, the lines under the "
+                           "title and after the content are used.", field="path")
 
 
 def save_site_file(tenant: User, path: str, raw: bytes, *, author: User | None = None,

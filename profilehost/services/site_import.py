@@ -29,8 +29,8 @@ from ..models import User
 from ..publishing import PublishError, Rendered, load_yaml_document, publish_source
 from ..publishing.decode import decode_source
 from ..publishing.frontmatter import split_front_matter
+from ..publishing.layouts import is_kept_layout
 from ..publishing.liquid import COLLECTIONS
-from ..publishing.meta import THEME_LAYOUTS
 from ..publishing.site import (
     SiteContext,
     SiteDocument,
@@ -54,7 +54,8 @@ MAX_NAVIGATION_ENTRIES = 30
 # Why a folder academicpages has is left behind; anything not named here is "not part of a profile".
 SKIP_REASONS = {
     "_layouts": "a theme layout: every profilehost site uses the one shared theme (the site's own layouts, "
-                "like a book.html its pages name, are kept and run)",
+                "like a book.html its pages name, are kept and run, and of single.html and talk.html the lines "
+                "under the title and after the content)",
     "_includes": "only includes (.html, or no extension) are used",
     "_sass": "theme styles: every profilehost site uses the one shared theme",
     "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme",
@@ -250,7 +251,7 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
         plan.site_files[path] = _read(archive, entry)
         return None
     if folder == "_layouts" and rest:
-        if not is_site_file(path) or posixpath.splitext(rest)[0] in THEME_LAYOUTS:
+        if not is_site_file(path) or not is_kept_layout(posixpath.splitext(rest)[0]):
             return SKIP_REASONS[folder]
         plan.site_files[path] = _read(archive, entry)
         return None
@@ -416,7 +417,7 @@ def _render(tenant: User, plan: _Plan, path: str, raw: bytes, collection: str | 
     defaults = front_matter_defaults(site.config, path, collection or "pages")
     try:
         return publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant), default_permalink=default,
-                              site=site, defaults=defaults)
+                              site=site, defaults=defaults, collection=collection)
     except PublishError as refused:
         report.errors.append((path, refused.message))
         return None

@@ -76,6 +76,8 @@ class PageView:
     author_profile: bool
     updated_at: datetime
     layout_draws_title: bool = False  # the site's own layout wrote the title into the body
+    header_html: str | None = None  # the site's own single layout's lines under the title (sanitized)
+    after_content_html: str | None = None
     json_ld: dict = field(default_factory=dict)
     item: CollectionItem | None = None  # set when the page is an item of a collection
 

@@ -23,7 +23,7 @@ PAGE = "---\ntitle: A Book\nlayout: book\npublisher: Small Press\n---\n## Synops
 def render(source: str = PAGE, layouts: dict | None = None, filename: str = "_books/a-book.md"):
     site = SiteContext(layouts={"book": BOOK} if layouts is None else layouts)
     return publish_source(source.encode(), filename=filename, tenant_base="/ada", site=site,
-                          default_permalink="/book/a-book/")
+                          default_permalink="/book/a-book/", collection=filename.split("/")[0].lstrip("_"))
 
 
 def test_a_page_naming_the_sites_own_layout_is_written_inside_it():
@@ -80,3 +80,62 @@ def test_a_liquid_error_in_a_layout_names_the_layout_file_and_line():
     with pytest.raises(PublishError) as refused:
         render(layouts={"book": "---\nlayout: default\n---\n<p>\n{% if page.title %}\n"})
     assert "_layouts/book.html" in refused.value.message
+
+
+# A fork's copy of academicpages' single layout: its header adds the authors; its content section the downloads.
+SINGLE = """---
+layout: default
+---
+<div id="main">{% include sidebar.html %}
+  <header>
+    {% if page.title %}<h1 class="page__title" itemprop="headline">{{ page.title }}</h1>{% endif %}
+    {% if page.read_time %}<p class="page__meta">{% include read-time.html %}</p>{% endif %}
+    {% if page.authors and page.venue %}<p><strong>{{ page.authors }}</strong></p>
+    <p>Published in <i>{{ page.venue }}</i>, {{ page.date | date: "%Y" }}</p>{% endif %}
+  </header>
+  <section class="page__content">
+    {{ content }}
+    {% if page.paperurl %}<p><a href="{{ page.paperurl }}">Download Paper</a></p>{% endif %}
+  </section>
+</div>
+"""
+PAPER = ("---\ntitle: A Paper\nlayout: single\nread_time: true\nauthors: A. Fixture and B. Example\n"
+         "venue: Journal of Tests\ndate: 2024-05-01\npaperurl: /files/paper.pdf\n---\nThe abstract.\n")
+
+
+def test_a_sites_own_single_layout_decides_the_lines_under_the_title_and_after_the_content():
+    rendered = render(PAPER, layouts={"single": SINGLE}, filename="_publications/paper.md")
+    assert rendered.header_html == ("<p><strong>A. Fixture and B. Example</strong></p>\n"
+                                    "    <p>Published in <i>Journal of Tests</i>, 2024</p>")
+    assert rendered.after_content_html == '<p><a href="/ada/files/paper.pdf">Download Paper</a></p>'
+    assert "The abstract." in rendered.body_html and "Download Paper" not in rendered.body_html
+    assert "layout:single" in rendered.reads
+
+
+def test_without_a_copy_of_the_layout_the_theme_writes_academicpages_lines_itself():
+    rendered = render(PAPER, layouts={}, filename="_publications/paper.md")
+    assert rendered.header_html is None and rendered.after_content_html is None
+    assert "layout:single" in rendered.reads  # a copy uploaded later renders the page again
+
+
+def test_an_undated_item_is_dated_as_jekyll_dates_it_in_its_layouts_lines():
+    dated = SINGLE.replace('{% if page.authors and page.venue %}', '{{ page.date | date: "%Y" }}{% if false %}')
+    rendered = render("---\ntitle: T\nlayout: single\n---\nx\n", layouts={"single": dated},
+                      filename="_portfolio/2023-01-02-thing.md")
+    assert rendered.header_html.startswith("2023")
+
+
+def test_the_layouts_lines_go_through_the_sanitizer_and_a_hostile_layout_is_read_in_one_pass():
+    hostile = SINGLE.replace("<p><strong>", "<script>alert(1)</script><p onclick=alert(2)><strong>")
+    rendered = render(PAPER, layouts={"single": hostile}, filename="_publications/paper.md")
+    assert "<script" not in rendered.header_html and "onclick" not in rendered.header_html
+    for endless in ("<header>" + "<h1" * 300_000, "<header>" + "<h1></h1>" * 100_000 + "</header>",
+                    "<header>" + "page__meta" * 100_000 + "</header>"):
+        assert render(PAPER, layouts={"single": endless}, filename="_publications/paper.md").body_html
+
+
+def test_a_layouts_lines_that_cannot_be_read_leave_the_theme_to_write_them_with_a_notice():
+    broken = SINGLE.replace("{% if page.authors and page.venue %}", "{% if page.authors %}{% for x in y %}")
+    rendered = render(PAPER, layouts={"single": broken}, filename="_publications/paper.md")
+    assert rendered.header_html is None
+    assert any("_layouts/single.html" in notice for notice in rendered.notices)

@@ -148,3 +148,23 @@ def test_a_layout_the_config_defaults_give_decides_the_lines_without_a_notice_on
     course = pages.publish_page(alice, b"---\ntitle: A course\n---\nText.\n", "_teaching/c.md",
                                 collection="teaching")
     assert not [notice for notice in course.notices if "layout" in notice]
+
+
+FORK_SINGLE = ('---\nlayout: default\n---\n<header>{% if page.title %}<h1 class="page__title">{{ page.title }}</h1>'
+               '{% endif %}<p class="item__authors"><strong>{{ page.authors }}</strong></p>'
+               '<p>Published in <i>{{ page.venue }}</i></p></header>\n<section class="page__content">{{ content }}\n'
+               '<p>Cite: {{ page.citation }}</p></section>\n')
+
+
+def test_a_site_with_its_own_copy_of_the_single_layout_shows_the_lines_that_copy_writes(make_user, client):
+    alice = make_user("alice")
+    url = item(alice, "publications", "notes", PUBLICATION + "authors: A. Example and B. Fixture\n")
+    site_files.save_site_file(alice, "_layouts/single.html", FORK_SINGLE.encode())
+    header, body = header_and_body(client, url)
+    assert header == ('<p class="item__authors"><strong>A. Example and B. Fixture</strong></p>'
+                      "<p>Published in <i>Journal of Examples</i></p>")
+    assert body.strip().endswith("<p>Cite: Example, Ada. (2024). Notes.</p>")
+    assert "Download Paper" not in body  # the copy, not academicpages' own layout, decides
+    site_files.delete_site_file(alice, "_layouts/single.html")
+    header, body = header_and_body(client, url)
+    assert "Published in <i>Journal of Examples</i>, 2024" in header and "Download Paper" in body

@@ -324,7 +324,7 @@ def test_a_layout_of_the_sites_own_lays_out_the_pages_that_name_it_from_the_mome
 
 
 def test_a_theme_layout_cannot_be_replaced_and_the_refusal_says_why(logged_in):
-    response = upload(logged_in, "single.html", b"---\n---\n{{ content }}", path="_layouts/single.html")
+    response = upload(logged_in, "default.html", b"---\n---\n{{ content }}", path="_layouts/default.html")
     assert response.status_code == 422
-    assert "'single' is a layout of the theme" in html.unescape(response.get_data(as_text=True))
+    assert "'default' is a layout of the theme" in html.unescape(response.get_data(as_text=True))
     assert site_files.list_site_files(logged_in.user) == []
