@@ -66,6 +66,8 @@ def profile():
         else:
             flash("Profile saved. It is live on your site now.", "success")
             return redirect(url_for("dashboard.profile"))
+    elif form.is_submitted():
+        status = 422
     images = [asset for asset in assets.list_assets(current_user) if assets.is_image(asset)]
     return render_template("dashboard/profile.html", form=form, images=images,
                            link_fields=[getattr(form, f"link_{kind}") for kind, _ in LINK_KINDS]), status

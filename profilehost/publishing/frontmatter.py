@@ -13,6 +13,9 @@ from .errors import PublishError
 MAX_FRONT_MATTER = 64 * 1024
 # A document whose aliases would expand past this many nodes is refused ("billion laughs").
 MAX_EXPANDED_NODES = 20_000
+# Lists and mappings inside one another: PyYAML builds them by recursion, and a few kilobytes of '[[[' overflowed
+# the stack. Real front matter, configs and menus nest a handful of levels.
+MAX_YAML_DEPTH = 50
 OPENING = re.compile(r"\A---[ \t]*\n")
 CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
@@ -57,15 +60,41 @@ def _where_and_what(error: yaml.MarkedYAMLError) -> tuple[int, str]:
     return (error.problem_mark or error.context_mark).line, problem
 
 
+class _NestedTooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line  # 0-based, of the list or mapping that goes one level too deep
+
+
 class _BoundedLoader(yaml.SafeLoader):
-    """SafeLoader that refuses alias bombs before building anything."""
+    """SafeLoader that refuses deep nesting while composing, and alias bombs before building anything."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_sequence_node(self, anchor):
+        return self._one_level_deeper(super().compose_sequence_node, anchor)
+
+    def compose_mapping_node(self, anchor):
+        return self._one_level_deeper(super().compose_mapping_node, anchor)
+
+    def _one_level_deeper(self, compose, anchor):
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _NestedTooDeep(self.peek_event().start_mark.line)
+        self.depth += 1
+        try:
+            return compose(anchor)
+        finally:
+            self.depth -= 1
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
     key = id(node)
     if key in memo:
         return memo[key]
-    if depth > 100:
+    if depth > MAX_YAML_DEPTH:
+        # Only aliases reach here (composing stops deeper nesting): one inside its own anchor, or chained.
         return MAX_EXPANDED_NODES + 1
     size = 1
     if isinstance(node, yaml.SequenceNode):
@@ -92,8 +121,14 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
             return None, {}
         if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
             raise PublishError(f"{filename}: the YAML uses anchors and aliases that expand to an enormous "
-                               "document. Write the values out instead of repeating aliases.")
+                               f"document, or nest more than {MAX_YAML_DEPTH} levels deep. Write the values out "
+                               "instead of repeating aliases.")
         value = loader.construct_document(node)
+    except _NestedTooDeep as deep:
+        line = deep.line + first_line
+        raise PublishError(f"{filename}, line {line}: lists and mappings are nested {MAX_YAML_DEPTH + 1} levels "
+                           f"deep here; at most {MAX_YAML_DEPTH} are accepted. Flatten the deepest part (a long run "
+                           "of '[' or '{', or ever deeper indentation).", line=line) from None
     except yaml.MarkedYAMLError as error:
         line, problem = _where_and_what(error)
         line += first_line
@@ -101,6 +136,8 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
                            "line (values containing ':' or '#' need quotes).", line=line) from None
     except yaml.YAMLError as error:
         raise PublishError(f"{filename}: this YAML cannot be read ({error}).") from None
+    except PublishError:
+        raise
     except (ValueError, TypeError, OverflowError) as error:
         # YAML's own types (dates like 2024-13-45) fail after parsing, without a position.
         raise PublishError(f"{filename}: a value in the YAML cannot be read ({error}). Check dates (YYYY-MM-DD) "

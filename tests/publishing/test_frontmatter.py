@@ -3,6 +3,7 @@ import time
 import pytest
 
 from profilehost.publishing import PublishError, publish_source
+from profilehost.publishing.frontmatter import MAX_YAML_DEPTH
 
 
 def render(front: str, body: str = "Text.", filename: str = "page.md"):
@@ -112,3 +113,14 @@ def test_an_unclosed_quote_or_bracket_is_found_where_it_was_opened(front, said):
 def test_a_character_yaml_cannot_hold_is_named_with_its_line(character):
     error = refused(f"title: ok\nvenue: a{character}b")
     assert "page.md, line 3" in str(error) and f"U+{ord(character):04X}" in str(error)
+
+
+def test_nesting_deeper_than_the_limit_is_refused_as_nesting_with_its_line():
+    error = refused("title: x\ntags: " + "[" * 2000 + "]" * 2000)
+    assert error.line == 3
+    assert f"line 3: lists and mappings are nested {MAX_YAML_DEPTH + 1} levels deep here" in error.message
+    assert "aliases" not in error.message
+
+
+def test_an_alias_inside_its_own_anchor_is_refused_as_aliases():
+    assert "anchors and aliases" in refused("title: x\nloop: &a [*a]").message
