@@ -11,6 +11,13 @@ from .errors import PublishError
 from .frontmatter import FrontMatter
 
 DESCRIPTION_LIMIT = 300
+# The lengths of the columns that hold these values (models.py: Page.permalink and Redirect.path, Page.title and
+# Revision.title, Page.nav_title); PostgreSQL refuses a longer value with an error the author never sees.
+PATH_LIMIT = 512
+TITLE_LIMIT = 300
+NAV_TITLE_LIMIT = 120
+# Each redirect costs queries when the page is published; a moved page needs a handful.
+REDIRECT_LIMIT = 100
 KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt", "description", "published",
               "nav_order", "nav_title", "date", "layout",
               # shown on collection items and listings
@@ -69,6 +76,18 @@ class _Reader:
         value = self.text(key)
         return None if value is None else html.unescape(value).strip()
 
+    def path(self, key: str, raw: str, *, keep_html: bool = False) -> str:
+        try:
+            return normalize_path(raw, key, keep_html=keep_html)
+        except InvalidPath as refused:
+            raise self.fail(key, refused.problem) from None
+
+    def bounded(self, key: str, value: str | None, limit: int) -> str | None:
+        """A text value the database holds in a column of `limit` characters."""
+        if value is not None and len(value) > limit:
+            raise self.fail(key, f"is {len(value)} characters long; at most {limit} fit. Shorten it.")
+        return value
+
     def boolean(self, key: str, default: bool) -> bool:
         value = self.values.get(key, default)
         if value is None:
@@ -90,25 +109,50 @@ def _kind(value) -> str:
     return {list: "a list", dict: "a mapping", bool: "true/false"}.get(type(value), type(value).__name__)
 
 
-def normalize_path(raw: str, reader: _Reader, key: str, *, keep_html: bool = False) -> str:
-    """A tenant path: leading '/', no '..', '//', backslashes, spaces or control characters; pages end in '/'."""
+class InvalidPath(PublishError):
+    """A page address refused by normalize_path; `problem` says why and how to write it, without the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"field '{field}': {problem}", field=field)
+        self.problem = problem
+
+
+def normalize_path(raw: str, field: str = "permalink", *, keep_html: bool = False) -> str:
+    """The one check of a page's address, whoever gives it (front matter, the API's URL, an import's template):
+    a path inside the tenant's site, with a leading '/', no '.' or '..' segments, '//', '?', '#', quotes,
+    backslashes, whitespace or control characters, at most PATH_LIMIT characters; pages end in '/'
+    ('/cv.html' -> '/cv/' unless `keep_html`, as a redirect_from path keeps it). Raises InvalidPath."""
     path = raw.strip()
     if not path:
-        raise reader.fail(key, "is empty. Use '/' for your home page or a path like '/publications/'.")
+        raise InvalidPath(field, "is empty. Use '/' for your home page or a path like '/publications/'.")
     if FORBIDDEN_IN_PATHS.search(path):
-        raise reader.fail(key, f"'{path}' contains spaces, quotes, backslashes, '?', '#' or control characters. "
-                               "Use letters, digits, '-' and '/', like '/publications/'.")
+        raise InvalidPath(field, f"'{_quoted(path)}' contains spaces, quotes, backslashes, '?', '#' or control "
+                                 "characters. Use letters, digits, '-' and '/', like '/publications/'.")
     if "://" in path or path.startswith("//"):
-        raise reader.fail(key, f"'{path}' is an address on another site; give a path on yours, like '/about/'.")
+        raise InvalidPath(field, f"'{_quoted(path)}' is an address on another site; give a path on yours, "
+                                 "like '/about/'.")
     if not path.startswith("/"):
         path = "/" + path
     if "//" in path or any(part in ("..", ".") for part in path.split("/")):
-        raise reader.fail(key, f"'{path}' contains '//', '.' or '..'. Write the path plainly, like '/talks/2024/'.")
+        raise InvalidPath(field, f"'{_quoted(path)}' contains '//', '.' or '..'. Write the path plainly, like "
+                                 "'/talks/2024/'.")
     if path.endswith("/index.html"):
-        return path[: -len("index.html")]
-    if path.endswith(".html"):
-        return path if keep_html else path[: -len(".html")] + "/"
-    return path if path.endswith("/") else path + "/"
+        path = path[: -len("index.html")]
+    elif path.endswith(".html") and not keep_html:
+        path = path[: -len(".html")] + "/"
+    elif not path.endswith((".html", "/")):
+        path += "/"
+    if len(path) > PATH_LIMIT:
+        raise InvalidPath(field, f"'{_quoted(path)}' is {len(path)} characters long; an address may have at most "
+                                 f"{PATH_LIMIT}. Choose a shorter one.")
+    return path
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    """A refused value as a message shows it: control characters visible, and short (messages travel in the
+    session cookie)."""
+    shown = "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def derived_permalink(filename: str) -> str:
@@ -147,11 +191,11 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
     needs no notice)."""
     reader = _Reader(front, filename)
     permalink_text = reader.text("permalink")
-    permalink = (normalize_path(permalink_text, reader, "permalink") if permalink_text
-                 else default_permalink or derived_permalink(filename))
+    permalink = (reader.path("permalink", permalink_text) if permalink_text
+                 else _given_permalink(default_permalink or derived_permalink(filename), filename))
+    title = reader.plain_text("title") or (document_title(filename) if default_permalink else derived_title(filename))
     meta = PageMeta(
-        title=reader.plain_text("title") or (document_title(filename) if default_permalink
-                                              else derived_title(filename)),
+        title=reader.bounded("title", title, TITLE_LIMIT),
         permalink=permalink,
         redirect_from=_redirects(reader, permalink),
         # al-folio's about layout always shows the author's picture and social links: the sidebar here.
@@ -159,10 +203,21 @@ def read_page_meta(front: FrontMatter, filename: str, first_paragraph: str,
         description=_description(reader, first_paragraph),
         published=reader.boolean("published", True),
         nav_order=reader.integer("nav_order"),
-        nav_title=reader.plain_text("nav_title") or None,
+        nav_title=reader.bounded("nav_title", reader.plain_text("nav_title") or None, NAV_TITLE_LIMIT),
         date=_date(reader),
     )
     return meta, _notices(front, site_layouts)
+
+
+def _given_permalink(address: str, filename: str) -> str:
+    """The address a page gets without a 'permalink:' line (the API's URL, an item's template, the file name):
+    checked as a written one is."""
+    try:
+        return normalize_path(address)
+    except InvalidPath as refused:
+        raise PublishError(f"{filename}, field 'permalink' (the address the page would get without one): "
+                           f"{refused.problem} Or add a line like 'permalink: /talks/2024/' to its front matter.",
+                           field="permalink") from None
 
 
 def _redirects(reader: _Reader, permalink: str) -> tuple[str, ...]:
@@ -172,7 +227,10 @@ def _redirects(reader: _Reader, permalink: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         raise reader.fail("redirect_from", "expected a path or a list of paths, like:\n  - /about/\n  - /about.html")
-    paths = [normalize_path(item, reader, "redirect_from", keep_html=True) for item in items]
+    if len(items) > REDIRECT_LIMIT:
+        raise reader.fail("redirect_from", f"lists {len(items)} paths; a page may have at most {REDIRECT_LIMIT}. "
+                                           "Keep the addresses people still use.")
+    paths = [reader.path("redirect_from", item, keep_html=True) for item in items]
     return tuple(dict.fromkeys(path for path in paths if path != permalink))
 
 

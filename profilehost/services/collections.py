@@ -137,9 +137,15 @@ def default_item_permalink(collection: str, filename: str, template: str | None 
     values = {":collection": collection, ":path": stem, ":name": stem, ":title": _slug(title),
               ":categories": "/".join(_slug(category) for category in categories), ":year": year, ":month": month,
               ":day": day, ":y_day": "", ":output_ext": "/"}
-    path = re.sub(r":\w+", lambda match: values.get(match.group(0), ""), template)
-    path = re.sub(r"/{2,}", "/", "/" + path.strip("/") + "/")
-    return path if path != "//" else "/"
+    path = jekyll_url(re.sub(r":\w+", lambda match: values.get(match.group(0), ""), template))
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+def jekyll_url(path: str) -> str:
+    """Jekyll's URL#sanitize_url: every '..' becomes '/', every './' goes, runs of '/' become one. A template or a
+    category cannot climb out of the site ('/../../bob/t/' is '/bob/t/'); what else is wrong with the address
+    (a space, a '?') is for publishing.meta.normalize_path to refuse."""
+    return re.sub(r"/{2,}", "/", ("/" + path).replace("..", "/").replace("./", ""))
 
 
 def listing_page_source(collection: str) -> str:
