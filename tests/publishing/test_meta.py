@@ -94,3 +94,46 @@ def test_al_folios_about_layout_shows_the_author_profile_unless_the_page_says_no
     assert read_page_meta(split_front_matter("---\nlayout: about\n---\n", "a.md")[0], "a.md", "")[0].author_profile
     assert not read_page_meta(split_front_matter("---\nlayout: about\nauthor_profile: false\n---\n", "a.md")[0],
                               "a.md", "")[0].author_profile
+
+
+def test_the_length_limits_are_the_lengths_of_the_columns_that_hold_the_values():
+    from profilehost.models import Page, Redirect, Revision
+    from profilehost.publishing import meta
+
+    columns = {"permalink": Page.permalink, "redirect": Redirect.path, "title": Page.title,
+               "revision title": Revision.title, "nav_title": Page.nav_title}
+    lengths = {name: column.property.columns[0].type.length for name, column in columns.items()}
+    assert lengths == {"permalink": meta.PATH_LIMIT, "redirect": meta.PATH_LIMIT, "title": meta.TITLE_LIMIT,
+                       "revision title": meta.TITLE_LIMIT, "nav_title": meta.NAV_TITLE_LIMIT}
+
+
+@pytest.mark.parametrize(("front_matter", "field", "limit"), [
+    ("title: " + "t" * 301 + "\n", "title", "300"),
+    ('title: "' + "&amp;" * 301 + '"\n', "title", "300"),  # counted as stored: decoded
+    ("title: T\nnav_title: " + "n" * 121 + "\n", "nav_title", "120"),
+    ("title: T\npermalink: /" + "p" * 511 + "/\n", "permalink", "512"),
+    ("title: T\nredirect_from: /" + "r" * 511 + ".html\n", "redirect_from", "512"),
+    ("title: T\nredirect_from: [" + ", ".join(f"/old-{n}/" for n in range(101)) + "]\n", "redirect_from", "100"),
+])
+def test_a_value_longer_than_its_column_is_refused_over_the_api_naming_the_field_and_the_limit(
+        make_user, client, front_matter, field, limit):
+    from profilehost.models import Page
+    from profilehost.services import tokens
+
+    secret = tokens.create_token(make_user("alice"), "CI")[1]
+    response = client.put("/api/v1/pages/long", data=f"---\n{front_matter}---\nBody\n".encode(),
+                          headers={"Authorization": f"Bearer {secret}"})
+    message = response.json["message"]
+    assert response.status_code == 422 and f"field '{field}'" in message and f"at most {limit}" in message
+    assert Page.query.count() == 0
+
+
+@pytest.mark.parametrize("front_matter", [
+    "title: " + "t" * 300 + "\n",
+    'title: "' + "&amp;" * 300 + '"\n',
+    "title: T\nnav_title: " + "n" * 120 + "\n",
+    "title: T\nredirect_from: [" + ", ".join(f"/old-{n}/" for n in range(100)) + "]\n",
+])
+def test_a_value_as_long_as_its_column_allows_is_published(make_user, front_matter):
+    outcome = publish(make_user("alice"), f"---\n{front_matter}permalink: /long/\n---\nBody\n".encode())
+    assert outcome.page.permalink == "/long/"
