@@ -100,13 +100,20 @@ def normalize_avatar(raw: str) -> str:
         url = quote(value, safe=URL_SAFE)
         if any(char.isspace() and char != " " for char in value) or not urlsplit(url).netloc:
             raise ProfileError("avatar", f"Avatar: '{value}' is not a web address.")
-        if len(url) > AVATAR_LIMIT:
-            raise ProfileError("avatar", f"Avatar: an address of at most {AVATAR_LIMIT} characters, please.")
-        return url
+        return _within_column(url)
     name = AVATAR_FOLDER.sub("", value, count=1)
     if assets.is_valid_name(name):
-        return name
+        return _within_column(name)
     raise ProfileError("avatar", "Avatar: give the name of an uploaded image (like profile.png) or an https:// URL.")
+
+
+def _within_column(avatar: str) -> str:
+    # Checked on what is stored, after percent-encoding: PostgreSQL refuses a longer value with an error.
+    if len(avatar) > AVATAR_LIMIT:
+        raise ProfileError("avatar", f"Avatar: at most {AVATAR_LIMIT} characters (this one has {len(avatar)} once "
+                           "spaces and other characters are encoded for a web address). Use a shorter address, or "
+                           "upload the image under Files and give its name.")
+    return avatar
 
 
 def clean_profile_fields(fields: dict) -> dict:
@@ -228,9 +235,11 @@ def _take_link(links: dict, key: str, kind: str, value: str, notices: list[str])
 def _take_avatar(fields: dict, key: str, value: str, notices: list[str]) -> None:
     try:
         fields["avatar"] = normalize_avatar(value)
-    except ProfileError:
+    except ProfileError as refused:
         if value.strip().startswith("http://"):
             why = "is an http:// address, which browsers do not show on an https:// page (use its https:// one)"
+        elif value.strip().startswith("https://"):
+            why = f"cannot be shown ({refused.message.removeprefix('Avatar: ')})"
         else:
             why = "is neither an image in images/ nor an https:// address"
         fields["avatar"] = ""  # what the block names cannot be shown: no avatar rather than an older one

@@ -106,6 +106,6 @@ def test_an_over_long_avatar_in_an_uploaded_config_is_left_out_with_a_notice(log
                                         .encode()))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "author.avatar:" in html and "the sidebar shows no avatar" in html
+    assert "author.avatar:" in html and "at most 255 characters" in html and "shows no avatar" in html
     db.session.expire_all()
     assert logged_in.user.profile.display_name == "Ada" and logged_in.user.profile.avatar == ""
