@@ -1,8 +1,11 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..services import reports
 from ..services.reports import CATEGORIES
+
+NOT_A_PROFILE = "This address is not a profile on this site. Copy the page's address again."
 
 
 class ReportForm(FlaskForm):
@@ -15,3 +18,10 @@ class ReportForm(FlaskForm):
                                render_kw={"autocomplete": "email"})
     # Hidden from people by CSS; bots that fill every field give themselves away.
     website = StringField("Leave this field empty", render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    def validate_url(self, field: StringField) -> None:
+        tenant = reports.reported_tenant(field.data)
+        # A pending, suspended or deleted account is refused as a name nobody has: the answer must not tell
+        # whether it exists.
+        if tenant is None or not tenant.is_public:
+            raise ValidationError(NOT_A_PROFILE)

@@ -160,7 +160,9 @@ def _render_page(tenant: User, page, revision) -> Response:
     html = render_template("theme/page.html", site=site, page=page_view,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
     response = Response(html)
-    response.set_etag(f"{revision.id}-{tenant.site_version}-{THEME_VERSION}")
+    # A hash of the body: it changes when what a visitor sees changes, and tells nothing else (not the drafts
+    # saved since, nor how many revisions the whole site holds).
+    response.add_etag()
     response.last_modified = max(page.updated_at, tenant.profile.updated_at)
     response.headers["Cache-Control"] = PUBLIC_CACHE
     return response
