@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..services import admin_queries, audit, invites, moderation, pages
 from . import admin, client_ip
 from .forms import BulkForm, InviteForm, ReasonForm
+from .rendering import revision_as_published
 
 
 @admin.route("/")
@@ -100,7 +101,8 @@ def page(username: str, page_id: int):
     number = request.args.get("revision", type=int) or shown.current_revision
     revision = pages.revision_of(shown, number) or abort(404)
     return render_template("admin/page.html", user=user, page=shown, revision=revision,
-                           revisions=pages.revisions_of(shown), form=ReasonForm(), public_url=pages.public_url)
+                           revisions=pages.revisions_of(shown), form=ReasonForm(), public_url=pages.public_url,
+                           as_published=revision_as_published(user, shown, revision))
 
 
 @admin.route("/accounts/<username>/pages/<int:page_id>/unpublish", methods=["POST"])
