@@ -54,6 +54,14 @@ def test_the_front_matter_refuses_the_same_addresses_in_the_web_upload(app, logg
     assert stored_addresses(app) == set()
 
 
+@pytest.mark.parametrize("permalink", ["/" + "a" * 600 + "/", "'/x?y#z/'", "/a/../../admin/"])
+def test_the_web_editor_refuses_them_with_the_fields_name(app, logged_in, permalink):
+    source = f"---\ntitle: Sneaky\npermalink: {permalink}\n---\nText.\n"
+    response = post_form(logged_in, "/dashboard/pages/new", {"source": source})
+    assert response.status_code == 422 and "field &#39;permalink&#39;" in response.get_data(as_text=True)
+    assert stored_addresses(app) == set()
+
+
 def upload(client, source: bytes, name: str = "page.md"):
     return post_form(client, "/dashboard/upload", {"files": (io.BytesIO(source), name)},
                      content_type="multipart/form-data")
