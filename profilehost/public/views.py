@@ -17,9 +17,12 @@ from .cache import CachedResponse
 from .fast_path import cache_origin
 
 THEME_VERSION = "3"
-PUBLIC_CACHE = "public, max-age=0, s-maxage=30"
-ASSET_CACHE = "public, max-age=3600"
-ASSET_CACHE_VERSIONED = "public, max-age=31536000, immutable"
+# How long nginx (or any shared cache) may serve a public answer without asking the app again: the delay before
+# a suspension, a deletion or an unpublish shows everywhere. The PUBLIC_CACHE_SECONDS setting overrides it.
+PUBLIC_CACHE_SECONDS = 10
+# A browser keeps its own copy of a tenant's file this long; nothing a takedown does can reach that copy, so a
+# file is never marked immutable, not even under a versioned (?v=) address.
+FILE_BROWSER_SECONDS = 3600
 CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control")
 ROBOTS = """User-agent: *
 Disallow: /dashboard/
@@ -121,9 +124,14 @@ def _serve_page(tenant: User, path: str) -> Response:
     return _tenant_not_found(tenant, path)
 
 
+def _public_cache(browser_seconds: int = 0) -> str:
+    shared_seconds = current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS)
+    return f"public, max-age={browser_seconds}, s-maxage={shared_seconds}"
+
+
 def _redirect(location: str) -> Response:
     response = redirect(location, 301)
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = _public_cache()
     return response
 
 
@@ -164,14 +172,14 @@ def _render_page(tenant: User, page, revision) -> Response:
     # saved since, nor how many revisions the whole site holds).
     response.add_etag()
     response.last_modified = max(page.updated_at, tenant.profile.updated_at)
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = _public_cache()
     return response
 
 
 def _tenant_not_found(tenant: User, path: str) -> Response:
     html = render_template("theme/not_found.html", site=_site_view(tenant, path), report_url=None)
     response = Response(html, 404)
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = _public_cache()
     return response
 
 
@@ -182,8 +190,7 @@ def _serve_asset(tenant: User, name: str):
     response = Response(asset.data, mimetype=asset.content_type)
     disposition = "inline" if is_image(asset) or asset.content_type == "application/pdf" else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{asset.name.rsplit("/", 1)[-1]}"'
-    response.headers["Cache-Control"] = (
-        ASSET_CACHE_VERSIONED if request.args.get("v") == asset.sha256[:12] else ASSET_CACHE)
+    response.headers["Cache-Control"] = _public_cache(FILE_BROWSER_SECONDS)
     # Even if a browser were tricked into rendering a file as a document, it could run nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.set_etag(asset.sha256)
@@ -194,5 +201,5 @@ def _tenant_sitemap(tenant: User) -> Response:
     body = render_template("sitemap.xml", root=request.url_root.rstrip("/"), tenant=tenant,
                            pages=sites.public_pages(tenant))
     response = Response(body, mimetype="application/xml")
-    response.headers["Cache-Control"] = PUBLIC_CACHE
+    response.headers["Cache-Control"] = _public_cache()
     return response
