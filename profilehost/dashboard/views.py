@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -139,8 +141,19 @@ def diff(page_id: int):
     page = _owned_page_or_404(page_id, include_deleted=True)
     older = pages.revision_of(page, request.args.get("from", type=int) or 0) or abort(404)
     newer = pages.revision_of(page, request.args.get("to", type=int) or 0) or abort(404)
-    lines = uploads.diff_lines(older.source, newer.source, f"revision {older.number}", f"revision {newer.number}")
-    return render_template("dashboard/diff.html", page=page, older=older, newer=newer, lines=lines)
+    shown = uploads.diff_texts(older.source.decode("utf-8", "replace"), newer.source.decode("utf-8", "replace"),
+                               f"revision {older.number}", f"revision {newer.number}")
+    return render_template("dashboard/diff.html", page=page, older=older, newer=newer, diff=shown)
+
+
+@dashboard.route("/pages/<int:page_id>/revisions/<int:number>/source")
+def revision_source(page_id: int, number: int):
+    """A revision's source as it was uploaded, whole: what a clipped diff leaves out."""
+    page = _owned_page_or_404(page_id, include_deleted=True)
+    shown = pages.revision_of(page, number) or abort(404)
+    name = (shown.source_name or "page.md").rsplit("/", 1)[-1]
+    return send_file(io.BytesIO(shown.source), mimetype="text/plain", as_attachment=True,
+                     download_name=f"revision-{number}-{name}", max_age=0)
 
 
 @dashboard.route("/pages/<int:page_id>/revisions/<int:number>/restore", methods=["POST"])

@@ -9,8 +9,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
@@ -193,24 +194,50 @@ def _point_page_at(page: Page, revision: Revision, meta) -> None:
 
 
 def _check_paths_are_free(tenant: User, page: Page | None, rendered: Rendered) -> None:
-    """A path may answer for one page only: refuse a redirect_from or permalink another page holds."""
+    """A path may answer for one page only: refuse a redirect_from or permalink another page holds.
+
+    A constant number of queries whatever the number of paths: a page may list many redirect_from paths."""
     own_id = page.id if page is not None else None
-    for path in rendered.meta.redirect_from:
-        holder = find_page(tenant, path)
+    wanted = rendered.meta.redirect_from
+    holders = {held.permalink: held for held in _pages_at(tenant, wanted)}
+    redirects = {redirect.path: redirect for redirect in _redirects_at(tenant, (*wanted, rendered.meta.permalink))}
+    for path in wanted:
+        holder = holders.get(path)
         if holder is not None and holder.id != own_id and holder.deleted_at is None:
             raise PublishError(
                 f"redirect_from: {path} is the address of your page '{holder.title}'. Remove it from "
                 "redirect_from, or delete that page first.", field="redirect_from")
-        redirect = _find_redirect(tenant, path)
+        redirect = redirects.get(path)
         if redirect is not None and redirect.page_id != own_id and redirect.page.deleted_at is None:
             raise PublishError(
                 f"redirect_from: {path} already redirects to your page '{redirect.page.title}' "
                 f"({redirect.page.permalink}). Remove it from one of the two pages.", field="redirect_from")
-    claimed = _find_redirect(tenant, rendered.meta.permalink)
+    claimed = redirects.get(rendered.meta.permalink)
     if claimed is not None and claimed.page_id != own_id and claimed.page.deleted_at is None:
         raise PublishError(
             f"permalink: {rendered.meta.permalink} is listed in redirect_from of your page "
             f"'{claimed.page.title}' ({claimed.page.permalink}). Remove it there first.", field="permalink")
+
+
+# Well under every database's limit on bound parameters; a page's redirect_from list fits in one.
+PATHS_PER_QUERY = 500
+
+
+def _chunks(paths: tuple[str, ...] | list[str]) -> list[list[str]]:
+    unique = sorted(set(paths))
+    return [unique[start:start + PATHS_PER_QUERY] for start in range(0, len(unique), PATHS_PER_QUERY)]
+
+
+def _pages_at(tenant: User, paths: tuple[str, ...]) -> list[Page]:
+    return [found for chunk in _chunks(paths)
+            for found in db.session.scalars(tenant_pages(tenant, include_deleted=True)
+                                            .where(Page.permalink.in_(chunk)))]
+
+
+def _redirects_at(tenant: User, paths: tuple[str, ...] | list[str]) -> list[Redirect]:
+    return [found for chunk in _chunks(paths)
+            for found in db.session.scalars(select(Redirect).options(joinedload(Redirect.page))
+                                            .where(Redirect.user_id == tenant.id, Redirect.path.in_(chunk)))]
 
 
 def _find_redirect(tenant: User, path: str) -> Redirect | None:
@@ -224,13 +251,15 @@ def _replace_redirects(tenant: User, page: Page, paths: tuple[str, ...]) -> None
             db.session.delete(redirect)
         wanted.discard(redirect.path)
     # A deleted page's stale redirect may still hold the path: this page takes it over.
-    for path in sorted(wanted):
-        stale = _find_redirect(tenant, path)
-        if stale is not None:
-            stale.page_id = page.id
-        else:
-            db.session.add(Redirect(user_id=tenant.id, path=path, page_id=page.id))
+    stale = {redirect.path: redirect for redirect in _redirects_at(tenant, sorted(wanted))}
+    for redirect in stale.values():
+        redirect.page_id = page.id
     db.session.flush()
+    new_paths = sorted(wanted - stale.keys())
+    if new_paths:
+        # One executemany rather than an INSERT ... RETURNING per row, as the ORM would send.
+        db.session.execute(insert(Redirect), [{"user_id": tenant.id, "path": path, "page_id": page.id}
+                                              for path in new_paths])
 
 
 def restore_revision(tenant: User, page: Page, number: int, *, author: User | None = None) -> PublishOutcome:
