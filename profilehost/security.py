@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, make_response, request
+from flask import Flask, Response, abort, current_app, make_response, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import HTTPException
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -93,11 +94,21 @@ def init_security(app: Flask) -> None:
         return response
 
 
+# The screens a login may lead back to. A tenant's page is served from the same origin, so landing on one right
+# after a real login would lend it the login's authority (a "session expired, log in again" form, say).
+LOGIN_DESTINATIONS = frozenset({"dashboard", "admin"})
+
+
 def safe_next_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (never an open redirect)."""
+    """`target` if it is one of the app's own screens (LOGIN_DESTINATIONS), else None: never another site,
+    never a tenant's page or any other public one."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
         return None
-    return target
+    try:
+        endpoint, _arguments = current_app.create_url_adapter(request).match(parts.path, method="GET")
+    except HTTPException:
+        return None
+    return target if endpoint.partition(".")[0] in LOGIN_DESTINATIONS else None

@@ -3,43 +3,70 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
+from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..extensions import db
-from ..models import AccountState, Profile, Role, User, new_session_token, utcnow
+from ..models import AccountState, ApiToken, Profile, Role, User, new_session_token, utcnow
 from . import audit
 from .errors import FieldError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
 MIN_PASSWORD_LENGTH = 10
-# First path segments the app uses itself (a test keeps this in step with the URL map), and names that
-# would let a tenant pass for the service.
-RESERVED_USERNAMES = frozenset(
-    {
-        "register", "login", "logout", "dashboard", "admin", "api", "static", "assets", "sitemap.xml",
-        "robots.txt", "favicon.ico", "report", "reports", "appeal", "health", "healthz", "theme", "invite",
-        "root", "www", "help", "about", "support", "security", "mail", "email", "ftp", "blog", "docs",
-        "status", "account", "accounts", "settings", "user", "users", "profile", "profiles", "profilehost",
-        "owner", "staff", "moderator", "moderators", "abuse", "postmaster", "webmaster", "hostmaster",
-        "info", "contact", "terms", "privacy", "legal", "new", "edit", "search", "explore", "null", "none",
-        "undefined", "test", "files", "images", "feed", "rss", "atom", "well-known", "cdn", "media",
-    }
-)
+RESERVED_NAMES_FILE = resources.files(__package__) / "reserved_usernames.txt"
+# Unicode's confusables (UTS #39) inside the username alphabet: after NFKC and casefolding a name is a-z, 0-9 and
+# '-', and between those characters Unicode maps only 0 -> O, 1 -> l and m -> rn. Also i -> l (a lowercase 'i'
+# and 'l' differ by a dot in a URL bar), and hyphens go: 'sign-in' reads as 'signin'.
+_SKELETON = str.maketrans({"0": "o", "1": "l", "i": "l", "m": "rn", "-": None})
+
+
+def normalize_username(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).casefold().strip()
+
+
+def username_skeleton(name: str) -> str:
+    return normalize_username(name).translate(_SKELETON)
+
+
+def _read_reserved_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The names of the data file, and those of its names (marked '*') that no name may even contain."""
+    names, contained = set(), set()
+    for line in RESERVED_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        name = line.partition("#")[0].strip()
+        if name.startswith("*"):
+            name = name[1:]
+            contained.add(username_skeleton(name))
+        if name:
+            names.add(name)
+    return frozenset(names), frozenset(contained)
+
+
+# First path segments the app uses itself (a test keeps this in step with the URL map), and names that would let
+# a tenant pass for the service: see reserved_usernames.txt.
+RESERVED_USERNAMES, _RESERVED_INSIDE_NAMES = _read_reserved_names()
+_RESERVED_SKELETONS = frozenset(username_skeleton(name) for name in RESERVED_USERNAMES)
+
+
+def is_reserved(username: str) -> bool:
+    """A reserved name, a look-alike of one ('adm1n', 'no-reply'), a compound of them ('security-team'), or a name
+    containing the service's own ('profilehost-news')."""
+    skeleton = username_skeleton(username)
+    parts = [username_skeleton(part) for part in username.split("-") if part]
+    return (skeleton in _RESERVED_SKELETONS or all(part in _RESERVED_SKELETONS for part in parts)
+            or any(inside in skeleton for inside in _RESERVED_INSIDE_NAMES))
+
 
 _hasher = PasswordHasher()
 
 
 class AccountError(FieldError):
     """A refused account change; `field` names the form field the message belongs to."""
-
-
-def normalize_username(raw: str) -> str:
-    return raw.strip().lower()
 
 
 def check_username(username: str) -> None:
@@ -50,8 +77,9 @@ def check_username(username: str) -> None:
             "username",
             "Use only lowercase letters a-z, digits and hyphens, not starting or ending with a hyphen.",
         )
-    if username in RESERVED_USERNAMES:
-        raise AccountError("username", f"'{username}' is reserved by profilehost. Please choose another name.")
+    if is_reserved(username):
+        raise AccountError("username", f"'{username}' is reserved by profilehost, or reads like a name it keeps for "
+                                   "itself. Please choose another name.")
 
 
 def check_email(raw: str) -> str:
@@ -132,10 +160,32 @@ def authenticate(username: str, password: str) -> User | None:
     return user if password_matches(user, password) else None
 
 
+def end_sessions_and_tokens(user: User) -> None:
+    """The one way an account's access ends (logout, password change or reset, suspension, deletion): every
+    browser session and every API token stops working at its next request. The caller commits.
+
+    Sessions are signed cookies, so ending them means changing what they are checked against: Flask-Login's id
+    for the user includes session_token, and load_session_user refuses an id whose token is not the current one."""
+    user.session_token = new_session_token()
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def log_out(user: User) -> None:
+    end_sessions_and_tokens(user)
+    db.session.commit()
+
+
+def confirm_password(user: User, password: str, *, field: str = "password", note: str = "") -> None:
+    """Raises AccountError on `field`, followed by `note` (what did not happen), unless `password` is the user's."""
+    if not password_matches(user, password):
+        raise AccountError(field, " ".join(("The current password is not correct.", note)).strip())
+
+
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password and end the user's other sessions (the caller re-logs the current one)."""
-    if not password_matches(user, current):
-        raise AccountError("current_password", "The current password is not correct.")
+    """Set a new password and end the user's sessions and API tokens (the caller logs the current browser in
+    again)."""
+    confirm_password(user, current, field="current_password")
     _set_password(user, new)
     db.session.commit()
 
@@ -151,7 +201,7 @@ def reset_password(user: User, new: str) -> None:
 def _set_password(user: User, new: str) -> None:
     check_password(new)
     user.password_hash = hash_password(new)
-    user.session_token = new_session_token()
+    end_sessions_and_tokens(user)
 
 
 def load_session_user(session_id: str) -> User | None:
@@ -182,8 +232,7 @@ OWNER_DELETION = "deleted by its owner"
 
 
 def change_email(user: User, password: str, new_email: str) -> None:
-    if not password_matches(user, password):
-        raise AccountError("password", "The password is not correct.")
+    confirm_password(user, password)
     email = check_email(new_email)
     taken = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id))
     if taken is not None:
@@ -194,12 +243,11 @@ def change_email(user: User, password: str, new_email: str) -> None:
 
 def schedule_deletion(user: User, password: str) -> None:
     """The owner's own deletion: the site goes offline now; logging in within DELETION_WINDOW cancels it."""
-    if not password_matches(user, password):
-        raise AccountError("password", "The password is not correct; your account was not deleted.")
+    confirm_password(user, password, note="Your account was not deleted.")
     user.state = AccountState.DELETED
     user.deleted_at = utcnow()
     user.state_reason = OWNER_DELETION
-    user.session_token = new_session_token()
+    end_sessions_and_tokens(user)
     user.site_version += 1
     db.session.commit()
 
