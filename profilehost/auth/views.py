@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -12,15 +15,31 @@ from .forms import LoginForm, RegisterForm
 
 auth = Blueprint("auth", __name__)
 
-LOGIN_ATTEMPTS = "5 per minute"
+# Failed logins only, counted per address and per (address, username), never per username alone: a count any
+# stranger could fill would lock the owner out.
+FAILED_LOGINS_PER_ADDRESS_AND_NAME = "5 per minute"
+FAILED_LOGINS_PER_ADDRESS = "20 per minute; 100 per hour"
 
 
 def _login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
-def _submitted_username() -> str:
-    return "login-name:" + accounts.normalize_username(request.form.get("username", ""))
+def _client_network() -> str:
+    """The client's address; for IPv6 its /64, since one subscriber is commonly handed a whole /64."""
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return request.remote_addr or ""
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _client_network_and_username() -> str:
+    # Hashed: the submitted name is any text of any length, and the key is stored in Redis.
+    username = accounts.normalize_username(request.form.get("username", ""))
+    return f"{_client_network()} {hashlib.sha256(username.encode()).hexdigest()[:32]}"
 
 
 @auth.route("/register", methods=["GET", "POST"])
@@ -53,10 +72,12 @@ def _welcome(user) -> str:
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(LOGIN_ATTEMPTS, methods=["POST"], deduct_when=_login_failed,
-               error_message="Too many failed logins from your network. Wait a minute, then try again.")
-@limiter.limit(LOGIN_ATTEMPTS, methods=["POST"], key_func=_submitted_username, deduct_when=_login_failed,
-               error_message="Too many failed logins for this account. Wait a minute, then try again.")
+@limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], key_func=_client_network, deduct_when=_login_failed,
+               error_message="Too many failed logins from your network. Wait a while, then try again.")
+@limiter.limit(FAILED_LOGINS_PER_ADDRESS_AND_NAME, methods=["POST"], key_func=_client_network_and_username,
+               deduct_when=_login_failed,
+               error_message="Too many failed logins for this username from your network. Wait a minute, then "
+                             "try again.")
 def login():
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
@@ -78,6 +99,7 @@ def login():
 @auth.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    accounts.log_out(current_user)
     logout_user()
-    flash("You are logged out.", "info")
+    flash("You are logged out on every device, and your API tokens are revoked.", "info")
     return redirect(url_for("public.home"))

@@ -28,7 +28,7 @@ def account():
         getattr(form, refused.field).errors.append(refused.message)
         return _render(422, password_form=form)
     login_user(current_user)
-    flash("Password changed. Your other sessions have been logged out.", "success")
+    flash("Password changed. Your other sessions have been logged out and your API tokens revoked.", "success")
     return redirect(url_for("dashboard.account"))
 
 

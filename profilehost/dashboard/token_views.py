@@ -4,25 +4,34 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
 
 from ..services import tokens
+from ..services.errors import FieldError
 from . import dashboard
 from .forms import ActionForm, TokenForm
 
 
+class NewTokenForm(TokenForm):
+    password = PasswordField("Your password", validators=[DataRequired()],
+                             description="A token works without you, so making one asks who you are.",
+                             render_kw={"autocomplete": "current-password"})
+
+
 @dashboard.route("/tokens", methods=["GET", "POST"])
 def api_tokens():
-    form = TokenForm()
+    form = NewTokenForm()
     created = None
     status = 200
     if form.validate_on_submit():
         try:
-            token, created = tokens.create_token(current_user, form.name.data)
-        except tokens.TokenError as refused:
-            form.name.errors.append(str(refused))
+            _token, created = tokens.create_token_with_password(current_user, form.name.data, form.password.data)
+        except FieldError as refused:
+            getattr(form, refused.field).errors.append(refused.message)
             status = 422
         else:
-            form = TokenForm(formdata=None)
+            form = NewTokenForm(formdata=None)
     elif form.is_submitted():
         status = 422
     return render_template("dashboard/tokens.html", form=form, created=created, action_form=ActionForm(),

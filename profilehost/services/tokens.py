@@ -9,22 +9,33 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AccountState, ApiToken, User, utcnow
+from .accounts import confirm_password
+from .errors import FieldError
 
 PREFIX = "ph_"
 
 
-class TokenError(ValueError):
-    pass
+class TokenError(FieldError):
+    """A refused token; `field` names the form field the message belongs to."""
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def create_token_with_password(user: User, name: str, password: str) -> tuple[ApiToken, str]:
+    """The dashboard's way to make a token: the owner's password first, so that a session left open or stolen
+    cannot mint a credential of its own. Raises FieldError."""
+    confirm_password(user, password)
+    return create_token(user, name)
+
+
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token and its secret (shown once), with no password asked: the dashboard goes through
+    create_token_with_password."""
     name = " ".join((name or "").split())[:100]
     if not name:
-        raise TokenError("Give the token a name, like 'GitHub Actions', so you know what to revoke later.")
+        raise TokenError("name", "Give the token a name, like 'GitHub Actions', so you know what to revoke later.")
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret))
     db.session.add(token)
