@@ -49,3 +49,18 @@ def test_an_admin_works_through_the_queue(new_page, make_user, axe_source, scree
     for path in ("/admin/", "/admin/reports", "/admin/accounts", "/admin/audit"):
         page.goto(page.base + path)
         assert serious_violations(page, axe_source) == [], path
+
+
+def test_a_moderator_sees_a_honeypot_paragraph_as_visitors_do(new_page, make_user):
+    # A class the app's own CSS hides must not hide a tenant's text from the admin who reviews it.
+    make_user("boss", admin=True)
+    spam = publish(make_user("spammer"), page_source("Spam", "/s/", '<p class="honeypot">Cheap pills</p>')).page
+    page = new_page()
+    page.goto(page.base + "/login")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{page.base}/admin/accounts/spammer/pages/{spam.id}")
+    frame = page.frame_locator("iframe.tenant-rendering")
+    assert frame.locator("p.honeypot").is_visible()
+    assert frame.locator("p.honeypot").bounding_box()["x"] >= 0
