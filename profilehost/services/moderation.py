@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
-from ..models import AccountState, Appeal, Asset, AuditEvent, Page, Role, User, new_session_token, utcnow
+from ..models import AccountState, Appeal, Asset, AuditEvent, Page, Role, User, utcnow
 from . import audit
+from .accounts import end_sessions_and_tokens
 
 RESTORE_WINDOW = timedelta(days=30)
 
@@ -55,8 +56,7 @@ def suspend_account(actor: User | None, user: User, reason: str, *, ip: str = ""
 
 def _suspend(actor, user: User, reason: str, ip: str) -> None:
     user.state_reason = reason
-    # Ends every session of the account at its next request.
-    user.session_token = new_session_token()
+    end_sessions_and_tokens(user)
     _change_state(actor, user, AccountState.SUSPENDED, "account.suspend", reason, ip)
 
 
@@ -82,7 +82,7 @@ def delete_account(actor: User | None, user: User, reason: str, *, ip: str = "")
 def _delete(actor, user: User, reason: str, ip: str) -> None:
     user.state_reason = reason
     user.deleted_at = utcnow()
-    user.session_token = new_session_token()
+    end_sessions_and_tokens(user)
     _change_state(actor, user, AccountState.DELETED, "account.delete", reason, ip)
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from factories import PNG, page_source, publish
 from profilehost.services import tokens
-from support import post_form
+from support import PASSWORD, post_form
 
 
 @pytest.fixture
@@ -74,7 +74,8 @@ def test_another_tenants_token_touches_nothing_of_this_tenant(client, make_user)
 
 
 def test_tokens_screen_shows_a_new_token_once(logged_in):
-    html = post_form(logged_in, "/dashboard/tokens", {"name": "GitHub Actions"}).get_data(as_text=True)
+    html = post_form(logged_in, "/dashboard/tokens", {"name": "GitHub Actions", "password": PASSWORD}
+                     ).get_data(as_text=True)
     assert 'value="ph_' in html
     assert 'value="ph_' not in logged_in.get("/dashboard/tokens").get_data(as_text=True)
 
