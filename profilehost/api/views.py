@@ -7,12 +7,15 @@ from importlib import resources
 from flask import Response, current_app, g, jsonify, request
 
 from ..extensions import limiter
+from ..limits import explain_rate_limits, publish_limit
 from ..publishing import PublishError
 from ..services import assets, pages, site_files, tokens
 from ..services.pages import EditConflict
 from . import api
 
 RATE = "120 per minute"
+
+explain_rate_limits(api)
 
 
 def _token_key() -> str:
@@ -61,6 +64,7 @@ def _permalink(path: str) -> str:
 
 @api.put("/pages/<path:path>")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def put_page(path: str):
     permalink = _permalink(path)
     filename = "index.md" if permalink == "/" else permalink.strip("/").rsplit("/", 1)[-1] + ".md"
@@ -69,6 +73,7 @@ def put_page(path: str):
 
 @api.post("/pages")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def post_page():
     """Publish a file wherever its front matter (or, without one, its file name) puts it."""
     filename = request.args.get("filename", "").strip() or "page.md"
@@ -98,6 +103,7 @@ def delete_page(path: str):
 
 @api.put("/files/<name>")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def put_file(name: str):
     existed = assets.find_asset(g.api_user, name) is not None
     try:
@@ -132,6 +138,7 @@ def get_site_file(file_path: str):
 
 @api.put("/site-files/<path:file_path>")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def put_site_file(file_path: str):
     try:
         saved = site_files.save_site_file(g.api_user, file_path, request.get_data())

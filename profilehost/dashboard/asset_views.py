@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..limits import publish_limit
 from ..services import assets, profiles
 from ..services.sites import LINK_KINDS
 from . import dashboard
@@ -16,6 +17,7 @@ def _quota() -> int:
 
 
 @dashboard.route("/files", methods=["GET", "POST"])
+@publish_limit
 def files():
     form = AssetUploadForm()
     status = 200

@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from ..limits import MAX_UPLOAD_FILES
 from ..services.sites import LINK_KINDS
 
 
@@ -10,9 +11,15 @@ class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token travels."""
 
 
+def at_most_upload_files(_form, field) -> None:
+    if len(field.data or []) > MAX_UPLOAD_FILES:
+        raise ValidationError(f"{len(field.data)} files chosen; at most {MAX_UPLOAD_FILES} can be uploaded at once. "
+                              "Upload them in parts, or upload your whole site as a ZIP under Import.")
+
+
 class UploadForm(FlaskForm):
     files = MultipleFileField(
-        "Markdown pages or _config.yml", validators=[FileRequired("Choose at least one file.")],
+        "Markdown pages or _config.yml", validators=[FileRequired("Choose at least one file."), at_most_upload_files],
         description="One or more .md files with YAML front matter (like _pages/about.md), and optionally your "
                     "academicpages _config.yml to fill in your profile.",
         render_kw={"accept": ".md,.markdown,.yml,.yaml,text/markdown", "multiple": True},

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_login import current_user
 
+from ..limits import import_limit
 from ..services import site_import
 from . import dashboard
 from .forms import ImportForm
 
 
 @dashboard.route("/import", methods=["GET", "POST"])
+@import_limit
 def import_site():
     form = ImportForm()
     report, status = None, 200

@@ -10,6 +10,7 @@ from flask import Response, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
+from ..limits import preview_limit
 from ..models import Page, Revision, User, utcnow
 from ..public.views import _site_view
 from ..publishing import PublishError, Rendered
@@ -27,11 +28,13 @@ BODY_START = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 
 @dashboard.route("/pages/preview", methods=["POST"])
+@preview_limit
 def preview_new_page():
     return _themed_preview(page=None)
 
 
 @dashboard.route("/pages/<int:page_id>/preview", methods=["POST"])
+@preview_limit
 def preview_page(page_id: int):
     return _themed_preview(page=_owned_page_or_404(page_id))
 

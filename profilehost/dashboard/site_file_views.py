@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..limits import publish_limit
 from ..publishing import PublishError
 from ..services import site_files
 from ..services.site_files import SiteFileConflict, SiteFileSaved
@@ -23,6 +24,7 @@ def _current_or_404(path: str):
 
 
 @dashboard.route("/site-files", methods=["GET", "POST"])
+@publish_limit
 def site_files_index():
     form = SiteFileUploadForm()
     status = 200
@@ -44,6 +46,7 @@ def site_files_index():
 
 
 @dashboard.route("/site-files/<path:file_path>/edit", methods=["GET", "POST"])
+@publish_limit
 def edit_site_file(file_path: str):
     current = _current_or_404(file_path)
     form = SiteFileEditForm()

@@ -7,12 +7,15 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from ..limits import diff_limit, explain_rate_limits, preview_limit, publish_limit
 from ..publishing import PublishError
 from ..services import pages, uploads
 from ..services.export import export_site
 from ..services.pages import EditConflict
 from . import dashboard
 from .forms import ActionForm, EditForm, UploadForm
+
+explain_rate_limits(dashboard)
 
 NEW_PAGE_TEMPLATE = """---
 title: "A new page"
@@ -39,6 +42,7 @@ def index():
 
 
 @dashboard.route("/upload", methods=["POST"])
+@publish_limit
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
@@ -50,12 +54,16 @@ def upload():
 
 
 @dashboard.route("/pages/new", methods=["GET", "POST"])
+@publish_limit
+@preview_limit
 def new_page():
     form = EditForm(source=NEW_PAGE_TEMPLATE) if request.method == "GET" else EditForm()
     return _editor(form, page=None)
 
 
 @dashboard.route("/pages/<int:page_id>/edit", methods=["GET", "POST"])
+@publish_limit
+@preview_limit
 def edit_page(page_id: int):
     page = _owned_page_or_404(page_id)
     form = EditForm()
@@ -137,6 +145,7 @@ def revision(page_id: int, number: int):
 
 
 @dashboard.route("/pages/<int:page_id>/diff")
+@diff_limit
 def diff(page_id: int):
     page = _owned_page_or_404(page_id, include_deleted=True)
     older = pages.revision_of(page, request.args.get("from", type=int) or 0) or abort(404)

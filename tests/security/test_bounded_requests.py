@@ -4,18 +4,20 @@ account with a 429 that says what the limit is and when to try again."""
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 from html import unescape
 
 from sqlalchemy import event
 
 from factories import page_source, publish
+from profilehost import limits
 from profilehost.extensions import db
 from profilehost.models import Redirect
 from profilehost.publishing import budget
-from profilehost.services import pages
+from profilehost.services import pages, tokens
 from profilehost.services.uploads import MAX_DIFF_LINE_CHARS, MAX_DIFF_ROWS
-from support import post_form
+from support import csrf_token_from, log_in, post_form
 
 # 78 KB each: lines that repeat often, but too rarely for difflib's junk heuristic, in orders that share only
 # short runs. difflib took 135 s of CPU for one such diff.
@@ -88,7 +90,7 @@ def diff_rows(html: str) -> int:
 
 def test_a_diff_of_two_78_kb_revisions_that_defeat_difflib_stays_within_a_cpu_budget(logged_in):
     page = two_revisions(logged_in.user, OLD_78_KB, NEW_78_KB)
-    with budget.cpu_budget(10):  # raises OutOfTime in the test if the diff holds the worker
+    with budget.cpu_budget(5):  # raises OutOfTime in the test if the diff holds the worker
         response = logged_in.get(f"/dashboard/pages/{page.id}/diff?from=1&to=2")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -131,3 +133,67 @@ def test_the_conflict_view_of_a_large_edit_is_bounded_and_links_the_live_revisio
     assert response.status_code == 409
     assert "Only part of the differences is shown." in html and diff_rows(html) <= MAX_DIFF_ROWS
     assert f'href="/dashboard/pages/{page.id}/revisions/2"' in html
+
+
+def posts_with_token(client, url: str, count: int, data: dict | None = None, form_url: str = "/dashboard/"):
+    token = csrf_token_from(client.get(form_url).get_data(as_text=True))
+    return [client.post(url, data={"csrf_token": token, **(data or {})}) for _ in range(count)]
+
+
+def per_minute(limit: str) -> int:
+    return int(limit.split(" per minute")[0])
+
+
+def test_publishing_is_limited_per_account_across_the_dashboard_and_the_api_with_a_429_that_says_when(
+        logged_in, make_client, make_user):
+    allowed = per_minute(limits.PUBLISH)
+    assert {response.status_code for response in posts_with_token(logged_in, "/dashboard/upload", allowed)} == {302}
+    refused = posts_with_token(logged_in, "/dashboard/upload", 1)[0]
+    html = unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert f"The limit is {allowed} a minute; try again in " in html and " seconds." in html
+    secret = tokens.create_token(logged_in.user, "CI")[1]
+    from_api = logged_in.put("/api/v1/pages/x", data=page_source("X", "/x/"),
+                             headers={"Authorization": f"Bearer {secret}"})
+    assert from_api.status_code == 429
+    assert f"The limit is {allowed} a minute" in from_api.json["message"]
+    other = make_client()
+    make_user("bob")
+    log_in(other, "bob")
+    assert posts_with_token(other, "/dashboard/upload", 1)[0].status_code == 302
+
+
+def test_previews_are_limited_per_account_in_the_editor_and_the_themed_preview(logged_in):
+    allowed = per_minute(limits.PREVIEW)
+    source = page_source("P", "/p/").decode()
+    form = {"source": source, "preview": "1"}
+    editor = posts_with_token(logged_in, "/dashboard/pages/new", allowed - 1, form, form_url="/dashboard/pages/new")
+    assert {response.status_code for response in editor} == {200}
+    themed = posts_with_token(logged_in, "/dashboard/pages/preview", 2, {"source": source},
+                              form_url="/dashboard/pages/new")
+    assert [response.status_code for response in themed] == [200, 429]
+    assert f"The limit is {allowed} a minute" in unescape(themed[1].get_data(as_text=True))
+
+
+def test_imports_are_limited_per_account(logged_in):
+    allowed = int(limits.IMPORT.split(" per hour")[0])
+    statuses = [response.status_code for response in posts_with_token(logged_in, "/dashboard/import", allowed + 1,
+                                                                       form_url="/dashboard/import")]
+    assert statuses == [422] * allowed + [429]
+
+
+def test_diffs_are_limited_per_account(logged_in):
+    page = two_revisions(logged_in.user, "Alpha.", "Beta.")
+    allowed = per_minute(limits.DIFF)
+    statuses = [logged_in.get(f"/dashboard/pages/{page.id}/diff?from=1&to=2").status_code
+                for _ in range(allowed + 1)]
+    assert statuses == [200] * allowed + [429]
+
+
+def test_an_upload_of_more_files_than_allowed_at_once_is_refused_before_any_is_published(logged_in):
+    files = [(io.BytesIO(page_source(f"P{n}", f"/p{n}/")), f"p{n}.md") for n in range(limits.MAX_UPLOAD_FILES + 1)]
+    token = csrf_token_from(logged_in.get("/dashboard/").get_data(as_text=True))
+    response = logged_in.post("/dashboard/upload", data={"csrf_token": token, "files": files},
+                              content_type="multipart/form-data", follow_redirects=True)
+    assert f"at most {limits.MAX_UPLOAD_FILES} can be uploaded at once" in response.get_data(as_text=True)
+    assert pages.list_pages(logged_in.user) == []

@@ -1,0 +1,91 @@
+"""Per-account rate limits on the requests that cost a worker the most (publishing, previews, imports, diffs),
+and the 429 that says which limit was reached and when to try again.
+
+An account has one budget per kind of request, whether it spends it from the dashboard or the API: the key is
+the account, never the address or the token.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from flask import Blueprint, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user
+
+from .extensions import limiter
+
+# Uploads of pages, files and site files, the editor's Publish, and the API's PUT and POST, together.
+PUBLISH = "30 per minute;300 per hour"
+PREVIEW = "30 per minute"
+IMPORT = "10 per hour"
+DIFF = "60 per minute"
+# Files in one page upload: each is rendered in the request; a whole site goes through Import.
+MAX_UPLOAD_FILES = 50
+
+
+def account_key() -> str:
+    user = g.get("api_user") or current_user
+    return f"account:{user.id}"
+
+
+# The editor's one form both previews and publishes; its Preview button names itself.
+EDITOR_ENDPOINTS = ("dashboard.new_page", "dashboard.edit_page")
+
+
+def _previewing_in_editor() -> bool:
+    return request.endpoint in EDITOR_ENDPOINTS and "preview" in request.form
+
+
+def _publishing_from_editor() -> bool:
+    return request.endpoint in EDITOR_ENDPOINTS and "preview" not in request.form
+
+
+publish_limit = limiter.shared_limit(
+    PUBLISH, scope="publish", key_func=account_key, methods=["POST", "PUT"], exempt_when=_previewing_in_editor,
+    error_message="Your account has published a lot in a short time (uploads, the editor, site files and the API "
+                  "count together).")
+preview_limit = limiter.shared_limit(
+    PREVIEW, scope="preview", key_func=account_key, methods=["POST"], exempt_when=_publishing_from_editor,
+    error_message="Your account has asked for many previews in a short time.")
+import_limit = limiter.shared_limit(
+    IMPORT, scope="import", key_func=account_key, methods=["POST"],
+    error_message="Your account has imported many sites in a short time.")
+diff_limit = limiter.shared_limit(
+    DIFF, scope="diff", key_func=account_key,
+    error_message="Your account has compared many revisions in a short time.")
+
+
+def explain_rate_limits(blueprint: Blueprint) -> None:
+    """Answer this blueprint's 429s with what the limit is and when to try again (JSON under /api)."""
+
+    @blueprint.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        wait = _seconds_until_reset()
+        message = f"{error.description} The limit is {_said(error.limit.limit)}; try again in {_duration(wait)}."
+        headers = {"Retry-After": str(wait)}
+        if request.path.startswith("/api/"):
+            return jsonify(error="Too many requests", message=message), 429, headers
+        return render_template("errors/error.html", status=429, title="Too many requests",
+                               message=message), 429, headers
+
+
+def _seconds_until_reset() -> int:
+    current = limiter.current_limit
+    reset_at = current.reset_at if current is not None else time.time() + 60
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def _said(item) -> str:
+    """'30 a minute', '300 an hour', '10 every 2 hours'."""
+    unit = item.GRANULARITY.name
+    if item.multiples == 1:
+        return f"{item.amount} {'an' if unit == 'hour' else 'a'} {unit}"
+    return f"{item.amount} every {item.multiples} {unit}s"
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
