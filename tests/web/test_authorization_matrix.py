@@ -47,6 +47,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.edit_page", "POST"): DASHBOARD_BY_ID,
     ("dashboard.history", "GET"): DASHBOARD_BY_ID,
     ("dashboard.revision", "GET"): DASHBOARD_BY_ID,
+    ("dashboard.revision_source", "GET"): DASHBOARD_BY_ID,
     ("dashboard.diff", "GET"): DASHBOARD_BY_ID,
     ("dashboard.restore", "POST"): DASHBOARD_BY_ID,
     ("dashboard.delete", "POST"): DASHBOARD_BY_ID,
