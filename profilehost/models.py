@@ -25,6 +25,11 @@ from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
 
+# A row id, once given, is never given again: caches, audit events and rate limits keyed by an id must not pass
+# to the next account after a purge. SQLite reuses the highest id of deleted rows unless a table is declared
+# AUTOINCREMENT; PostgreSQL's sequences never go back.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -60,6 +65,7 @@ class AccountState:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lowercase: the username is the tenant's URL path, unique regardless of case.
@@ -119,6 +125,7 @@ class Page(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "permalink", name="uq_pages_user_id_permalink"),
         Index("ix_pages_user_id_collection", "user_id", "collection"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -155,7 +162,7 @@ class Revision(db.Model):
     """An immutable snapshot of a page: once written, never updated."""
 
     __tablename__ = "revisions"
-    __table_args__ = (UniqueConstraint("page_id", "number", name="uq_revisions_page_id_number"),)
+    __table_args__ = (UniqueConstraint("page_id", "number", name="uq_revisions_page_id_number"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"))
@@ -187,7 +194,7 @@ class Redirect(db.Model):
     """An old path (redirect_from) of a page, answered with a 301 to the page's permalink."""
 
     __tablename__ = "redirects"
-    __table_args__ = (UniqueConstraint("user_id", "path", name="uq_redirects_user_id_path"),)
+    __table_args__ = (UniqueConstraint("user_id", "path", name="uq_redirects_user_id_path"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -201,7 +208,7 @@ class Asset(db.Model):
     """An uploaded image or PDF, kept in the database so app servers share no disk."""
 
     __tablename__ = "assets"
-    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_assets_user_id_name"),)
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_assets_user_id_name"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -222,6 +229,7 @@ class SiteFile(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "path", "number", name="uq_site_files_user_id_path_number"),
         Index("ix_site_files_user_id_current", "user_id", "current"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -238,6 +246,7 @@ class AuditEvent(db.Model):
     """Append-only record of every admin action and account state change."""
 
     __tablename__ = "audit_events"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
@@ -262,6 +271,7 @@ class Report(db.Model):
     """A visitor's report about a tenant's page."""
 
     __tablename__ = "reports"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True,
@@ -285,6 +295,7 @@ class Appeal(db.Model):
     """A suspended tenant's one appeal against the suspension."""
 
     __tablename__ = "appeals"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -299,6 +310,7 @@ class Appeal(db.Model):
 
 class Invite(db.Model):
     __tablename__ = "invites"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -314,6 +326,7 @@ class ApiToken(db.Model):
     """A personal API token; only a hash of it is stored, the token itself is shown once."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

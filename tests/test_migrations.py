@@ -1,9 +1,18 @@
 """The schema the migrations build is the schema the models describe, on whichever engine the suite runs."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select, text
 
+from factories import page_source, publish
+from profilehost import create_app
 from profilehost.extensions import db
+from profilehost.models import Page, Profile, Revision, User
+from profilehost.services import accounts
+
+BEFORE_IDS_NEVER_REUSED = "9c3d2e7f4a10"
 
 
 def test_migrations_and_models_agree(app):
@@ -14,6 +23,57 @@ def test_migrations_and_models_agree(app):
 
 
 def test_migrations_built_every_model_table(app):
-    from sqlalchemy import inspect
-
     assert set(db.metadata.tables) <= set(inspect(db.engine).get_table_names())
+
+
+def tables_with_integer_ids() -> list[str]:
+    return [table.name for table in db.metadata.sorted_tables if list(table.primary_key.columns.keys()) == ["id"]]
+
+
+def test_every_model_table_with_an_integer_id_is_declared_to_never_reuse_ids():
+    assert [name for name in tables_with_integer_ids()
+            if not db.metadata.tables[name].dialect_options["sqlite"]["autoincrement"]] == []
+
+
+def test_the_migrated_sqlite_schema_never_reuses_ids(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's sequences never give an id twice")
+    # Autogenerate cannot see AUTOINCREMENT, and a batch rebuild drops it unless given
+    # table_kwargs={"sqlite_autoincrement": True}: this is the check that catches it.
+    created = dict(db.session.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")).all())
+    assert [name for name in tables_with_integer_ids() if "AUTOINCREMENT" not in created[name]] == []
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, app_settings):
+    """An app on an SQLite database of its own, whatever engine the suite runs on."""
+    app = create_app({**app_settings, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def row_counts() -> dict[str, int]:
+    db.session.remove()
+    return {model.__tablename__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (User, Profile, Page, Revision)}
+
+
+def test_making_sqlite_ids_never_reused_keeps_every_row_and_every_cascade(sqlite_app):
+    upgrade(revision=BEFORE_IDS_NEVER_REUSED)
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    publish(alice, page_source("Home", "/"))
+    bob_id = accounts.create_account("bob", "bob@example.org", "correct horse battery").id
+    before = row_counts()
+    upgrade()
+    assert row_counts() == before
+    db.session.execute(text("DELETE FROM users WHERE username = 'bob'"))
+    db.session.commit()
+    carol = accounts.create_account("carol", "carol@example.org", "correct horse battery")
+    assert carol.id > bob_id
+    db.session.execute(text("DELETE FROM users WHERE username = 'alice'"))
+    db.session.commit()
+    assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
+    downgrade(revision=BEFORE_IDS_NEVER_REUSED)
+    assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
