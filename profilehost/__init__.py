@@ -29,6 +29,8 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_theme_assets(app)
     register_fast_path(app)
+    register_host_gate(app)
+    register_proxy_fix(app)
     return app
 
 
@@ -65,7 +67,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_session_user)
     from .public.cache import ResponseCache
 
-    app.extensions["profilehost.page_cache"] = ResponseCache()
+    app.extensions["profilehost.page_cache"] = ResponseCache(app.config["PAGE_CACHE_BYTES"])
 
 
 @event.listens_for(Engine, "connect")
@@ -115,7 +117,7 @@ def register_cli(app: Flask) -> None:
 
 
 def register_fast_path(app: Flask) -> None:
-    """Cached public pages are answered before Flask; ProxyFix, when trusted, wraps both."""
+    """Cached public pages are answered before Flask."""
     from .public.fast_path import PublicPageFastPath
     from .public.tenant_heads import TenantHeads
     from .public.views import THEME_VERSION
@@ -134,6 +136,17 @@ def register_fast_path(app: Flask) -> None:
     headers = tuple(h for h in security_headers(app.config["HTTPS"]) if h[0] != "Cache-Control")
     app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,
                                       RESERVED_USERNAMES, THEME_VERSION, headers)
+
+
+def register_host_gate(app: Flask) -> None:
+    """Before the fast path and Flask: a request for a host the site does not serve does no work at all."""
+    from .public.routing import HostGate
+
+    app.wsgi_app = HostGate(app.wsgi_app, app.config["SERVER_NAMES"])
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Outermost, when trusted: the host and scheme the gate checks are the ones the proxy was asked for."""
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=0)

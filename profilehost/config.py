@@ -7,6 +7,7 @@ This is the only module that reads the environment: everything else receives set
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,8 @@ KNOWN_VARIABLES = {
     "REGISTRATION": "open, approval, invite or closed",
     "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
     "TRUST_PROXY": "number of reverse proxies whose X-Forwarded-* headers are trusted",
+    "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
+    "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
     "TEST_DATABASE_URL": "database the test suite runs against (read by the tests only)",
 }
@@ -33,6 +36,8 @@ REGISTRATION_MODES = ("open", "approval", "invite", "closed")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 SECRET_KEY_FILE = "secret_key"
+# A name or an address with an optional port, as a Host header carries it: no scheme, user, path or spaces.
+HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?P<port>:[0-9]{1,5})?")
 
 
 class ConfigError(RuntimeError):
@@ -54,6 +59,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "REGISTRATION": _choice("REGISTRATION", env.get("REGISTRATION", "open"), REGISTRATION_MODES),
         "ASSET_QUOTA_BYTES": _positive_int("ASSET_QUOTA_MB", env.get("ASSET_QUOTA_MB", "100")) * 1024 * 1024,
         "TRUST_PROXY": _non_negative_int("TRUST_PROXY", env.get("TRUST_PROXY", "0")),
+        "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
+        "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
     }
 
 
@@ -78,6 +85,15 @@ def database_url(raw: str | None, instance_path: Path) -> str:
         f"{PREFIX}DATABASE_URL has the unsupported scheme {scheme or '(none)'!r}: "
         "use sqlite:///path/to/file.sqlite3 or postgresql+psycopg://user:password@host:5432/dbname"
     )
+
+
+def host_name(raw: str) -> str | None:
+    """A host as one spelling (lowercase, without the root's trailing dot), or None if it is not a host name with
+    an optional port. The same rule reads PROFILEHOST_SERVER_NAME and every request's Host header."""
+    match = HOST.fullmatch(raw.strip().lower())
+    if match is None or not match["name"].rstrip("."):
+        return None
+    return match["name"].rstrip(".") + (match["port"] or "")
 
 
 def load_or_create_secret_key(instance_path: Path) -> str:
@@ -126,6 +142,20 @@ def _positive_int(name: str, raw: str) -> int:
     if value == 0:
         raise ConfigError(f"{PREFIX}{name} must be at least 1")
     return value
+
+
+def _server_names(raw: str) -> tuple[str, ...]:
+    if not raw.strip():
+        return ()
+    names = []
+    for given in raw.split(","):
+        name = host_name(given)
+        if name is None:
+            raise ConfigError(
+                f"{PREFIX}SERVER_NAME: {given.strip()!r} is not a host name: give the names as the address bar shows "
+                "them, without scheme or path, separated by commas (profiles.example.org,www.profiles.example.org)")
+        names.append(name)
+    return tuple(dict.fromkeys(names))
 
 
 def _redis_url(raw: str | None) -> str | None:

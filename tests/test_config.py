@@ -35,11 +35,27 @@ def test_database_urls(given, expected):
         ("PROFILEHOST_ASSET_QUOTA_MB", "lots"),
         ("PROFILEHOST_TRUST_PROXY", "-1"),
         ("PROFILEHOST_DATABSE_URL", "sqlite:///typo.sqlite3"),
+        ("PROFILEHOST_SERVER_NAME", "https://profiles.example.org"),
+        ("PROFILEHOST_SERVER_NAME", "profiles.example.org/alice"),
+        ("PROFILEHOST_SERVER_NAME", "profiles.example.org,,www.profiles.example.org"),
+        ("PROFILEHOST_PAGE_CACHE_MB", "lots"),
     ],
 )
 def test_malformed_or_unknown_settings_fail_naming_the_variable(variable, value):
     with pytest.raises(ConfigError, match=variable):
         read_settings({variable: value})
+
+
+def test_server_names_are_read_in_the_one_spelling_requests_are_compared_in():
+    given = " Profiles.Example.ORG., localhost:5000 ,profiles.example.org"
+    settings = read_settings({"PROFILEHOST_SERVER_NAME": given})
+    assert settings["SERVER_NAMES"] == ("profiles.example.org", "localhost:5000")
+    assert read_settings({})["SERVER_NAMES"] == ()
+
+
+def test_the_page_cache_budget_is_set_in_mib_and_zero_turns_it_off():
+    assert read_settings({})["PAGE_CACHE_BYTES"] == 32 * 1024 * 1024
+    assert read_settings({"PROFILEHOST_PAGE_CACHE_MB": "0"})["PAGE_CACHE_BYTES"] == 0
 
 
 def test_create_app_fails_at_start_on_a_bad_setting(monkeypatch):

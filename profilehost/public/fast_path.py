@@ -23,8 +23,9 @@ CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 def cache_origin(environ: dict) -> str:
     """The scheme and host a response was made for: part of the cache key, the same in the view and here (a
-    page's canonical and OpenGraph URLs name its host)."""
-    return f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST') or environ.get('SERVER_NAME')}"
+    page's canonical and OpenGraph URLs name its host). The HostGate has let through only http or https and a
+    host in one spelling, one of the configured names when there are any, so clients cannot vary it."""
+    return f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
 
 
 class PublicPageFastPath:

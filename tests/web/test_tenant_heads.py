@@ -1,9 +1,10 @@
 """The per-request tenant lookup: one private connection per thread, and never an answer older than a commit."""
 
 import threading
+from datetime import timedelta
 
 from profilehost.extensions import db
-from profilehost.models import AccountState
+from profilehost.models import AccountState, utcnow
 from profilehost.public.tenant_heads import TenantHeads
 from profilehost.services import moderation
 
@@ -56,3 +57,18 @@ def test_a_broken_connection_is_replaced_and_the_answer_still_comes(app, make_us
     heads._local.state.connection.close()
     assert heads("alice").username == "alice"
     assert heads("alice").username == "alice"
+
+
+def test_a_name_taken_again_after_a_purge_answers_for_the_new_account_only(app, make_user):
+    first = make_user("alice")
+    first_id = first.id
+    heads = heads_for(app)
+    assert heads("alice").id == first_id
+    moderation.delete_account(None, first, "leaving")
+    first.deleted_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    moderation.purge()
+    assert heads("alice") is None
+    second = make_user("alice")
+    head = heads("alice")
+    assert head.id == second.id and head.id != first_id
