@@ -21,10 +21,15 @@ TENANT_PATH = re.compile(r"^/([a-z0-9][a-z0-9-]{0,30}[a-z0-9])/(.*)$")
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
 
+def page_cache_key(environ: dict, tenant_id: int, subpath: str, theme_version: str) -> tuple:
+    """The one key of a cached public response, in the view and here: the scheme and host it was made for (a
+    page's canonical and OpenGraph URLs name its host), the tenant's never-reused row id and the path."""
+    return (cache_origin(environ), tenant_id, subpath, theme_version)
+
+
 def cache_origin(environ: dict) -> str:
-    """The scheme and host a response was made for: part of the cache key, the same in the view and here (a
-    page's canonical and OpenGraph URLs name its host). The HostGate has let through only http or https and a
-    host in one spelling, one of the configured names when there are any, so clients cannot vary it."""
+    """The HostGate has let through only http or https and a host in one spelling, one of the configured names
+    when there are any, so a client cannot vary it."""
     return f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
 
 
@@ -59,5 +64,5 @@ class PublicPageFastPath:
         head = self.head_query(match.group(1))
         if head is None or head.state != AccountState.ACTIVE:
             return None
-        key = (cache_origin(environ), head.id, match.group(2), self.theme_version)
-        return self.cache.get(key, head.site_version)
+        return self.cache.get(page_cache_key(environ, head.id, match.group(2), self.theme_version),
+                              head.site_version)
