@@ -27,6 +27,8 @@ KNOWN_VARIABLES = {
     "REGISTRATION": "open, approval, invite or closed",
     "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
     "TRUST_PROXY": "number of reverse proxies whose X-Forwarded-* headers are trusted",
+    "PUBLIC_CACHE_SECONDS": "how long nginx or another shared cache may serve a public page or file without asking "
+                            "again (the delay of a takedown), in seconds",
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
@@ -59,6 +61,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "REGISTRATION": _choice("REGISTRATION", env.get("REGISTRATION", "open"), REGISTRATION_MODES),
         "ASSET_QUOTA_BYTES": _positive_int("ASSET_QUOTA_MB", env.get("ASSET_QUOTA_MB", "100")) * 1024 * 1024,
         "TRUST_PROXY": _non_negative_int("TRUST_PROXY", env.get("TRUST_PROXY", "0")),
+        "PUBLIC_CACHE_SECONDS": _positive_int("PUBLIC_CACHE_SECONDS", env.get("PUBLIC_CACHE_SECONDS", "10")),
         "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
     }

@@ -39,6 +39,7 @@ def test_database_urls(given, expected):
         ("PROFILEHOST_SERVER_NAME", "profiles.example.org/alice"),
         ("PROFILEHOST_SERVER_NAME", "profiles.example.org,,www.profiles.example.org"),
         ("PROFILEHOST_PAGE_CACHE_MB", "lots"),
+        ("PROFILEHOST_PUBLIC_CACHE_SECONDS", "0"),
     ],
 )
 def test_malformed_or_unknown_settings_fail_naming_the_variable(variable, value):
@@ -74,3 +75,8 @@ def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
 def test_https_turns_on_hsts(make_app):
     response = make_app(HTTPS=True).test_client().get("/")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_the_takedown_delay_behind_a_shared_cache_is_a_setting_of_ten_seconds_by_default():
+    assert read_settings({})["PUBLIC_CACHE_SECONDS"] == 10
+    assert read_settings({"PROFILEHOST_PUBLIC_CACHE_SECONDS": "3"})["PUBLIC_CACHE_SECONDS"] == 3

@@ -14,12 +14,9 @@ from ..services import collections, sites
 from ..services.assets import is_image
 from . import public
 from .cache import CachedResponse
-from .fast_path import cache_origin
+from .fast_path import page_cache_key
 
 THEME_VERSION = "3"
-# How long nginx (or any shared cache) may serve a public answer without asking the app again: the delay before
-# a suspension, a deletion or an unpublish shows everywhere. The PUBLIC_CACHE_SECONDS setting overrides it.
-PUBLIC_CACHE_SECONDS = 10
 # A browser keeps its own copy of a tenant's file this long; nothing a takedown does can reach that copy, so a
 # file is never marked immutable, not even under a versioned (?v=) address.
 FILE_BROWSER_SECONDS = 3600
@@ -71,7 +68,7 @@ def tenant_path(username: str, subpath: str):
     if username != head.username:
         return redirect(f"/{head.username}/{subpath}", 301)
     cache = current_app.extensions["profilehost.page_cache"]
-    key = (cache_origin(request.environ), head.id, subpath, THEME_VERSION)
+    key = page_cache_key(request.environ, head.id, subpath, THEME_VERSION)
     cached = cache.get(key, head.site_version)
     if cached is None:
         tenant = db.session.get(User, head.id)
@@ -125,8 +122,9 @@ def _serve_page(tenant: User, path: str) -> Response:
 
 
 def _public_cache(browser_seconds: int = 0) -> str:
-    shared_seconds = current_app.config.get("PUBLIC_CACHE_SECONDS", PUBLIC_CACHE_SECONDS)
-    return f"public, max-age={browser_seconds}, s-maxage={shared_seconds}"
+    # How long nginx (or any shared cache) may serve a public answer without asking the app again: the delay
+    # before a suspension, a deletion or an unpublish shows everywhere.
+    return f"public, max-age={browser_seconds}, s-maxage={current_app.config['PUBLIC_CACHE_SECONDS']}"
 
 
 def _redirect(location: str) -> Response:
