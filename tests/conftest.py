@@ -131,6 +131,15 @@ def make_client(server, app):
 
 
 @pytest.fixture
+def admin_client(make_client, make_user):
+    """A client logged in as the admin 'boss'."""
+    make_user("boss", admin=True)
+    client = make_client()
+    log_in(client, "boss")
+    return client
+
+
+@pytest.fixture
 def client(make_client):
     return make_client()
 

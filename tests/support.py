@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from profilehost.extensions import db
 
 PASSWORD = "correct horse battery"
 CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -25,3 +30,20 @@ def log_in(client, username: str, password: str = PASSWORD):
     return post_form(client, "/login", {"username": username, "password": password})
 
 
+
+
+@contextmanager
+def counted_statements(app):
+    """The SQL statements the app sends to its database inside the block."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

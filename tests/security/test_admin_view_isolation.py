@@ -10,18 +10,9 @@ import pytest
 
 import profilehost
 from factories import page_source, publish
-from support import log_in
 
 HIDDEN_ONLY_FROM_ADMINS = ('<p class="honeypot">Cheap pills at example.test</p>\n\n'
                            '<div class="flash notice">Buy now</div>\n\n<p class="card">Visit us</p>\n')
-
-
-@pytest.fixture
-def admin_client(make_client, make_user):
-    make_user("boss", admin=True)
-    client = make_client()
-    log_in(client, "boss")
-    return client
 
 
 @pytest.fixture

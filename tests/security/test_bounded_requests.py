@@ -5,10 +5,7 @@ account with a 429 that says what the limit is and when to try again."""
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 from html import unescape
-
-from sqlalchemy import event
 
 from factories import page_source, publish
 from profilehost import limits
@@ -17,7 +14,7 @@ from profilehost.models import Redirect
 from profilehost.publishing import budget
 from profilehost.services import pages, tokens
 from profilehost.services.uploads import MAX_DIFF_LINE_CHARS, MAX_DIFF_ROWS
-from support import csrf_token_from, log_in, post_form
+from support import counted_statements, csrf_token_from, log_in, post_form
 
 # 78 KB each: lines that repeat often, but too rarely for difflib's junk heuristic, in orders that share only
 # short runs. difflib took 135 s of CPU for one such diff.
@@ -25,20 +22,6 @@ OLD_78_KB = "\n".join(f"{line % 150:03d}" for line in range(19_500))
 NEW_78_KB = "\n".join(f"{-line % 150:03d}" for line in range(19_500))
 
 
-@contextmanager
-def counted_statements(app):
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def with_redirects(title: str, permalink: str, paths: list[str]) -> str:

@@ -14,14 +14,6 @@ def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-@pytest.fixture
-def admin_client(make_client, make_user):
-    make_user("boss", admin=True)
-    client = make_client()
-    log_in(client, "boss")
-    return client
-
-
 def register(client, username="newbie", **extra):
     return post_form(client, "/register", {"username": username, "email": f"{username}@example.org",
                                            "password": PASSWORD, "confirm": PASSWORD, **extra})

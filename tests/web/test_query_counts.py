@@ -1,30 +1,11 @@
 """Queries per request stay flat as a tenant's site grows: no N+1 anywhere on the hot paths."""
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from factories import page_source, publish
-from profilehost.extensions import db
 from profilehost.public.tenant_heads import TenantHeads
-from support import log_in
-
-
-@contextmanager
-def counted(app):
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from support import counted_statements, log_in
 
 
 def site_with(tenant, count: int) -> None:
@@ -37,7 +18,7 @@ def site_with(tenant, count: int) -> None:
 def test_a_first_page_view_costs_the_same_whatever_the_number_of_pages(make_app, make_user, pages):
     site_with(make_user("alice"), pages)
     server = make_app()
-    with counted(server) as statements:
+    with counted_statements(server) as statements:
         assert server.test_client().get("/alice/").status_code == 200
     assert len(statements) <= 6, statements
 
@@ -50,7 +31,7 @@ def test_a_cached_page_view_is_one_lookup_and_nothing_else(make_app, make_user, 
     lookups = []
     original = TenantHeads.__call__
     monkeypatch.setattr(TenantHeads, "__call__", lambda self, name: lookups.append(name) or original(self, name))
-    with counted(server) as statements:
+    with counted_statements(server) as statements:
         assert client.get("/alice/").status_code == 200
     assert statements == [] and lookups == ["alice"]
 
@@ -66,7 +47,7 @@ def test_listing_screens_do_not_grow_with_the_data(make_app, make_user, url):
         server = make_app()
         client = server.test_client()
         log_in(client, "boss" if url.startswith("/admin") else "alice")
-        with counted(server) as statements:
+        with counted_statements(server) as statements:
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
