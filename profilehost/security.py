@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, Response, abort, current_app, make_response, request
 from flask.sessions import SecureCookieSessionInterface
@@ -106,6 +106,10 @@ def safe_next_path(target: str | None) -> str | None:
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+        return None
+    # A browser resolves '.' and '..' segments, '%2e' spellings included, before it requests the address: the
+    # route matched below would not be the page reached ('/dashboard/site-files/../../alice/x/edit').
+    if any(unquote(segment) in (".", "..") for segment in parts.path.split("/")):
         return None
     try:
         endpoint, _arguments = current_app.create_url_adapter(request).match(parts.path, method="GET")

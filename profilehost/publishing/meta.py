@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import unquote
 
 from .errors import PublishError
 from .frontmatter import FrontMatter
@@ -133,7 +134,9 @@ def normalize_path(raw: str, field: str = "permalink", *, keep_html: bool = Fals
                                  "like '/about/'.")
     if not path.startswith("/"):
         path = "/" + path
-    if "//" in path or any(part in ("..", ".") for part in path.split("/")):
+    # '%2e' is a dot too: browsers and crawlers resolve '/%2e%2e/' as '/../' (a sitemap or canonical URL would
+    # leave the tenant's site).
+    if "//" in path or any(unquote(part) in ("..", ".") for part in path.split("/")):
         raise InvalidPath(field, f"'{_quoted(path)}' contains '//', '.' or '..'. Write the path plainly, like "
                                  "'/talks/2024/'.")
     if path.endswith("/index.html"):
