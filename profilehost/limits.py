@@ -16,7 +16,8 @@ from flask_login import current_user
 
 from .extensions import limiter
 
-# Uploads of pages, files and site files, the editor's Publish, and the API's PUT and POST, together.
+# Every change that renders pages again, together: uploads of pages, files and site files, the editor's Publish,
+# restoring or deleting a page or a site file, and the API's PUT, POST and DELETE.
 PUBLISH = "30 per minute;300 per hour"
 PREVIEW = "30 per minute"
 IMPORT = "10 per hour"
@@ -43,7 +44,8 @@ def _publishing_from_editor() -> bool:
 
 
 publish_limit = limiter.shared_limit(
-    PUBLISH, scope="publish", key_func=account_key, methods=["POST", "PUT"], exempt_when=_previewing_in_editor,
+    PUBLISH, scope="publish", key_func=account_key, methods=["POST", "PUT", "DELETE"],
+    exempt_when=_previewing_in_editor,
     error_message="Your account has published a lot in a short time (uploads, the editor, site files and the API "
                   "count together).")
 preview_limit = limiter.shared_limit(

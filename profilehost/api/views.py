@@ -93,6 +93,7 @@ def _publish(filename: str, expected_permalink: str | None = None):
 
 @api.delete("/pages/<path:path>")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def delete_page(path: str):
     page = pages.find_page(g.api_user, _permalink(path))
     if page is None or page.deleted_at is not None:
@@ -149,6 +150,7 @@ def put_site_file(file_path: str):
 
 @api.delete("/site-files/<path:file_path>")
 @limiter.limit(RATE, key_func=_token_key)
+@publish_limit
 def delete_site_file(file_path: str):
     try:
         saved = site_files.delete_site_file(g.api_user, file_path)

@@ -75,6 +75,7 @@ def edit_site_file(file_path: str):
 
 
 @dashboard.route("/site-files/<path:file_path>/delete", methods=["POST"])
+@publish_limit
 def delete_site_file(file_path: str):
     _current_or_404(file_path)
     ActionForm().validate_on_submit() or abort(400)
@@ -101,6 +102,7 @@ def site_file_version(file_path: str, number: int):
 
 
 @dashboard.route("/site-files/<path:file_path>/versions/<int:number>/restore", methods=["POST"])
+@publish_limit
 def restore_site_file(file_path: str, number: int):
     ActionForm().validate_on_submit() or abort(400)
     try:

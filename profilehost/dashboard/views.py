@@ -166,6 +166,7 @@ def revision_source(page_id: int, number: int):
 
 
 @dashboard.route("/pages/<int:page_id>/revisions/<int:number>/restore", methods=["POST"])
+@publish_limit
 def restore(page_id: int, number: int):
     page = _owned_page_or_404(page_id)
     ActionForm().validate_on_submit() or abort(400)
@@ -181,6 +182,7 @@ def restore(page_id: int, number: int):
 
 
 @dashboard.route("/pages/<int:page_id>/delete", methods=["POST"])
+@publish_limit
 def delete(page_id: int):
     page = _owned_page_or_404(page_id)
     ActionForm().validate_on_submit() or abort(400)
@@ -191,6 +193,7 @@ def delete(page_id: int):
 
 
 @dashboard.route("/pages/<int:page_id>/undelete", methods=["POST"])
+@publish_limit
 def undelete(page_id: int):
     page = _owned_page_or_404(page_id, include_deleted=True)
     ActionForm().validate_on_submit() or abort(400)
