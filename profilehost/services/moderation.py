@@ -31,7 +31,6 @@ def _require_reason(reason: str, action: str) -> str:
 
 def _change_state(actor, user: User, state: str, action: str, reason: str, ip: str) -> None:
     user.state = state
-    user.site_version += 1
     audit.record(actor, action, user, reason=reason, ip=ip)
 
 
@@ -90,7 +89,6 @@ def cancel_own_deletion(user: User, *, ip: str = "") -> None:
     user.state = AccountState.ACTIVE
     user.state_reason = None
     user.deleted_at = None
-    user.site_version += 1
     audit.record(user, "account.cancel_deletion", user, ip=ip)
     db.session.commit()
 
@@ -137,7 +135,6 @@ def _bulk_applies(actor: User, user: User, action: str) -> bool:
 def unpublish_page(actor: User | None, page: Page, reason: str, *, ip: str = "") -> None:
     reason = _require_reason(reason, "unpublish a page")
     page.moderation_reason = reason
-    page.user.site_version += 1
     audit.record(actor, "page.unpublish", page, reason=reason, ip=ip)
     db.session.commit()
 
@@ -146,7 +143,6 @@ def republish_page(actor: User | None, page: Page, reason: str = "", *, ip: str 
     if page.moderation_reason is None:
         raise ModerationError("This page was not unpublished by a moderator.")
     page.moderation_reason = None
-    page.user.site_version += 1
     audit.record(actor, "page.republish", page, reason=reason, ip=ip)
     db.session.commit()
 

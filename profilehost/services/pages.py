@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
-from . import site_build
+from . import site_build, site_versions  # noqa: F401 - site_versions registers the session's version bump
 from .dead_links import with_dead_link_notices
 
 
@@ -180,7 +180,6 @@ def _write_revision(tenant: User, page: Page | None, raw: bytes, filename: str, 
     page.deleted_at = None
     db.session.flush()
     _replace_redirects(tenant, page, meta.redirect_from)
-    tenant.site_version += 1
     return PublishOutcome(page, revision, created=created, notices=list(rendered.notices))
 
 
@@ -305,7 +304,6 @@ def revision_of(page: Page, number: int) -> Revision | None:
 def delete_page(tenant: User, page: Page) -> None:
     """Take the page off the public site at once; it stays restorable for RESTORE_WINDOW."""
     page.deleted_at = utcnow()
-    tenant.site_version += 1
     _rerender_listings(tenant, page)
     db.session.commit()
 
@@ -327,7 +325,6 @@ def undelete_page(tenant: User, page: Page) -> None:
         raise PublishError(f"{page.permalink} now redirects to your page '{holder.page.title}'. "
                            "Remove it from that page's redirect_from first.")
     page.deleted_at = None
-    tenant.site_version += 1
     _rerender_listings(tenant, page)
     db.session.commit()
 

@@ -155,7 +155,6 @@ def _stage_cleaned(tenant: User, cleaned: dict) -> Profile:
     for name, value in cleaned.items():
         setattr(profile, name, value)
     db.session.add(profile)
-    tenant.site_version += 1
     return profile
 
 

@@ -163,7 +163,6 @@ def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rende
     revision.after_content_html = rendered.after_content_html
     page.reads = sorted(rendered.reads)
     page.updated_at = utcnow()
-    tenant.site_version += 1
 
 
 def _depends(page: Page, changed: set[str] | None) -> bool:
@@ -202,5 +201,4 @@ def stage_site_file(tenant: User, path: str, raw: bytes | None, *, author: User 
     db.session.add(SiteFile(user_id=tenant.id, path=path, number=number, current=True, source=raw,
                             author_id=(author or tenant).id, created_at=utcnow()))
     db.session.flush()
-    tenant.site_version += 1
     return rerender_dependents(tenant, keys_of_site_file(path)) if rerender else []

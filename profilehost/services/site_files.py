@@ -198,7 +198,6 @@ def _stage_menu(tenant: User, raw: bytes | None) -> list[str]:
     """The menu as an import sets it from navigation.yml; deleting the file gives the pages' own menu back."""
     entries, notices = read_navigation(raw) if raw is not None else (None, [])
     tenant.profile.navigation = entries
-    tenant.site_version += 1
     for entry in entries or ():
         address = entry["url"].partition("#")[0]
         page = pages.find_page(tenant, address) if address.startswith("/") else None
