@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import logging
+
+from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db, login_manager
+
+logger = logging.getLogger(__name__)
 
 PAGES = {
     400: ("Bad request", "The request could not be understood. Reload the page and try again."),
@@ -15,7 +22,17 @@ PAGES = {
     413: ("Too large", "The upload is larger than the service accepts."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a minute, then try again."),
     500: ("Something went wrong", "An error on our side stopped this page. It has been logged; try again soon."),
+    503: ("Temporarily unavailable", "The service cannot reach its database right now. Nothing was changed; "
+                                     "try again in a minute."),
 }
+BUSY_MESSAGE = "The database is busy with another change. Nothing was changed; try again in a few seconds."
+# Seconds a client should wait: a held write lock clears in moments, a stopped database takes a restart.
+RETRY_AFTER_BUSY = 2
+RETRY_AFTER_DOWN = 30
+# What the database driver raises when it cannot answer now (stopped, restarting, locked, out of connections),
+# as opposed to a request it refuses (a constraint, a bad value), which stays a bug to fix.
+DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError,
+                        sa_exc.TimeoutError)
 
 
 def init_errors(app: Flask) -> None:
@@ -30,16 +47,50 @@ def init_errors(app: Flask) -> None:
     def internal_error(error: InternalServerError):
         return error_response(500, None)
 
+    for error_type in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_type, database_unavailable)
+
+
+def database_unavailable(error: Exception):
+    """503 with Retry-After, on a page that reads nothing from the database (it cannot)."""
+    busy = _is_write_lock_wait(error)
+    logger.warning("database unavailable (%s): %s", "busy" if busy else "down", error.__class__.__name__,
+                   exc_info=not busy)
+    _forget_the_transaction()
+    body, status = error_response(503, BUSY_MESSAGE if busy else None)
+    return body, status, {"Retry-After": str(RETRY_AFTER_BUSY if busy else RETRY_AFTER_DOWN)}
+
+
+def _is_write_lock_wait(error: Exception) -> bool:
+    text = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text or "database table is locked" in text or "lock timeout" in text
+
+
+def _forget_the_transaction() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is already gone; the pool replaces it on the next checkout
+        logger.debug("rollback after an unavailable database failed", exc_info=True)
+
 
 def error_response(status: int, description: str | None):
     title, default_message = PAGES.get(status, ("Error", "The request could not be completed."))
-    message = description if status in (400, 409, 410) and description and _is_ours(description) else None
+    message = description if status in (400, 409, 410, 503) and description and _is_ours(description) else None
     message = message or default_message
     if request.path.startswith("/api/"):
         return jsonify(error=title, message=message), status
+    if status >= 500:
+        _render_as_anonymous()
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _render_as_anonymous() -> None:
+    # Who is logged in lives in the database, which may be what failed; Flask-Login loads the user for every
+    # template (its context processor) unless g already holds one. A 5xx page shows the logged-out header.
+    g._login_user = login_manager.anonymous_user()
 
 
 def _is_ours(description: str) -> bool:
     # Werkzeug's stock descriptions are written for developers; only our own messages are shown as given.
-    return not description.startswith(("The server could not", "The browser (or proxy)", "The requested URL"))
+    return not description.startswith(("The server could not", "The browser (or proxy)", "The requested URL",
+                                       "The server is temporarily"))

@@ -27,4 +27,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# When Redis is down the limits are counted per process in memory (Flask-Limiter logs "Rate limit storage
+# unreachable - falling back to in-memory storage") and go back to Redis once it answers: logins stay limited
+# and keep working. swallow_errors covers what the fallback does not reach (a failed deduction).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True,
+                  in_memory_fallback_enabled=True, swallow_errors=True)
