@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Asset, Page, Revision, User
@@ -112,19 +112,37 @@ def list_assets(tenant: User) -> list[Asset]:
     return list(db.session.scalars(select(Asset).where(Asset.user_id == tenant.id).order_by(Asset.name)))
 
 
+def lock_tenant(tenant: User) -> None:
+    """Make this transaction the only one writing the tenant's rows until it ends, so what it checks first (the
+    quota, whether a name is free) still holds when it commits: a request at the same moment waits here, then
+    sees what this one wrote. PostgreSQL locks the tenant's users row; SQLite lets one transaction write at a
+    time, and its (deferred) transaction takes that right at the first write, so the lock is a write that changes
+    nothing."""
+    users = User.__table__
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(users).where(users.c.id == tenant.id).values(id=users.c.id))
+    else:
+        db.session.execute(select(users.c.id).where(users.c.id == tenant.id).with_for_update())
+
+
 def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
     """Store every file or none: one bad file or a quota overrun refuses the whole batch."""
-    stored = stage_assets(tenant, files, quota)
-    db.session.commit()
+    try:
+        stored = stage_assets(tenant, files, quota)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return stored
 
 
 def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
-    """store_assets without the commit."""
+    """store_assets without the commit. Locks the tenant (lock_tenant) until the caller's transaction ends."""
     checked = [(name, data, check_asset(name, data)) for name, data in files]
     counted = Counter(name for name, _data, _type in checked)
     if twice := sorted(name for name, count in counted.items() if count > 1):
         raise AssetError(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
+    lock_tenant(tenant)
     existing = {asset.name: asset for asset in list_assets(tenant)}
     needed = usage(tenant, quota).used + sum(
         len(data) - (existing[name].size if name in existing else 0) for name, data, _ in checked)
@@ -144,8 +162,11 @@ def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
 
 
 def delete_asset(tenant: User, name: str) -> None:
+    """Raises LookupError if the tenant has no such file, also when a request at the same moment deleted it."""
+    lock_tenant(tenant)
     asset = find_asset(tenant, name)
     if asset is None:
+        db.session.rollback()
         raise LookupError(name)
     db.session.delete(asset)
     tenant.site_version += 1
