@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -65,7 +66,9 @@ class AccountState:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = NEVER_REUSED_IDS
+    # Emails are stored lowercase (services.accounts.check_email), so the unique constraint holds in any letter
+    # case, also for two registrations at the same moment.
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"), NEVER_REUSED_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lowercase: the username is the tenant's URL path, unique regardless of case.

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..security import safe_next_path
 from ..services import accounts
+from ..services.errors import FieldConflict
 from .forms import LoginForm, RegisterForm
 
 auth = Blueprint("auth", __name__)
@@ -51,17 +52,21 @@ def register():
     form = RegisterForm(invite_code=request.args.get("invite", ""))
     if mode == "closed":
         return render_template("auth/registration_closed.html"), 403
+    status = 200
     if form.validate_on_submit():
         try:
             user = accounts.register_account(form.username.data, form.email.data, form.password.data,
                                              mode=mode, invite_code=form.invite_code.data or "")
         except accounts.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
+            status = 409 if isinstance(error, FieldConflict) else 422
         else:
             login_user(user)
             flash(_welcome(user), "success")
             return redirect(url_for("dashboard.index"))
-    return render_template("auth/register.html", form=form, mode=mode), 422 if form.errors else 200
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/register.html", form=form, mode=mode), status
 
 
 def _welcome(user) -> str:

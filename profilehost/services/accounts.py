@@ -10,12 +10,13 @@ from importlib import resources
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import AccountState, ApiToken, Profile, Role, User, new_session_token, utcnow
 from . import audit
-from .errors import FieldError
+from .errors import FieldConflict, FieldError
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
 MIN_PASSWORD_LENGTH = 10
@@ -69,6 +70,10 @@ class AccountError(FieldError):
     """A refused account change; `field` names the form field the message belongs to."""
 
 
+class AccountTaken(AccountError, FieldConflict):
+    """The name or the email belongs to another account, perhaps one a request at the same moment created."""
+
+
 def check_username(username: str) -> None:
     if not 2 <= len(username) <= 32:
         raise AccountError("username", "Usernames are 2 to 32 characters long.")
@@ -83,8 +88,11 @@ def check_username(username: str) -> None:
 
 
 def check_email(raw: str) -> str:
+    """The address in the one spelling it is stored and compared in: lowercase, so 'Ann@Example.org' and
+    'ann@example.org' are one address (mail servers ignore the case of the part before '@' in practice), and the
+    database's unique constraint on users.email holds in any letter case."""
     try:
-        return validate_email(raw.strip(), check_deliverability=False).normalized
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
         raise AccountError("email", f"That email address is not valid: {error}") from None
 
@@ -116,25 +124,65 @@ def create_account(username: str, email: str, password: str, *, admin: bool = Fa
     check_username(username)
     email = check_email(email)
     check_password(password)
-    if find_user(username) is not None:
-        raise AccountError("username", f"The name '{username}' is taken. Please choose another.")
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower())) is not None:
-        raise AccountError("email", "An account with this email address exists already. Try logging in.")
+    _refuse_taken(username, email)
     user = User(username=username, email=email, password_hash=hash_password(password),
                 role=Role.ADMIN if admin else Role.USER, state=state)
     user.profile = Profile(display_name=username)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A request at the same moment took the name or the email after our check: its account is committed now.
+        db.session.rollback()
+        _refuse_taken(username, email)
+        raise
     return user
+
+
+def _refuse_taken(username: str, email: str) -> None:
+    if find_user(username) is not None:
+        raise AccountTaken("username", f"The name '{username}' is taken. Please choose another.")
+    if _email_owner(email) is not None:
+        raise AccountTaken("email", "An account with this email address exists already. Try logging in.")
+
+
+def _email_owner(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+# A registration form sent twice (a double click, a browser retrying) makes one account, and both answers log in.
+DOUBLE_SUBMIT_WINDOW = timedelta(minutes=1)
+
+
+def _made_by_the_same_form(username: str, email: str, password: str) -> User | None:
+    """The account a registration with these very fields created within DOUBLE_SUBMIT_WINDOW, if any."""
+    user = find_user(username)
+    if user is None or user.created_at < utcnow() - DOUBLE_SUBMIT_WINDOW:
+        return None
+    try:
+        same_email = user.email == check_email(email)
+    except AccountError:
+        return None
+    return user if same_email and password_matches(user, password) else None
 
 
 def register_account(username: str, email: str, password: str, *, mode: str, invite_code: str = "") -> User:
     """The one gate for accounts made by visitors (the web form and any future signup path; the operator's CLI
     uses create_account directly). `mode` is the PROFILEHOST_REGISTRATION setting."""
-    from .invites import InviteError, consume_invite
-
     if mode == "closed":
         raise AccountError("username", "Registration is closed on this site. Ask an administrator for an account.")
+    try:
+        return _register_open_account(username, email, password, mode=mode, invite_code=invite_code)
+    except AccountError:
+        db.session.rollback()
+        if (made := _made_by_the_same_form(username, email, password)) is not None:
+            return made
+        raise
+
+
+def _register_open_account(username: str, email: str, password: str, *, mode: str, invite_code: str) -> User:
+    from .invites import InviteError, consume_invite
+
     if mode == "invite":
         if not invite_code.strip():
             raise AccountError("invite_code", "Registration needs an invite code on this site.")
@@ -144,11 +192,7 @@ def register_account(username: str, email: str, password: str, *, mode: str, inv
             db.session.rollback()
             raise AccountError("invite_code", str(refused)) from None
     state = AccountState.PENDING if mode == "approval" else AccountState.ACTIVE
-    try:
-        return create_account(username, email, password, state=state)
-    except AccountError:
-        db.session.rollback()
-        raise
+    return create_account(username, email, password, state=state)
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -234,11 +278,16 @@ OWNER_DELETION = "deleted by its owner"
 def change_email(user: User, password: str, new_email: str) -> None:
     confirm_password(user, password)
     email = check_email(new_email)
-    taken = db.session.scalar(select(User.id).where(func.lower(User.email) == email.lower(), User.id != user.id))
-    if taken is not None:
-        raise AccountError("email", "Another account uses this email address.")
+    taken = AccountTaken("email", "Another account uses this email address.")
+    if _email_owner(email) not in (None, user):
+        raise taken
     user.email = email
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another account took the address after our check.
+        db.session.rollback()
+        raise taken from None
 
 
 def schedule_deletion(user: User, password: str) -> None:
