@@ -23,7 +23,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(BIN)/flask --app profilehost db upgrade
 	$(BIN)/flask --app profilehost demo
-	@echo "profilehost is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "profilehost is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and its job worker)"
+	@$(BIN)/flask --app profilehost jobs worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask --app profilehost run --host 127.0.0.1 --port $(PORT)
 
 AXE := tests/e2e/node_modules/axe-core/axe.min.js

@@ -26,6 +26,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_security(app)
     register_errors(app)
     register_cli(app)
+    register_jobs(app)
     register_template_helpers(app)
     register_theme_assets(app)
     register_fast_path(app)
@@ -114,6 +115,12 @@ def register_cli(app: Flask) -> None:
     from .cli import init_cli
 
     init_cli(app)
+
+
+def register_jobs(app: Flask) -> None:
+    from .jobs import init_jobs
+
+    init_jobs(app)
 
 
 def register_fast_path(app: Flask) -> None:

@@ -22,7 +22,9 @@ KNOWN_VARIABLES = {
     "DATABASE_URL": "database URL: sqlite:///path or postgresql+psycopg://user@host/db",
     "INSTANCE_PATH": "folder for the SQLite database and the generated secret key",
     "SECRET_KEY": "secret used to sign sessions and CSRF tokens",
-    "REDIS_URL": "redis://host:port/db for shared rate-limit storage",
+    "REDIS_URL": "redis://host:port/db for shared rate-limit storage and the job queue (else SQLite in the instance "
+                 "folder)",
+    "JOBS_WORKERS": "jobs (site imports) the one `flask jobs worker` process runs at once, as threads",
     "HTTPS": "true when served over HTTPS: secure cookies and HSTS",
     "REGISTRATION": "open, approval, invite or closed",
     "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
@@ -64,6 +66,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "PUBLIC_CACHE_SECONDS": _positive_int("PUBLIC_CACHE_SECONDS", env.get("PUBLIC_CACHE_SECONDS", "10")),
         "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
+        "JOBS_WORKERS": _positive_int("JOBS_WORKERS", env.get("JOBS_WORKERS", "1")),
     }
 
 

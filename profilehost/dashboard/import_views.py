@@ -1,26 +1,45 @@
-"""Import a whole academicpages site from a ZIP."""
+"""Import a whole academicpages site from a ZIP: the upload queues a job and the page follows its progress."""
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
+from ..jobs import imports
+from ..jobs.models import Job, JobState
 from ..limits import import_limit
-from ..services import site_import
 from . import dashboard
 from .forms import ImportForm
+
+REFRESH_SECONDS = 2
 
 
 @dashboard.route("/import", methods=["GET", "POST"])
 @import_limit
 def import_site():
     form = ImportForm()
-    report, status = None, 200
     if form.validate_on_submit():
         upload = form.archive.data
-        report = site_import.import_site(current_user, upload.read(), upload.filename or "site.zip",
-                                         quota=current_app.config["ASSET_QUOTA_BYTES"])
-        status = 200 if report.ok else 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("dashboard/import.html", form=form, report=report), status
+        try:
+            job = imports.start_import(current_user, upload.read(), upload.filename or "site.zip")
+        except imports.QueueUnavailable:
+            return render_template("dashboard/import.html", form=form, queue_down=True), 503, {"Retry-After": "60"}
+        return _job_page(job)
+    return render_template("dashboard/import.html", form=form), 422 if form.is_submitted() else 200
+
+
+@dashboard.route("/jobs/<int:job_id>")
+def import_job(job_id: int):
+    job = imports.tenant_job(current_user, job_id)
+    if job is None:
+        abort(404)
+    return _job_page(job)
+
+
+def _job_page(job: Job):
+    """202 while the job waits or runs (the page refreshes itself), then the report: 200, or 422 when the archive
+    was refused, as the import answered when it ran inside the request."""
+    report = imports.report_of(job)
+    status = 202 if job.active else 422 if report is not None and not report.ok else 200
+    refresh = f"{REFRESH_SECONDS};url={url_for('dashboard.import_job', job_id=job.id)}" if job.active else None
+    return render_template("dashboard/job.html", job=job, report=report, refresh=refresh, states=JobState), status

@@ -18,7 +18,8 @@ import re
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
 
@@ -99,6 +100,26 @@ class ImportReport:
                     f"{'s' if len(self.errors) != 1 else ''} to fix first.")
         return f"Imported {len(self.imported)} files from {self.archive}; {len(self.skipped)} skipped."
 
+    def as_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, stored: dict) -> ImportReport:
+        return cls(stored["archive"], *([tuple(row) for row in stored[name]]
+                                        for name in ("imported", "skipped", "notices", "errors")))
+
+
+# Told how far an import got: ("files", checked, of) while the archive is read, ("pages", rendered, of) while the
+# site is built. Called from the import's own thread; it must not touch the import's session.
+Progress = Callable[[str, int, int], None]
+# Called with the final report inside the import's transaction, just before it commits: what it writes is
+# committed with the import or not at all.
+BeforeCommit = Callable[[ImportReport], None]
+
+
+def _no_progress(_stage: str, _done: int, _total: int) -> None:
+    pass
+
 
 class ArchiveRefused(Exception):
     """The ZIP itself is unsafe or unreadable; nothing inside it was looked at."""
@@ -116,6 +137,7 @@ class _Plan:
     config_fields: dict | None = None
     navigation: list[dict] | None = None
     navigation_source: str = NAVIGATION_FILE  # or the theme include the menu was read from
+    progress: Progress = _no_progress
     sources: list[tuple[str, bytes, str | None]] = field(default_factory=list)  # path, raw, collection
     site_files: dict[str, bytes] = field(default_factory=dict)  # _config.yml, _data/..., _includes/...
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
@@ -136,7 +158,8 @@ class _Plan:
 
 
 def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
-                limits: ImportLimits = ImportLimits()) -> ImportReport:
+                limits: ImportLimits = ImportLimits(), progress: Progress = _no_progress,
+                before_commit: BeforeCommit | None = None) -> ImportReport:
     report = ImportReport(archive_name)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -148,9 +171,9 @@ def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, aut
         report.errors.append((archive_name, "is not a ZIP archive we can read. Make it with GitHub's Code > "
                                             "Download ZIP, or `zip -r site.zip your-repository/`."))
         return report
-    plan = _plan(tenant, archive, entries, report)
+    plan = _plan(tenant, archive, entries, report, progress)
     if report.ok:
-        _write(tenant, plan, report, quota, author or tenant)
+        _write(tenant, plan, report, quota, author or tenant, before_commit)
     if not report.ok:
         report.imported.clear()
     return report
@@ -212,19 +235,20 @@ def _read(archive: zipfile.ZipFile, entry: _Entry) -> bytes:
 
 # --- deciding what each file is -------------------------------------------------------------------------------
 
-def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report: ImportReport) -> _Plan:
-    plan = _Plan()
+def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report: ImportReport,
+          progress: Progress) -> _Plan:
+    plan = _Plan(progress=progress)
     by_path = {entry.path: entry for entry in entries}
     try:
         if CONFIG_FILE in by_path:
             _plan_config(plan, _read(archive, by_path[CONFIG_FILE]), report)
         skipped_folders: dict[str, int] = {}
-        for entry in sorted(entries, key=lambda entry: entry.path):
-            if entry.path == CONFIG_FILE:
-                continue
-            reason = _take(tenant, plan, archive, entry, report)
-            if reason is not None:
-                _skip(report, skipped_folders, entry.path, reason)
+        for checked, entry in enumerate(sorted(entries, key=lambda entry: entry.path), 1):
+            if entry.path != CONFIG_FILE:
+                reason = _take(tenant, plan, archive, entry, report)
+                if reason is not None:
+                    _skip(report, skipped_folders, entry.path, reason)
+            progress("files", checked, len(entries))
         _report_skipped_folders(report, skipped_folders)
     except ArchiveRefused as refused:
         report.errors.append((report.archive, str(refused)))
@@ -325,8 +349,11 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
         return
     site = SiteContext(config=config, data=data, includes=includes, layouts=layouts)
     items = [source for source in plan.sources if source[2] and _is_published_now(plan, *source, report)]
+    # Each item counts once, when first rendered; each page once, in the pass that renders it with the whole site.
+    counter = _PageCounter(plan.progress, len(items) + sum(1 for source in plan.sources if not source[2]))
     first = {path: rendered for path, rendered in
-             ((path, _render(tenant, plan, path, raw, collection, site, report)) for path, raw, collection in items)
+             ((path, counter.counted(_render(tenant, plan, path, raw, collection, site, report)))
+              for path, raw, collection in items)
              if rendered is not None}
     documents: dict[str, list[SiteDocument]] = {}
     for path, _raw, collection in items:
@@ -343,11 +370,24 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
         rendered = first.get(path)
         if rendered is None or rendered.reads & _collection_reads(documents):
             rendered = _render(tenant, plan, path, raw, collection, site, report)
+        if not collection:
+            counter.counted(rendered)
         if rendered is not None:
             plan.pages.append((path, raw, rendered, collection))
     site = _render_page_listings(tenant, plan, site, report)
     if plan.navigation is None:
         _plan_navigation_from_theme(tenant, plan, site, report)
+
+
+class _PageCounter:
+    def __init__(self, progress: Progress, total: int):
+        self.progress, self.total, self.done = progress, total, 0
+        progress("pages", 0, total)
+
+    def counted(self, rendered: Rendered | None) -> Rendered | None:
+        self.done += 1
+        self.progress("pages", self.done, self.total)
+        return rendered
 
 
 def _render_page_listings(tenant: User, plan: _Plan, site: SiteContext, report: ImportReport) -> SiteContext:
@@ -586,7 +626,8 @@ def _report_skipped_folders(report: ImportReport, folders: dict[str, int]) -> No
 
 # --- writing --------------------------------------------------------------------------------------------------
 
-def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: User) -> None:
+def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: User,
+           before_commit: BeforeCommit | None) -> None:
     try:
         if plan.config_fields is not None:
             changed = profiles.stage_from_author_block(tenant, plan.config_fields)
@@ -604,6 +645,8 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
         if plan.navigation is not None:
             _stage_navigation(tenant, plan, report)
         _notice_dead_links(tenant, staged, report)
+        if before_commit is not None:
+            before_commit(report)
         db.session.commit()
     except (PublishError, EditConflict, assets.AssetError, profiles.ProfileError) as refused:
         db.session.rollback()
