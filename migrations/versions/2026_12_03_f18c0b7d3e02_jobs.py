@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f18c0b7d3e02'
-down_revision = 'e71b4c2a9d05'
+down_revision = 'f18a0e5c2b01'
 branch_labels = None
 depends_on = None
 
