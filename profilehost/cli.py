@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import config
 from .demo import DEMO_USERNAME, create_demo_tenant
+from .extensions import db
 from .publishing import PublishError
 from .services import accounts, moderation, pages, site_import
 from .services.export import export_site
@@ -25,6 +30,8 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(site_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def _tenant(username: str):
@@ -232,3 +239,78 @@ def export_site_command(username: str, archive: str) -> None:
     with open(archive, "wb") as file:
         file.write(export_site(tenant).getvalue())
     click.echo(f"Wrote {archive}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Copy the whole SQLite database to PATH, safely while the app runs. (PostgreSQL: the message gives the
+    pg_dump command.)"""
+    if path.exists():
+        _fail(f"{path} exists already: name a new file (a backup never overwrites one).")
+    source = _sqlite_database_or_fail("backup")
+    # A copy of the file misses every write still in the WAL; the backup API copies what is committed.
+    with closing(sqlite3.connect(path)) as target, _live_sqlite_connection() as live:
+        live.backup(target)
+    click.echo(f"Backed up {source} to {path} ({path.stat().st_size} bytes, at migration "
+               f"{', '.join(sorted(_revisions_in(path)))}).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup at PATH (made by `flask backup`, at the current migration).
+    Stop the web and the job worker first: their caches would keep serving the replaced pages."""
+    target = _sqlite_database_or_fail("restore")
+    found, current = _revisions_in(path), _head_revisions()
+    if found != current:
+        _fail(f"{path} is at migration {', '.join(sorted(found))}, this code at {', '.join(sorted(current))}: "
+              "restore it with the code of its time, then run 'flask db upgrade'.")
+    if not yes:
+        click.confirm(f"Replace every row of {target} with {path}? Stop profilehost-web and profilehost-worker "
+                      "first.", abort=True)
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup, _live_sqlite_connection() as live:
+        backup.backup(live)
+    db.engine.dispose()
+    click.echo(f"Restored {target} from {path}.")
+
+
+def _sqlite_database_or_fail(action: str) -> str:
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        return url.database
+    address = url.set(drivername="postgresql").render_as_string(hide_password=True)
+    _fail(f"flask {action} copies SQLite databases; PostgreSQL has its own consistent online tools. Back up "
+          f"while the app runs with\n    pg_dump --format=custom --file=profilehost.dump '{address}'\nand restore "
+          f"into an empty database (app stopped) with\n    pg_restore --no-owner --dbname='{address}' "
+          "profilehost.dump\n(put the password in ~/.pgpass or PGPASSWORD, not on the command line).")
+
+
+@contextmanager
+def _live_sqlite_connection():
+    pooled = db.engine.raw_connection()
+    try:
+        yield pooled.driver_connection
+    finally:
+        pooled.close()
+
+
+def _revisions_in(path: Path) -> set[str]:
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as backup:
+            tables = {name for (name,) in backup.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"alembic_version", "users"} <= tables:
+                _fail(f"{path} is an SQLite database but not profilehost's (it has no users or alembic_version "
+                      "table).")
+            if backup.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                _fail(f"{path} is damaged (PRAGMA integrity_check fails): restore an older backup.")
+            return {version for (version,) in backup.execute("SELECT version_num FROM alembic_version")}
+    except sqlite3.DatabaseError as error:
+        _fail(f"{path} is not an SQLite database ({error}): name a file made by 'flask backup'.")
+
+
+def _head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_heads())
