@@ -18,7 +18,7 @@ from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
 from . import site_build, site_versions  # noqa: F401 - site_versions registers the session's version bump
-from .dead_links import with_dead_link_notices
+from .dead_links import SiteAddresses, with_dead_link_notices
 
 
 class EditConflict(Exception):
@@ -79,23 +79,52 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     `expected_permalink` (the page being edited, the URL of an API call) is also where a source without a
     permalink goes, whatever its file name.
     Raises PublishError with a message for the author when the source is refused.
+
+    The page is rendered before the write transaction begins, so no transaction stays open while Markdown and
+    Liquid run (a database's idle-in-transaction timeout would end it); the write re-checks everything it
+    depends on, and renders again when the site changed in between.
     """
-    rendered = render_page(tenant, raw, filename, expected_permalink, collection)
-    try:
-        outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
-                             expected_permalink=expected_permalink, new_page=new_page, collection=collection,
-                             rendered=rendered)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        page = find_page(tenant, rendered.meta.permalink)
-        if page is None:
+    tenant_id = tenant.id
+    for _attempt in range(RENDER_ATTEMPTS):
+        version, rendered = _render_before_writing(tenant, raw, filename, expected_permalink, collection)
+        try:
+            if site_versions.claim(db.session, tenant_id) != version + 1:
+                db.session.rollback()  # the site changed while the page was rendered: render it again
+                continue
+            outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
+                                 expected_permalink=expected_permalink, new_page=new_page, collection=collection,
+                                 rendered=rendered)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            page = find_page(tenant, rendered.meta.permalink)
+            if page is None:
+                raise
+            raise EditConflict(page, current_revision(page)) from None
+        except Exception:
+            db.session.rollback()
             raise
-        raise EditConflict(page, current_revision(page)) from None
-    except Exception:
-        db.session.rollback()
-        raise
-    return outcome
+        return outcome
+    raise PublishError(f"{filename}: your site changed {RENDER_ATTEMPTS} times while this page was being rendered "
+                       "(other uploads or edits at the same moment), so it was not saved. Publish it again.")
+
+
+# How often a publish renders again because the site changed meanwhile before it gives up and says so.
+RENDER_ATTEMPTS = 3
+
+
+def _render_before_writing(tenant: User, raw: bytes, filename: str, permalink: str | None,
+                           collection: str | None) -> tuple[int, Rendered]:
+    """The tenant's site_version and the pipeline's result in the site of that version: what the pipeline reads
+    is read first, and that read transaction is over before it runs."""
+    version = site_versions.current(db.session, tenant.id)
+    site = site_build.site_context(tenant)
+    addresses = SiteAddresses.of(tenant)
+    base = tenant_base(tenant)
+    db.session.rollback()
+    rendered = publish_source(raw, filename=filename, tenant_base=base, default_permalink=permalink, site=site,
+                              defaults=site_build.defaults_for(site, filename, collection), collection=collection)
+    return version, with_dead_link_notices(tenant, rendered, addresses)
 
 
 def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
