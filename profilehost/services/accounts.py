@@ -297,7 +297,6 @@ def schedule_deletion(user: User, password: str) -> None:
     user.deleted_at = utcnow()
     user.state_reason = OWNER_DELETION
     end_sessions_and_tokens(user)
-    user.site_version += 1
     db.session.commit()
 
 

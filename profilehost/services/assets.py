@@ -156,7 +156,6 @@ def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
         asset.sha256 = hashlib.sha256(data).hexdigest()
         db.session.add(asset)
         stored.append(asset)
-    tenant.site_version += 1
     db.session.flush()
     return stored
 
@@ -169,7 +168,6 @@ def delete_asset(tenant: User, name: str) -> None:
         db.session.rollback()
         raise LookupError(name)
     db.session.delete(asset)
-    tenant.site_version += 1
     db.session.commit()
 
 
