@@ -23,9 +23,11 @@ def import_site():
         try:
             job = imports.start_import(current_user, upload.read(), upload.filename or "site.zip")
         except imports.QueueUnavailable:
-            return render_template("dashboard/import.html", form=form, queue_down=True), 503, {"Retry-After": "60"}
+            return (render_template("dashboard/import.html", form=form, queue_down=True,
+                                    jobs=imports.recent_jobs(current_user)), 503, {"Retry-After": "60"})
         return _job_page(job)
-    return render_template("dashboard/import.html", form=form), 422 if form.is_submitted() else 200
+    return (render_template("dashboard/import.html", form=form, jobs=imports.recent_jobs(current_user)),
+            422 if form.is_submitted() else 200)
 
 
 @dashboard.route("/jobs/<int:job_id>")

@@ -47,6 +47,11 @@ def tenant_job(tenant: User, job_id: int) -> Job | None:
     return db.session.scalar(select(Job).where(Job.id == job_id, Job.user_id == tenant.id))
 
 
+def recent_jobs(tenant: User, limit: int = 5) -> list[Job]:
+    """The tenant's latest jobs, newest first: what the dashboard lists, with progress bars for those not ended."""
+    return list(db.session.scalars(select(Job).where(Job.user_id == tenant.id).order_by(Job.id.desc()).limit(limit)))
+
+
 def report_of(job: Job) -> site_import.ImportReport | None:
     return site_import.ImportReport.from_json(job.report) if job.report is not None else None
 

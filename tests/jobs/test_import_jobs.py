@@ -108,3 +108,12 @@ def test_jobs_a_dead_worker_left_running_are_failed_when_a_worker_starts(logged_
     assert imports.fail_abandoned_jobs() == 1
     html = logged_in.get(f"/dashboard/jobs/{job.id}").get_data(as_text=True)
     assert "The worker stopped while it ran this import" in html
+
+
+def test_the_import_page_lists_the_latest_jobs_with_a_link_to_each(logged_in):
+    upload_zip(logged_in, build_zip(), name="first.zip")
+    upload_zip(logged_in, b"not a zip", name="second.zip")
+    html = " ".join(logged_in.get("/dashboard/import").get_data(as_text=True).split())
+    first, second = sorted(db.session.scalars(db.select(Job.id)).all())
+    assert html.index(f"/dashboard/jobs/{second}") < html.index(f"/dashboard/jobs/{first}")
+    assert "first.zip</a>: imported" in html and "second.zip</a>: refused, nothing imported" in html
