@@ -77,3 +77,72 @@ def test_making_sqlite_ids_never_reused_keeps_every_row_and_every_cascade(sqlite
     assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
     downgrade(revision=BEFORE_IDS_NEVER_REUSED)
     assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
+
+
+BEFORE_COLLECTIONS = "215f71b66b56"
+BEFORE_SITE_FILES = "0794852b5370"
+
+
+@pytest.fixture(params=["own SQLite database", "the suite's database"])
+def downgradable_app(request, sqlite_app):
+    """At head with rows in it; put back at head afterwards, whatever the test did."""
+    if request.param == "own SQLite database":
+        upgrade()
+        yield sqlite_app
+        return
+    suite_app = request.getfixturevalue("app")
+    with suite_app.app_context():
+        try:
+            yield suite_app
+        finally:
+            db.session.remove()
+            upgrade()
+
+
+def current_revision() -> str:
+    db.session.remove()
+    return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def test_downgrading_below_collections_refuses_while_they_hold_data_and_keeps_it(downgradable_app, capsys):
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    publish(alice, page_source("Talks", "/talks/"), "talks.md")
+    db.session.remove()
+    with pytest.raises(SystemExit):
+        downgrade(revision=BEFORE_COLLECTIONS)
+    refusal = capsys.readouterr().err
+    assert "would drop the collections, the imported menu and the revisions' file names" in refusal
+    assert "revisions.source_name (1 rows)" in refusal and "flask site export" in refusal
+    assert "flask db downgrade -x discard_data=yes" in refusal
+    assert current_revision() == BEFORE_SITE_FILES
+    assert db.session.execute(text("SELECT source_name FROM revisions")).scalars().all() == ["talks.md"]
+
+
+def test_downgrading_below_site_files_refuses_while_a_site_has_one(downgradable_app, capsys):
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    db.session.execute(text("INSERT INTO site_files (user_id, path, number, current, source, created_at) "
+                            "VALUES (:user, '_data/navigation.yml', 1, true, :source, CURRENT_TIMESTAMP)"),
+                       {"user": alice.id, "source": b"main: []\n"})
+    db.session.commit()
+    with pytest.raises(SystemExit):
+        downgrade(revision=BEFORE_SITE_FILES)
+    assert "site_files.id (1 rows)" in capsys.readouterr().err
+    assert db.session.execute(text("SELECT path FROM site_files")).scalars().all() == ["_data/navigation.yml"]
+
+
+def test_downgrading_with_discard_data_drops_the_columns(downgradable_app):
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    publish(alice, page_source("Talks", "/talks/"), "talks.md")
+    db.session.remove()
+    downgrade(revision=BEFORE_COLLECTIONS, x_arg=["discard_data=yes"])
+    assert current_revision() == BEFORE_COLLECTIONS
+    assert "source_name" not in {column["name"] for column in inspect(db.engine).get_columns("revisions")}
+
+
+def test_downgrading_below_site_files_keeps_every_page_and_revision(downgradable_app):
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    publish(alice, page_source("Talks", "/talks/"), "talks.md")
+    before = row_counts()
+    downgrade(revision=BEFORE_SITE_FILES)
+    assert current_revision() == BEFORE_SITE_FILES
+    assert row_counts() == before
