@@ -7,6 +7,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from ..jobs import imports
 from ..limits import diff_limit, explain_rate_limits, preview_limit, publish_limit
 from ..publishing import PublishError
 from ..services import pages, uploads
@@ -38,7 +39,8 @@ def _owned_page_or_404(page_id: int, *, include_deleted: bool = False):
 def index():
     return render_template("dashboard/index.html", pages=pages.list_pages(current_user),
                            deleted=pages.recently_deleted(current_user), upload_form=UploadForm(),
-                           action_form=ActionForm(), public_url=pages.public_url)
+                           action_form=ActionForm(), public_url=pages.public_url,
+                           jobs=[job for job in imports.recent_jobs(current_user) if job.active])
 
 
 @dashboard.route("/upload", methods=["POST"])

@@ -705,7 +705,6 @@ def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: U
 
 def _stage_navigation(tenant: User, plan: _Plan, report: ImportReport) -> None:
     tenant.profile.navigation = plan.navigation
-    tenant.site_version += 1
     addresses = {rendered.meta.permalink for _path, _raw, rendered, _collection in plan.pages}
     addresses |= {collections.canonical_path(address) for address in _redirects(plan)}
     missing = [entry for entry in plan.navigation if entry["url"].startswith("/")

@@ -14,6 +14,7 @@ from werkzeug.routing import Map
 
 from factories import page_source, publish, store_file
 from profilehost import create_app
+from profilehost.jobs import imports
 from profilehost.services import invites, moderation, reports, site_files, tokens
 from support import csrf_token_from, log_in
 
@@ -55,6 +56,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.export", "GET"): DASHBOARD_OWN,
     ("dashboard.import_site", "GET"): DASHBOARD_OWN,
     ("dashboard.import_site", "POST"): DASHBOARD_OWN,
+    ("dashboard.import_job", "GET"): DASHBOARD_BY_ID,
     ("dashboard.files", "GET"): DASHBOARD_OWN,
     ("dashboard.files", "POST"): DASHBOARD_OWN,
     ("dashboard.delete_file", "POST"): DASHBOARD_BY_ID,
@@ -132,10 +134,11 @@ def world(make_user):
     appeal = moderation.submit_appeal(sam, "please")
     invite = invites.create_invite(None)
     api_token, _secret = tokens.create_token(alice, "ci")
+    job = imports.start_import(alice, b"not a zip", "site.zip")  # runs at once: tests use Huey's immediate mode
     return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
             "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
             "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p",
-            "file_path": "_data/cv.yml"}
+            "file_path": "_data/cv.yml", "job_id": job.id}
 
 
 def _url(rule: str, values: dict) -> str:
