@@ -129,6 +129,7 @@ class Site:
         from profilehost.extensions import db
 
         with self.app.app_context():
+            db.engine.dispose()  # pooled connections may be dead: the database was stopped or crashed since
             try:
                 value = db.session.execute(db.text(statement), params).scalar()
                 db.session.commit()
@@ -143,6 +144,7 @@ class Site:
         from profilehost.models import Revision
 
         with self.app.app_context():
+            db.engine.dispose()
             try:
                 sources = db.session.scalars(db.select(Revision.source)).all()
             finally:
@@ -239,13 +241,14 @@ class Readers:
             thread.join(timeout=60)
 
 
-def recovery(base: str, path: str, since: float, budget: float = 60) -> tuple[list, float | None]:
+def recovery(base: str, path: str, since: float, budget: float = 60,
+             headers: dict | None = None) -> tuple[list, float | None]:
     """The first eight answers after a part is back (fresh connections, so any worker), and the seconds from
     `since` until eight answers in a row are good."""
     first, streak = [], 0
     deadline = since + budget
     while time.monotonic() < deadline:
-        answer = request("GET", base + path, timeout=10)
+        answer = request("GET", base + path, headers=headers, timeout=10)
         if len(first) < 8:
             first.append(answer.status)
         streak = streak + 1 if answer.ok else 0
@@ -273,6 +276,7 @@ def stale_reads(ctx: Context, engine: str) -> Result:
         barrier = threading.Barrier(writers)
         latest: dict[int, str] = {}
         every: list[str] = []
+        refusals: set[str] = set()
         stale, checked, lock = [0], [0], threading.Lock()
 
         def writer(index: int) -> None:
@@ -280,6 +284,8 @@ def stale_reads(ctx: Context, engine: str) -> Result:
                 barrier.wait(timeout=60)
                 answer, marker = api_publish(server.url, token, f"chaos-w{index}", result.tally)
                 if answer.status not in (200, 201):
+                    with lock:
+                        refusals.add(answer.body.decode(errors="replace")[:160])
                     continue
                 latest[index] = marker
                 with lock:
@@ -301,6 +307,7 @@ def stale_reads(ctx: Context, engine: str) -> Result:
         still = sum(marker.encode() not in result.tally.add(request("GET", f"{server.url}/r00000/chaos-w{i}/")).body
                     for i, marker in latest.items() for _read in range(8))
         result.stale = f"{stale[0]}/{checked[0]}"
+        result.notes.extend(f"a write refused: {text}" for text in sorted(refusals)[:2])
         result.notes.append(f"still stale {ctx.args.settle:.0f} s after the last write: {still} of "
                             f"{8 * len(latest)} reads")
     result.lost = site.missing(every)
@@ -356,7 +363,7 @@ def import_large(ctx: Context) -> Result:
                             f"{answer.status} in {answer.seconds:.1f} s"
                             + ("" if answer.ok or answer.house_page else " (a bare page)"))
         result.notes.append("job worker: " + (" ".join(command[1:]) if command else "none found (no job queue)"))
-        progress_seen = False
+        progress_seen = b"<progress" in answer.body
         pages_now, done_at = before, None
         while time.monotonic() - started < ctx.args.import_budget:
             progress_seen = progress_seen or b"<progress" in browser.call("GET", "/dashboard/").body
@@ -470,7 +477,7 @@ def database_outage(ctx: Context, crash: bool) -> Result:
     site = ctx.site("pg", "crash" if crash else "stop", tenants=4)
     with ctx.gunicorn(site) as server:
         writers = Writers(server.url, site, result, count=4)
-        readers = Readers(server.url, ["/r00000/", "/r00001/publications/", "/api/v1/pages"], result.tally)
+        readers = Readers(server.url, ["/r00000/", "/r00001/publications/", "/r00002/"], result.tally)
         time.sleep(4)
         before = Tally()
         before.codes.update(result.tally.codes)
@@ -523,7 +530,8 @@ def redis_outage(ctx: Context) -> Result:
         traffic(down, ctx.args.outage)
         redis.start()
         back = time.monotonic()
-        first, took = recovery(server.url, "/api/v1/pages", back)
+        first, took = recovery(server.url, "/api/v1/pages", back,
+                               headers={"Authorization": f"Bearer {site.tokens[0]}"})
         again = Tally()
         traffic(again, 3)
         fallback_lines = server.log_lines("emory")  # "memory" / "Memory": Flask-Limiter's fallback says so
@@ -763,6 +771,7 @@ def main() -> None:
         print("\n".join(EXPERIMENTS))
         return
     signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGHUP, _interrupted)
     chosen = args.only or list(EXPERIMENTS)
     commit = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=REPO, capture_output=True,
                             text=True).stdout.strip()
