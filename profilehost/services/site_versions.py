@@ -123,6 +123,10 @@ def _tenants_of_bulk_write(state) -> set[int]:
         rows = state.parameters if isinstance(state.parameters, list) else [state.parameters or {}]
         values = {column.key: bind.value for column, bind in (state.statement._values or {}).items()
                   if isinstance(bind, BindParameter)}
+        if state.statement.table.name == Revision.__table__.name:  # a revision names its page, the page its tenant
+            page_ids = {row.get("page_id", values.get("page_id")) for row in rows} - {None}
+            return set(state.session.connection().scalars(
+                select(Page.__table__.c.user_id).where(Page.__table__.c.id.in_(page_ids)))) if page_ids else set()
         return {row.get("user_id", values.get("user_id")) for row in rows} - {None}
     key = "id" if state.statement.table.name == USERS.name else "user_id"
     found = set()

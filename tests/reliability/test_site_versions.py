@@ -6,12 +6,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from factories import page_source, publish, store_file
 from profilehost.extensions import db
-from profilehost.models import Page, SiteFile, User
+from profilehost.models import Page, Revision, SiteFile, User
 from profilehost.services import moderation, pages, profiles, site_build, site_versions
 from support import post_form
 
@@ -133,6 +133,17 @@ def test_a_bulk_write_bumps_the_tenant_it_names(app, make_user):
     db.session.commit()
     before = _version(alice)
     db.session.execute(update(SiteFile).where(SiteFile.user_id == alice.id).values(current=False))
+    db.session.commit()
+    assert _version(alice) == before + 1
+
+
+def test_a_bulk_insert_of_revisions_bumps_the_tenant_of_their_pages(app, make_user):
+    alice = make_user("alice")
+    page = pages.publish_page(alice, b"---\ntitle: A\npermalink: /a/\n---\nA\n", "a.md").page
+    before = _version(alice)
+    db.session.execute(insert(Revision), [{"page_id": page.id, "number": 2, "source": b"B", "title": "B",
+                                           "body_html": "<p>B</p>", "content_hash": "x", "front_matter": {},
+                                           "notices": [], "author_id": alice.id}])
     db.session.commit()
     assert _version(alice) == before + 1
 
