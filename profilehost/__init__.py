@@ -39,9 +39,17 @@ def register_config(app: Flask, settings: dict) -> None:
     app.config.update(settings)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
+    engine_options = {
+        "pool_recycle": 1800,
+        # After a database restart a pooled connection is dead: pinged at checkout, it is replaced instead of
+        # failing the first request of each worker (cached pages and the fast path's own lookups need no checkout).
+        "pool_pre_ping": True,
+    }
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A request waits this long for another writer, then answers 503 (errors.py) instead of holding a worker.
+        engine_options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}
     app.config.update(
-        # Recycled rather than pinged before each use: a ping is a round trip on every page view.
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_recycle": 1800},
+        SQLALCHEMY_ENGINE_OPTIONS={**engine_options, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["HTTPS"],
@@ -78,7 +86,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
 

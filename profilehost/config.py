@@ -25,6 +25,7 @@ KNOWN_VARIABLES = {
     "REDIS_URL": "redis://host:port/db for shared rate-limit storage and the job queue (else SQLite in the instance "
                  "folder)",
     "JOBS_WORKERS": "jobs (site imports) the one `flask jobs worker` process runs at once, as threads",
+    "SQLITE_BUSY_TIMEOUT_MS": "how long a request waits for another SQLite writer before answering 503, in ms",
     "HTTPS": "true when served over HTTPS: secure cookies and HSTS",
     "REGISTRATION": "open, approval, invite or closed",
     "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
@@ -67,6 +68,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
         "JOBS_WORKERS": _positive_int("JOBS_WORKERS", env.get("JOBS_WORKERS", "1")),
+        "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
     }
 
 

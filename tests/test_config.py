@@ -40,6 +40,7 @@ def test_database_urls(given, expected):
         ("PROFILEHOST_SERVER_NAME", "profiles.example.org,,www.profiles.example.org"),
         ("PROFILEHOST_PAGE_CACHE_MB", "lots"),
         ("PROFILEHOST_PUBLIC_CACHE_SECONDS", "0"),
+        ("PROFILEHOST_SQLITE_BUSY_TIMEOUT_MS", "soon"),
     ],
 )
 def test_malformed_or_unknown_settings_fail_naming_the_variable(variable, value):

@@ -61,7 +61,11 @@ class PublicPageFastPath:
         match = TENANT_PATH.match(environ.get("PATH_INFO", ""))
         if match is None or match.group(1) in self.reserved or match.group(2).startswith(("files/", "images/")):
             return None
-        head = self.head_query(match.group(1))
+        try:
+            head = self.head_query(match.group(1))
+        except Exception:  # noqa: BLE001 - the fast path is only a shortcut: whatever stops it, Flask answers
+            # (its view meets the same failure, and errors.py answers 503 for a database that cannot answer now)
+            return None
         if head is None or head.state != AccountState.ACTIVE:
             return None
         return self.cache.get(page_cache_key(environ, head.id, match.group(2), self.theme_version),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
@@ -108,16 +109,22 @@ def tenant_head(username: str, engine=None) -> TenantHead | None:
     SQLAlchemy's statement pipeline (half the cost of a cached page view)."""
     engine = engine or db.engine
     placeholder = PLACEHOLDERS[engine.dialect.paramstyle]
-    connection = engine.raw_connection()
+    driver_error = engine.dialect.loaded_dbapi.Error
     try:
-        cursor = connection.cursor()
-        parameters = {"username": username.lower()} if placeholder == ":username" else (username.lower(),)
-        cursor.execute(TENANT_HEAD_SQL.format(placeholder), parameters)
-        row = cursor.fetchone()
-        cursor.close()
-    finally:
-        # Back to the pool, which rolls back whatever transaction the driver opened.
-        connection.close()
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            parameters = {"username": username.lower()} if placeholder == ":username" else (username.lower(),)
+            cursor.execute(TENANT_HEAD_SQL.format(placeholder), parameters)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            # Back to the pool, which rolls back whatever transaction the driver opened.
+            connection.close()
+    except driver_error as error:
+        # The driver's own error, as SQLAlchemy would have wrapped it: errors.py answers a database that cannot
+        # answer now (stopped, restarting, locked) with 503, whichever way the request reached it.
+        raise DBAPIError.instance(TENANT_HEAD_SQL, None, error, driver_error) from error
     return TenantHead(*row) if row else None
 
 
