@@ -69,7 +69,7 @@ def migrated_database(app_settings) -> str:
 def _empty_database() -> None:
     tables = inspect(db.engine).get_table_names()
     if "alembic_version" in tables:
-        downgrade(revision="base")
+        downgrade(revision="base", x_arg=["discard_data=yes"])  # a test database's data is never kept
     db.metadata.drop_all(db.engine)
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
