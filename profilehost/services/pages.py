@@ -85,10 +85,15 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     depends on, and renders again when the site changed in between.
     """
     tenant_id = tenant.id
-    for _attempt in range(RENDER_ATTEMPTS):
-        version, rendered = _render_before_writing(tenant, raw, filename, expected_permalink, collection)
+    for attempt in range(1, RENDER_ATTEMPTS + 1):
+        last = attempt == RENDER_ATTEMPTS
+        # The last attempt renders inside the write, with the tenant locked: under a burst of changes to one site,
+        # a publish is then slower rather than refused.
+        version, rendered = (None, None) if last else _render_before_writing(tenant, raw, filename,
+                                                                             expected_permalink, collection)
         try:
-            if site_versions.claim(db.session, tenant_id) != version + 1:
+            claimed = site_versions.claim(db.session, tenant_id)
+            if not last and claimed != version + 1:
                 db.session.rollback()  # the site changed while the page was rendered: render it again
                 continue
             outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
@@ -97,7 +102,7 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            page = find_page(tenant, rendered.meta.permalink)
+            page = find_page(tenant, rendered.meta.permalink) if rendered else None
             if page is None:
                 raise
             raise EditConflict(page, current_revision(page)) from None
@@ -105,11 +110,10 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
             db.session.rollback()
             raise
         return outcome
-    raise PublishError(f"{filename}: your site changed {RENDER_ATTEMPTS} times while this page was being rendered "
-                       "(other uploads or edits at the same moment), so it was not saved. Publish it again.")
+    raise AssertionError("the last attempt always writes or raises")
 
 
-# How often a publish renders again because the site changed meanwhile before it gives up and says so.
+# How often a publish renders before its write; the last time it renders inside the write, the tenant locked.
 RENDER_ATTEMPTS = 3
 
 

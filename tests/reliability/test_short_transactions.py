@@ -79,3 +79,24 @@ def test_an_edit_committed_while_a_page_renders_still_makes_the_slower_one_a_con
     db.session.expire_all()
     assert [revision.number for revision in pages.revisions_of(pages.find_page(alice, "/notes/"))] == [2, 1]
     assert "Theirs." in logged_in.get("/alice/notes/").get_data(as_text=True)
+
+
+def test_a_burst_of_changes_during_every_rendering_makes_a_publish_slower_never_refused(app, logged_in, renders):
+    alice = logged_in.user
+    page = publish(alice, page_source("CV", "/cv/", "Name: {{ site.data.cv.name }}.")).page
+    seen, during = renders
+    seen.clear()
+
+    def concurrent_data_change(name: str):
+        def change():
+            with app.app_context():
+                site_build.stage_site_file(alice, "_data/cv.yml", f"name: {name}\n".encode())
+                db.session.commit()
+        return change
+
+    during.extend(concurrent_data_change(name) for name in ("Second", "First"))  # popped: First, then Second
+    response = _save(logged_in, page.id, page_source("CV", "/cv/", "The name: {{ site.data.cv.name }}."), 1)
+    assert response.status_code == 302
+    # two renderings outside any transaction met a change each; the last ran inside the write, the tenant locked
+    assert seen == [False, False, True]
+    assert "The name: Second." in logged_in.get("/alice/cv/").get_data(as_text=True)
