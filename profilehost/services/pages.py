@@ -149,7 +149,9 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
             f"upload it as a new page and delete the old one, or keep 'permalink: {expected_permalink}'."
         )
     page = find_page(tenant, permalink)
-    if new_page and page is not None and page.deleted_at is None:
+    # The same source again is a form sent twice (a double click, a retried request): answered as unchanged below.
+    if (new_page and page is not None and page.deleted_at is None
+            and current_revision(page).content_hash != content_hash(raw)):
         raise PublishError(f"You already have a page at {permalink} ('{page.title}'). Edit that page instead, or "
                            "give this one another permalink.", field="permalink")
     if page is not None and base_revision is not None and page.current_revision != base_revision:

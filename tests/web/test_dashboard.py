@@ -269,6 +269,15 @@ def test_a_new_page_cannot_silently_replace_an_existing_one(logged_in, client):
     assert "The real home." in client.get("/alice/").get_data(as_text=True)
 
 
+def test_a_new_page_form_sent_twice_makes_one_page_and_both_answers_lead_to_it(logged_in):
+    token = csrf_token_from(logged_in.get("/dashboard/pages/new").get_data(as_text=True))
+    form = {"csrf_token": token, "source": page_source("Fresh", "/fresh/").decode(), "publish": "1"}
+    answers = [logged_in.post("/dashboard/pages/new", data=form) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert [page.permalink for page in pages.list_pages(logged_in.user)] == ["/fresh/"]
+
+
 def test_the_editor_shows_the_decoded_text_of_a_utf16_upload(logged_in):
     import codecs
 
