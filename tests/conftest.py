@@ -3,6 +3,13 @@ built once per session by the migrations, emptied after each test; a client that
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import build_opener
+
 import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
@@ -10,7 +17,7 @@ from sqlalchemy import inspect, text
 from profilehost import config, create_app
 from profilehost.extensions import db, limiter
 from profilehost.services import accounts
-from support import PASSWORD, log_in
+from support import PASSWORD, free_port, log_in
 
 
 def pytest_report_header() -> str:
@@ -165,3 +172,36 @@ def logged_in(client, make_user):
     assert response.status_code == 302
     client.user = user
     return client
+
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+@pytest.fixture
+def start_gunicorn(app_settings, migrated_database, instance_path):
+    """Starts gunicorn (4 workers) on the test database with extra PROFILEHOST_ settings; returns its base URL."""
+    processes = []
+
+    def start(**settings: str) -> str:
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEHOST_")}
+        env.update(PROFILEHOST_DATABASE_URL=migrated_database, PROFILEHOST_SECRET_KEY=app_settings["SECRET_KEY"],
+                   PROFILEHOST_INSTANCE_PATH=str(instance_path),
+                   **{f"PROFILEHOST_{name}": value for name, value in settings.items()})
+        processes.append(subprocess.Popen(
+            [GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "4", "--log-level", "warning", "wsgi:app"],
+            cwd=Path(__file__).resolve().parents[1], env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                with build_opener().open(base + "/robots.txt", timeout=1):
+                    return base
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=20)

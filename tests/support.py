@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
 from contextlib import contextmanager
+from urllib.request import HTTPRedirectHandler
 
 from sqlalchemy import event
 
@@ -47,3 +49,16 @@ def counted_statements(app):
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+class NoRedirect(HTTPRedirectHandler):
+    """For an opener that shows each redirect instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -5,71 +5,22 @@ one file per name, never more files than the quota."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, build_opener
+from urllib.request import HTTPCookieProcessor, Request, build_opener
 
-import pytest
 from sqlalchemy import func, select
 
 from profilehost.extensions import db
 from profilehost.models import Asset, User
-from support import PASSWORD
+from support import PASSWORD, NoRedirect
 
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 MIB = 1024 * 1024
-
-
-class NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def start_gunicorn(app_settings, migrated_database, instance_path):
-    """Starts gunicorn (4 workers) on the test database with extra PROFILEHOST_ settings; returns its base URL."""
-    processes = []
-
-    def start(**settings: str) -> str:
-        port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEHOST_")}
-        env.update(PROFILEHOST_DATABASE_URL=migrated_database, PROFILEHOST_SECRET_KEY=app_settings["SECRET_KEY"],
-                   PROFILEHOST_INSTANCE_PATH=str(instance_path),
-                   **{f"PROFILEHOST_{name}": value for name, value in settings.items()})
-        processes.append(subprocess.Popen(
-            [GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "4", "--log-level", "warning", "wsgi:app"],
-            cwd=Path(__file__).resolve().parents[2], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                with build_opener().open(base + "/robots.txt", timeout=1):
-                    return base
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start")
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def browser():

@@ -3,61 +3,27 @@ saving the same page from the same base revision at the same moment."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
 import threading
-import time
 from http.cookiejar import CookieJar
-from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, build_opener
+from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 
 from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.services import pages
-from support import PASSWORD
+from support import PASSWORD, NoRedirect
 
 CLIENTS = 20
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
-class NoRedirect(HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def gunicorn(app_settings, migrated_database, instance_path):
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROFILEHOST_")}
-    env.update(PROFILEHOST_DATABASE_URL=migrated_database, PROFILEHOST_SECRET_KEY=app_settings["SECRET_KEY"],
-               PROFILEHOST_INSTANCE_PATH=str(instance_path))
-    process = subprocess.Popen([GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "4", "--log-level", "warning",
-                                "wsgi:app"], cwd=Path(__file__).resolve().parents[2], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            with build_opener().open(base + "/robots.txt", timeout=1):
-                break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+def gunicorn(start_gunicorn):
+    return start_gunicorn()
 
 
 def _token(html: str) -> str:
