@@ -8,6 +8,7 @@ it would scan with the square of its size.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -102,8 +103,9 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
     notices: list[str] = []
     template = _parse(body, filename, first_line, notices)
     reads: set[str] = set()
-    context = {"site": TrackedSite(site, reads), "page": dict(page or {}),
-               "jekyll": {"environment": "production"}, "paginator": {},
+    tracked = TrackedSite(site, reads)
+    context = {"site": tracked, "page": dict(page or {}),
+               "jekyll": {"environment": "production"}, "paginator": _paginator(tracked, site.config, page or {}),
                INCLUDE_SOURCES: site.includes, INCLUDE_NOTICES: notices, FIRST_LINE: first_line,
                INCLUDE_READS: reads, **(values or {})}
     try:
@@ -119,6 +121,24 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
                            f"{len(body):,} of source, more than the {limit:,} profilehost renders for a page this "
                            "size. Look for a loop that repeats more than it should.")
     return LiquidOutcome(text, tuple(notices), frozenset(reads))
+
+
+def _paginator(tracked: TrackedSite, config: Mapping, page: Mapping) -> dict:
+    """jekyll-paginate's `paginator` on the first page of the index it paginates (an index.html in the folder of
+    `paginate_path`, `paginate` posts a page); its later pages (/blog/page2/) are not made here."""
+    per_page = config.get("paginate")
+    path = str(page.get("path") or "")
+    folder, _, name = path.rpartition("/")
+    pattern = str(config.get("paginate_path") or "/page:num/")
+    if (not isinstance(per_page, int) or isinstance(per_page, bool) or per_page <= 0 or name != "index.html"
+            or folder.strip("/") != pattern.strip("/").rpartition("/")[0]):
+        return {}
+    posts = list(tracked["posts"] or [])
+    total_pages = max(1, math.ceil(len(posts) / per_page))
+    more = total_pages > 1
+    return {"page": 1, "per_page": per_page, "posts": posts[:per_page], "total_posts": len(posts),
+            "total_pages": total_pages, "previous_page": None, "previous_page_path": None,
+            "next_page": 2 if more else None, "next_page_path": pattern.replace(":num", "2") if more else None}
 
 
 def _check_lexable(body: str, filename: str, first_line: int) -> None:

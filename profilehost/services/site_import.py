@@ -284,8 +284,8 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
     if folder not in ASSET_FOLDERS and _may_be_a_page(plan, entry):
         raw = _read(archive, entry)
         if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-            if not rest and path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
-                return _plan_page(plan, path, raw, collection=None)
+            if path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+                return _plan_page(plan, path, raw, collection=None)  # at the top or in a folder (blog/index.html)
             _plan_listed(plan, path, raw)
     folders = plan.collection_folders()
     if folder in folders and rest:
@@ -323,13 +323,15 @@ def _plan_listed(plan: _Plan, path: str, raw: bytes) -> None:
     except PublishError:
         return
     permalink = front.get("permalink")
-    if isinstance(permalink, str) and permalink.startswith("/"):
-        url = permalink
-    else:
-        stem, suffix = posixpath.splitext(path)
-        suffix = OUTPUT_SUFFIXES.get(suffix.lower(), suffix)
-        url = "/" + (stem.removesuffix("index") if suffix == ".html" and stem.endswith("index") else stem + suffix)
+    url = permalink if isinstance(permalink, str) and permalink.startswith("/") else _output_url(path)
     plan.listed.append(SiteDocument(url=url, front_matter=front, path=path))
+
+
+def _output_url(path: str) -> str:
+    """Where Jekyll writes a page without a permalink: blog/index.html -> /blog/, notes/a.md -> /notes/a.html."""
+    stem, suffix = posixpath.splitext(path)
+    suffix = OUTPUT_SUFFIXES.get(suffix.lower(), suffix)
+    return "/" + (stem.removesuffix("index") if suffix == ".html" and stem.endswith("index") else stem + suffix)
 
 
 def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> str | None:
@@ -453,7 +455,10 @@ def _collection_reads(documents: dict) -> set[str]:
 
 def _render(tenant: User, plan: _Plan, path: str, raw: bytes, collection: str | None, site: SiteContext,
             report: ImportReport) -> Rendered | None:
-    default = _default_permalink(plan, collection, path, raw) if collection else None
+    # A page in a folder goes where Jekyll writes it; one at the top or in _pages/ is named by its file.
+    in_folder = not collection and "/" in path and not path.startswith("_pages/")
+    default = (_default_permalink(plan, collection, path, raw) if collection
+               else collections.canonical_path(_output_url(path)) if in_folder else None)
     defaults = front_matter_defaults(site.config, path, collection or "pages")
     try:
         return publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant), default_permalink=default,

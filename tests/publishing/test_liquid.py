@@ -131,3 +131,14 @@ def test_a_loop_inside_a_loop_is_bounded_by_the_iteration_limit():
 def test_an_unclosed_for_names_the_line_that_opened_it():
     with pytest.raises(PublishError, match=r"line 3: \{% for %\} is never closed"):
         publish_source(b"a\n\n{% for x in site.a %}\nb\n", filename="p.md", tenant_base="/ada")
+
+
+def test_jekyll_paginates_only_the_index_html_in_the_folder_of_paginate_path():
+    posts = [SiteDocument(url=f"/blog/p{day}/", front_matter={"title": f"P{day}", "date": f"2020-01-0{day}"},
+                          collection="posts", path=f"_posts/2020-01-0{day}-p{day}.md") for day in range(1, 6)]
+    site = SiteContext(config={"paginate": 2, "paginate_path": "/blog/page:num/"}, collections={"posts": posts})
+    body = "{% for post in paginator.posts %}{{ post.title }} {% endfor %}{{ paginator.next_page_path }}"
+    paginated = render_liquid(body, site=site, page={"path": "blog/index.html"})
+    assert paginated.text == "P5 P4 /blog/page2/" and "site.posts" in paginated.reads
+    for elsewhere in ("index.html", "blog/index.md", "news/index.html"):
+        assert render_liquid(body, site=site, page={"path": elsewhere}).text == ""

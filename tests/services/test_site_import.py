@@ -115,6 +115,21 @@ def test_a_page_at_the_top_of_the_repository_is_published_and_built_after_those_
     assert pages.find_page(alice, "/README/") is None  # no front matter: Jekyll copies it as a file
 
 
+def test_a_page_in_a_folder_is_published_where_jekyll_writes_it_with_its_paginator(make_user):
+    alice = make_user("alice")
+    blog = ("---\nlayout: default\n---\n<ul>{% for post in paginator.posts %}<li>{{ post.title }}</li>{% endfor %}"
+            "</ul><p>{{ paginator.page }} of {{ paginator.total_pages }}</p>\n")
+    posts = {f"_posts/2024-01-0{day}-post-{day}.md": f"---\ntitle: Post {day}\n---\nText.\n" for day in range(1, 4)}
+    config = "title: Ada\npaginate: 2\npaginate_path: /blog/page:num/\n"
+    report = run_import(alice, build_zip(site_with({"blog/index.html": blog, "notes/reading.md": "---\n---\nBooks.\n",
+                                                    "_config.yml": config, **posts})))
+    assert report.ok, report.errors
+    blog_html = pages.current_revision(pages.find_page(alice, "/blog/")).body_html
+    assert "<li>Post 3</li><li>Post 2</li></ul><p>1 of 2</p>" in blog_html  # the newest, as jekyll-paginate
+    assert "Books." in pages.current_revision(pages.find_page(alice, "/notes/reading/")).body_html
+    assert pages.find_page(alice, "/").title != "Index"  # a folder's index.html is not the home page
+
+
 def test_the_report_lists_what_was_skipped_and_why(make_user):
     report = run_import(make_user("alice"), build_zip())
     skipped = dict(report.skipped)
