@@ -24,7 +24,8 @@ def revision_as_published(tenant: User, page: Page, revision: Revision) -> str:
         canonical_url=f"{request.url_root.rstrip('/')}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=revision.created_at,
         layout_draws_title=revision.layout_draws_title, header_html=revision.header_html,
-        after_content_html=revision.after_content_html, item=collections.header_of(tenant, page, revision),
+        after_content_html=revision.after_content_html,
+        item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
     return render_template("theme/page.html", site=_site_view(tenant, page.permalink), page=view, report_url=None,
                            dashboard_url=None, framed=True)

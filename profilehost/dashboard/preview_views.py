@@ -63,7 +63,8 @@ def themed_page(tenant: User, rendered: Rendered, filename: str, collection: str
         author_profile=rendered.meta.author_profile, updated_at=now,
         layout_draws_title=rendered.layout_draws_title, header_html=rendered.header_html,
         after_content_html=rendered.after_content_html,
-        item=_item(tenant, rendered, filename, collection, now) if collection else None,
+        item=(_item(tenant, rendered, filename, collection, now)
+              if collection and rendered.header_html is None else None),
     )
     html = render_template("theme/page.html", site=_site_view(tenant, permalink), page=view, report_url=None,
                            dashboard_url=None)

@@ -161,7 +161,8 @@ def _render_page(tenant: User, page, revision) -> Response:
         after_content_html=revision.after_content_html,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
                                      root + avatar if avatar.startswith("/") else avatar),
-        item=collections.header_of(tenant, page, revision),
+        # The site's own single layout wrote the item's lines at publish time: none are worked out per view.
+        item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
     html = render_template("theme/page.html", site=site, page=page_view,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
