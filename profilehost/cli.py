@@ -16,7 +16,7 @@ from . import config
 from .demo import DEMO_USERNAME, create_demo_tenant
 from .extensions import db
 from .publishing import PublishError
-from .services import accounts, moderation, pages, site_import
+from .services import accounts, first_sign_in, moderation, pages, site_import, two_factor
 from .services.export import export_site
 
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -45,32 +45,63 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+OWN_PASSWORD = click.option(
+    "--own-password", is_flag=True,
+    help="The password is the account owner's own (you are its owner): no new one is asked for at first sign-in.")
+
+
+def _given_password_note(user, own_password: bool) -> str:
+    """Mark a password the operator chose for someone else: its owner must replace it at first sign-in."""
+    if own_password:
+        return ""
+    first_sign_in.require_new_password(user)
+    return f" {user.username} must choose a new password at first sign-in."
+
+
 @user_cli.command("create")
 @click.argument("username")
 @click.option("--email", required=True, help="The account's email address.")
 @click.option("--admin", is_flag=True, help="Make the account an administrator.")
-def create_user(username: str, email: str, admin: bool) -> None:
-    """Create an account. The password comes from PROFILEHOST_PASSWORD, or is asked for."""
+@OWN_PASSWORD
+def create_user(username: str, email: str, admin: bool, own_password: bool) -> None:
+    """Create an account. The password comes from PROFILEHOST_PASSWORD, or is asked for; the owner replaces it at
+    first sign-in, unless --own-password."""
     password = config.cli_password() or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = accounts.create_account(username, email, password, admin=admin)
     except accounts.AccountError as error:
         _fail(f"{error.field}: {error.message}")
-    click.echo(f"Created {'admin' if user.is_admin else 'user'} {user.username} <{user.email}>.")
+    note = _given_password_note(user, own_password)
+    click.echo(f"Created {'admin' if user.is_admin else 'user'} {user.username} <{user.email}>.{note}")
 
 
 @user_cli.command("password")
 @click.argument("username")
-def reset_user_password(username: str) -> None:
+@OWN_PASSWORD
+def reset_user_password(username: str, own_password: bool) -> None:
     """Set a new password for an account (a forgotten one, or the demo's): from PROFILEHOST_PASSWORD, or asked
-    for. The account's sessions end."""
+    for. The account's sessions end, and its owner replaces the password at first sign-in, unless --own-password."""
     tenant = _tenant(username)
     password = config.cli_password() or click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         accounts.reset_password(tenant, password)
     except accounts.AccountError as error:
         _fail(f"{error.field}: {error.message}")
-    click.echo(f"Set a new password for {tenant.username}; its sessions have ended.")
+    note = _given_password_note(tenant, own_password)
+    click.echo(f"Set a new password for {tenant.username}; its sessions have ended.{note}")
+
+
+@user_cli.command("reset-2fa")
+@click.argument("username")
+def reset_user_two_factor(username: str) -> None:
+    """Turn two-factor sign-in off for a user locked out of it (phone and recovery codes lost): they sign in with
+    their password, and may turn it on again. Check who is asking before you run this; the audit log records it."""
+    tenant = _tenant(username)
+    if not two_factor.is_enabled(tenant):
+        _fail(f"{tenant.username} does not use two-factor sign-in: nothing to reset.")
+    two_factor.reset(tenant)
+    click.echo(f"Turned two-factor sign-in off for {tenant.username}; they sign in with their password alone "
+               "until they turn it on again under Account.")
 
 
 @user_cli.command("list")
@@ -196,16 +227,17 @@ def demo_command() -> None:
         click.echo("An admin exists already.")
     else:
         password = secrets.token_urlsafe(12)
-        accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True)
+        admin = accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True)
+        first_sign_in.require_new_password(admin)
         click.echo("Created the demo admin. Log in at /login as 'demo-admin' with this one-time password "
-                   f"(shown only now; change it under Account):\n\n    {password}\n")
+                   f"(shown only now; you choose your own at first sign-in):\n\n    {password}\n")
     created = create_demo_tenant(current_app.config["ASSET_QUOTA_BYTES"])
     if created is None:
         click.echo(f"The demo researcher exists already: /{DEMO_USERNAME}/")
     else:
         tenant, password = created
         click.echo(f"Created the demo researcher '{tenant.username}': see /{tenant.username}/ "
-                   f"(log in as '{tenant.username}' with: {password})")
+                   f"(log in as '{tenant.username}' with the one-time password {password})")
 
 
 @site_cli.command("import")

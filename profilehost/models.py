@@ -79,6 +79,12 @@ class User(UserMixin, db.Model):
     state: Mapped[str] = mapped_column(String(16), default=AccountState.ACTIVE)
     # Part of the login session's identity: replacing it ends every other session of the user.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # Two-factor sign-in (services.two_factor): the TOTP secret once confirmed, and the time step of the last code
+    # accepted, so that a code seen over a shoulder cannot be used again within its 30 seconds.
+    totp_secret: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Set for a password someone else chose (the operator's CLI, the demo): every screen asks for a new one first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Bumped by every change to what the public site shows (pages, menu, profile, state), so caches and
     # ETags are validated by one number read in the same query as the page.
@@ -338,3 +344,15 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class RecoveryCode(db.Model):
+    """One of a user's single-use two-factor recovery codes; only a hash is stored, the code is shown once."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = NEVER_REUSED_IDS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

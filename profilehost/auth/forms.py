@@ -26,3 +26,33 @@ class RegisterForm(FlaskForm):
     invite_code = StringField("Invite code", validators=[Length(max=64)],
                               description="Registration on this site is by invitation.",
                               render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+class TwoFactorSignInForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)],
+                       description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"})
+
+
+class TwoFactorEnrolForm(FlaskForm):
+    code = StringField("Code from your app", validators=[DataRequired(), Length(max=40)],
+                       description="The 6 digits the app shows for this account, to prove it has the secret.",
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"})
+
+
+class TwoFactorDisableForm(FlaskForm):
+    password = PasswordField("Password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField("Code", validators=[DataRequired(), Length(max=40)],
+                       description="From your authenticator app, or one of your recovery codes.",
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"})
+
+
+class NewPasswordForm(FlaskForm):
+    current_password = PasswordField("The password you were given", validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("Your new password", validators=[DataRequired()],
+                                 description="At least 10 characters.", render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Callable
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..security import safe_next_path
-from ..services import accounts
+from ..services import accounts, two_factor
 from ..services.errors import FieldConflict
 from .forms import LoginForm, RegisterForm
 
@@ -22,7 +23,7 @@ FAILED_LOGINS_PER_ADDRESS_AND_NAME = "5 per minute"
 FAILED_LOGINS_PER_ADDRESS = "20 per minute; 100 per hour"
 
 
-def _login_failed(_response) -> bool:
+def login_failed(_response) -> bool:
     return bool(g.get("login_failed"))
 
 
@@ -37,10 +38,28 @@ def _client_network() -> str:
     return str(address)
 
 
-def _client_network_and_username() -> str:
-    # Hashed: the submitted name is any text of any length, and the key is stored in Redis.
-    username = accounts.normalize_username(request.form.get("username", ""))
-    return f"{_client_network()} {hashlib.sha256(username.encode()).hexdigest()[:32]}"
+def _typed_username() -> str:
+    return request.form.get("username", "")
+
+
+def limit_failed_sign_ins(username_of_request: Callable[[], str] = _typed_username):
+    """The login's limits on a sign-in view. Every view that checks a secret (the password, the second step's code)
+    spends the same budgets, so an attacker gains no guesses by moving to the other form."""
+
+    def client_network_and_username() -> str:
+        # Hashed: the submitted name is any text of any length, and the key is stored in Redis.
+        username = accounts.normalize_username(username_of_request())
+        return f"{_client_network()} {hashlib.sha256(username.encode()).hexdigest()[:32]}"
+
+    by_address = limiter.shared_limit(
+        FAILED_LOGINS_PER_ADDRESS, scope="failed-sign-in", methods=["POST"], key_func=_client_network,
+        deduct_when=login_failed,
+        error_message="Too many failed logins from your network. Wait a while, then try again.")
+    by_address_and_name = limiter.shared_limit(
+        FAILED_LOGINS_PER_ADDRESS_AND_NAME, scope="failed-sign-in-name", methods=["POST"],
+        key_func=client_network_and_username, deduct_when=login_failed,
+        error_message="Too many failed logins for this username from your network. Wait a minute, then try again.")
+    return lambda view: by_address(by_address_and_name(view))
 
 
 @auth.route("/register", methods=["GET", "POST"])
@@ -77,12 +96,7 @@ def _welcome(user) -> str:
 
 
 @auth.route("/login", methods=["GET", "POST"])
-@limiter.limit(FAILED_LOGINS_PER_ADDRESS, methods=["POST"], key_func=_client_network, deduct_when=_login_failed,
-               error_message="Too many failed logins from your network. Wait a while, then try again.")
-@limiter.limit(FAILED_LOGINS_PER_ADDRESS_AND_NAME, methods=["POST"], key_func=_client_network_and_username,
-               deduct_when=_login_failed,
-               error_message="Too many failed logins for this username from your network. Wait a minute, then "
-                             "try again.")
+@limit_failed_sign_ins()
 def login():
     next_path = safe_next_path(request.args.get("next"))
     if current_user.is_authenticated:
@@ -91,8 +105,10 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is not None and accounts.may_log_in(user):
+            if two_factor.is_enabled(user):
+                return two_factor_views.ask_for_code(user, next_path)
             login_user(user)
-            return redirect(next_path or url_for("dashboard.index"))
+            return redirect(two_factor_views.enrolment_required_path(user) or next_path or url_for("dashboard.index"))
         if user is not None:
             form.username.errors.append("This account has been deleted.")
         else:
@@ -108,3 +124,6 @@ def logout():
     logout_user()
     flash("You are logged out on every device, and your API tokens are revoked.", "info")
     return redirect(url_for("public.home"))
+
+
+from . import first_sign_in_views, two_factor_views  # noqa: E402,F401  (register their routes and gates)

@@ -49,5 +49,7 @@ def create_demo_tenant(quota: int) -> tuple[User, str] | None:
                                  ("call-for-students.pdf", minimal_pdf("Call for Ph.D. students (demo)"))], quota)
     for name in PAGES:
         pages.publish_page(tenant, content.joinpath(name).read_bytes(), name)
+    # The password was printed in a terminal: whoever logs in first chooses their own (services.first_sign_in).
+    tenant.must_change_password = True
     db.session.commit()
     return tenant, password

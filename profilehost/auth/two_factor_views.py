@@ -1,0 +1,165 @@
+"""Two-factor sign-in: the second step of /login, and turning it on and off under Dashboard > Account.
+
+The second step does not log anyone in until the code is right. Between the password and the code the session holds
+only a pending sign-in (signed like every Flask session, and short-lived): the user's session id, which a password
+change voids, where to go next, and when the password was checked.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user
+
+from ..dashboard import dashboard
+from ..extensions import limiter
+from ..models import User
+from ..security import safe_next_path
+from ..services import accounts, two_factor
+from ..services.errors import FieldError
+from .forms import TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorSignInForm
+from .views import auth, limit_failed_sign_ins, login_failed
+
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_SECONDS = 300
+ENROLMENT = "two_factor_enrolment"
+# Only someone who knows the password reaches the second step, so a limit per account cannot be filled by a stranger
+# to lock its owner out (unlike one on the password form): it caps guesses spread over many addresses.
+FAILED_CODES_PER_ACCOUNT = "10 per hour"
+
+
+def ask_for_code(user: User, next_path: str | None):
+    """The password was right: remember that for a few minutes, and ask for the second factor."""
+    session[PENDING_SIGN_IN] = {"user": user.get_id(), "next": next_path, "at": int(time.time())}
+    return redirect(url_for("auth.two_factor"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return accounts.load_session_user(str(pending.get("user", "")))
+
+
+def _pending_username() -> str:
+    user = _pending_user()
+    return user.username if user is not None else ""
+
+
+def _pending_account() -> str:
+    user = _pending_user()
+    return f"two-factor:{user.id}" if user is not None else _pending_username()
+
+
+def admins_need_two_factor() -> bool:
+    """PROFILEHOST_ADMIN_REQUIRE_2FA; unset, it is on everywhere but in the test suite, whose admins sign in with a
+    password alone unless a test turns it on."""
+    required = current_app.config.get("ADMIN_REQUIRE_2FA")
+    return not current_app.testing if required is None else required
+
+
+def enrolment_required_path(user: User) -> str | None:
+    """Where an admin who must use two-factor sign-in and does not yet is sent: the enrolment page."""
+    if user.is_admin and admins_need_two_factor() and not two_factor.is_enabled(user):
+        return url_for("dashboard.two_factor_setup")
+    return None
+
+
+@auth.route("/login/two-factor", methods=["GET", "POST"], endpoint="two_factor")
+@limit_failed_sign_ins(_pending_username)
+@limiter.limit(FAILED_CODES_PER_ACCOUNT, methods=["POST"], key_func=_pending_account, deduct_when=login_failed,
+               error_message="Too many wrong codes for this account. Wait an hour, then try again.")
+def second_step():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_SIGN_IN, None)
+        flash("Your sign-in took too long or was not started here. Please log in again.", "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorSignInForm()
+    if form.validate_on_submit():
+        kind = two_factor.check_sign_in_code(user, form.code.data)
+        if kind is not None:
+            return _signed_in(user, kind, safe_next_path(session.pop(PENDING_SIGN_IN).get("next")))
+        g.login_failed = True
+        form.code.errors.append("That code is not correct, or was used already. Type the code your app shows "
+                                "now, or a recovery code.")
+    return render_template("auth/two_factor.html", form=form), 401 if g.get("login_failed") else 200
+
+
+def _signed_in(user: User, kind: str, next_path: str | None):
+    login_user(user)
+    if kind == "recovery":
+        left = two_factor.recovery_codes_left(user)
+        flash(f"You signed in with a recovery code; it cannot be used again. {left} recovery code(s) left"
+              + ("." if left > 2 else ": turn two-factor sign-in off and on again under Account for new ones."),
+              "info")
+    return redirect(next_path or url_for("dashboard.index"))
+
+
+@auth.before_app_request
+def admins_turn_on_two_factor_first():
+    """No admin page opens for an admin without two-factor sign-in when PROFILEHOST_ADMIN_REQUIRE_2FA is on."""
+    if request.blueprint != "admin" or not current_user.is_authenticated or current_user.must_change_password:
+        return None
+    enrolment = enrolment_required_path(current_user)
+    if enrolment is None:
+        return None
+    flash("Administrators on this site sign in with two factors: set up an authenticator app to open the "
+          "administration pages.", "info")
+    return redirect(enrolment)
+
+
+@dashboard.context_processor
+def two_factor_settings():
+    return {"recovery_codes_left": two_factor.recovery_codes_left, "admins_need_two_factor": admins_need_two_factor}
+
+
+def _enrolment_secret() -> str:
+    """The secret being set up, kept in the session until confirmed, so reloading the page keeps the QR code the
+    app scanned."""
+    pending = session.get(ENROLMENT)
+    if isinstance(pending, dict) and pending.get("user") == current_user.id and pending.get("secret"):
+        return pending["secret"]
+    secret = two_factor.new_secret()
+    session[ENROLMENT] = {"user": current_user.id, "secret": secret}
+    return secret
+
+
+@dashboard.route("/account/two-factor", methods=["GET", "POST"])
+def two_factor_setup():
+    if two_factor.is_enabled(current_user):
+        return redirect(url_for("dashboard.account"))
+    secret = _enrolment_secret()
+    form = TwoFactorEnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = two_factor.enable(current_user, secret, form.code.data)
+        except two_factor.TwoFactorError as refused:
+            form.code.errors.append(refused.message)
+        else:
+            session.pop(ENROLMENT, None)
+            return render_template("auth/two_factor_recovery_codes.html", codes=codes)
+    # The app lists the account under the site's name, so two installations do not look alike.
+    issuer = (current_app.config["SERVER_NAMES"] or (two_factor.ISSUER,))[0]
+    uri = two_factor.provisioning_uri(current_user, secret, issuer)
+    return render_template("auth/two_factor_setup.html", form=form, secret=two_factor.grouped(secret),
+                           qr_code=two_factor.qr_code_data_uri(uri)), 422 if form.errors else 200
+
+
+@dashboard.route("/account/two-factor/off", methods=["GET", "POST"])
+def two_factor_disable():
+    if not two_factor.is_enabled(current_user):
+        return redirect(url_for("dashboard.account"))
+    form = TwoFactorDisableForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable(current_user, form.password.data, form.code.data)
+        except FieldError as refused:
+            getattr(form, refused.field).errors.append(refused.message)
+        else:
+            flash("Two-factor sign-in is off: your password alone signs you in.", "success")
+            return redirect(url_for("dashboard.account"))
+    return render_template("auth/two_factor_disable.html", form=form), 422 if form.errors else 200
