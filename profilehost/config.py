@@ -11,7 +11,8 @@ import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from email.utils import parseaddr
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "PROFILEHOST_"
@@ -35,6 +36,12 @@ KNOWN_VARIABLES = {
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
+    "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
+                "(unset: each message is written to the log and to instance/mail/)",
+    "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
+    "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
+    "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
+                          "(a site without mail): every address counts as confirmed",
     "ADMIN_REQUIRE_2FA": "true: an admin must turn on two-factor sign-in before any admin page opens (the default, "
                          "except in the test suite)",
     "TEST_DATABASE_URL": "database the test suite runs against (read by the tests only)",
@@ -74,6 +81,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "ADMIN_REQUIRE_2FA": (_boolean("ADMIN_REQUIRE_2FA", env["ADMIN_REQUIRE_2FA"])
                               if "ADMIN_REQUIRE_2FA" in env else None),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
+        **_mail_settings(env),
     }
 
 
@@ -177,3 +185,50 @@ def _redis_url(raw: str | None) -> str | None:
     if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"{PREFIX}REDIS_URL={raw!r} is not a Redis URL: use redis://host:6379/0")
     return raw
+
+# No mail server: each message goes to the log and to a file in instance/mail/ (profilehost.mail.backend).
+INSTANCE_FOLDER_MAIL = "profilehost.mail.backend.InstanceFolderBackend"
+SMTP_SCHEMES = {"smtp": 25, "smtps": 465}
+
+
+def _mail_settings(env: Mapping[str, str]) -> dict:
+    sender = env.get("MAIL_FROM") or "profilehost <no-reply@localhost>"
+    if "@" not in parseaddr(sender)[1]:
+        raise ConfigError(f"{PREFIX}MAIL_FROM={sender!r} has no address: use 'profilehost <no-reply@example.org>'")
+    settings = {
+        "MAIL_DEFAULT_SENDER": sender,
+        "MAIL_TIMEOUT": _positive_int("SMTP_TIMEOUT", env.get("SMTP_TIMEOUT", "10")),
+        "EMAIL_VERIFICATION": _boolean("EMAIL_VERIFICATION", env.get("EMAIL_VERIFICATION", "true")),
+        "MAIL_BACKEND": INSTANCE_FOLDER_MAIL,
+    }
+    if env.get("SMTP_URL"):
+        settings.update(_smtp_server(env["SMTP_URL"]))
+    return settings
+
+
+def _smtp_server(raw: str) -> dict:
+    url = urlsplit(raw)
+    usage = ("use smtp://user:password@host:587?starttls=true (STARTTLS), smtps://user:password@host:465 (TLS) or "
+             "smtp://host:25; write a '@' or ':' in the user or password as %40 or %3A")
+    try:
+        port = url.port or SMTP_SCHEMES.get(url.scheme)
+    except ValueError:
+        port = None
+    if url.scheme not in SMTP_SCHEMES or not url.hostname or port is None:
+        raise ConfigError(f"{PREFIX}SMTP_URL is not an SMTP server address: {usage}")
+    options = dict(parse_qsl(url.query))
+    unknown = set(options) - {"starttls"}
+    if unknown:
+        raise ConfigError(f"{PREFIX}SMTP_URL has the unknown option {sorted(unknown)[0]!r}: {usage}")
+    starttls = _boolean("SMTP_URL's starttls", options.get("starttls", "false"))
+    if starttls and url.scheme == "smtps":
+        raise ConfigError(f"{PREFIX}SMTP_URL: smtps:// is TLS from the start, so starttls does not apply: {usage}")
+    return {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": url.hostname,
+        "MAIL_PORT": port,
+        "MAIL_USERNAME": unquote(url.username) if url.username else None,
+        "MAIL_PASSWORD": unquote(url.password) if url.password else None,
+        "MAIL_USE_TLS": starttls,
+        "MAIL_USE_SSL": url.scheme == "smtps",
+    }

@@ -19,8 +19,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    case,
     false,
+    true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -92,6 +96,13 @@ class User(UserMixin, db.Model):
     # Why the account is suspended (shown to its owner at login), and when it was deleted (soft, 30 days).
     state_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # None until the owner follows the link mailed to `email`: until then nothing of the account is public.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A new address asked for and not yet confirmed from its own mailbox; `email` stays in use until then.
+    pending_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # Notices that are not needed to keep the account (approval, restore, appeal decisions...) are mailed while
+    # true; the owner turns them off in the dashboard or with the signed link in each such message.
+    mail_notices: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     profile: Mapped[Profile] = relationship(back_populates="user", uselist=False)
 
@@ -102,9 +113,23 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    # THE rule for what a visitor sees of an account, in Python and in SQL alike: an active account whose email
+    # is not yet confirmed is shown as pending (not found), exactly as one waiting for an admin's approval.
+    @hybrid_property
+    def public_state(self) -> str:
+        if self.state == AccountState.ACTIVE and self.email_verified_at is None:
+            return AccountState.PENDING
+        return self.state
+
+    @public_state.inplace.expression
+    @classmethod
+    def _public_state_expression(cls):
+        return case((and_(cls.state == AccountState.ACTIVE, cls.email_verified_at.is_(None)), AccountState.PENDING),
+                    else_=cls.state)
+
     @property
     def is_public(self) -> bool:
-        return self.state == AccountState.ACTIVE
+        return self.public_state == AccountState.ACTIVE
 
 
 class Profile(db.Model):

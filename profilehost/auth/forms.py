@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -56,3 +56,23 @@ class NewPasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the new password",
                             validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Your account's email address", validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField("New password", validators=[DataRequired()], description="At least 10 characters.",
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Repeat the new password",
+                            validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+class MailActionForm(FlaskForm):
+    """A button that only needs its CSRF token: resend the confirmation link, stop notices."""
+
+
+class MailNoticesForm(FlaskForm):
+    mail_notices = BooleanField("Email me notices: approval, restore, unpublished pages")

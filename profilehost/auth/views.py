@@ -89,6 +89,9 @@ def register():
 
 
 def _welcome(user) -> str:
+    if user.email_verified_at is None:
+        return (f"Welcome, {user.username}! We sent a link to {user.email}: follow it to confirm your address. "
+                "Until then you can prepare your pages, and nothing is public.")
     if user.state == "pending":
         return (f"Welcome, {user.username}! An administrator will approve your account soon; until then you can "
                 "prepare your pages, and nothing is public.")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_user, logout_user
 
+from ..auth.forms import MailNoticesForm
+from ..mail import preferences
 from ..services import accounts
 from . import dashboard
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
@@ -14,6 +16,7 @@ def _render(status: int = 200, **forms):
     forms.setdefault("email_form", EmailChangeForm(prefix="email", email=current_user.email))
     forms.setdefault("password_form", PasswordChangeForm())
     forms.setdefault("delete_form", DeleteAccountForm(prefix="delete"))
+    forms.setdefault("notices_form", MailNoticesForm(prefix="notices", mail_notices=current_user.mail_notices))
     return render_template("dashboard/account.html", **forms), status
 
 
@@ -37,11 +40,15 @@ def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():
         try:
-            accounts.change_email(current_user, form.password.data, form.email.data)
+            changed = accounts.change_email(current_user, form.password.data, form.email.data)
         except accounts.AccountError as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:
-            flash(f"Your email is now {current_user.email}.", "success")
+            if changed:
+                flash(f"Your email is now {current_user.email}.", "success")
+            else:
+                flash(f"We sent a link to {current_user.pending_email}: follow it to make it your address. Until "
+                      f"then we keep writing to {current_user.email}.", "info")
             return redirect(url_for("dashboard.account"))
     return _render(422, email_form=form)
 
@@ -60,3 +67,12 @@ def delete_account():
                   "to cancel.", "info")
             return redirect(url_for("public.home"))
     return _render(422, delete_form=form)
+
+
+@dashboard.route("/account/notices", methods=["POST"])
+def mail_notices():
+    form = MailNoticesForm(prefix="notices")
+    if form.validate_on_submit():
+        preferences.set_mail_notices(current_user, form.mail_notices.data)
+        flash("Notices by email are on." if form.mail_notices.data else "Notices by email are off.", "success")
+    return redirect(url_for("dashboard.account"))

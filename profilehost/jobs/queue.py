@@ -44,6 +44,10 @@ def _register_tasks(app: Flask, queue: Huey) -> None:
 
     app.extensions["profilehost.jobs.import_site"] = import_site_task
 
+    from .mail import register_mail_task
+
+    register_mail_task(app, queue)
+
 
 def enqueue_import(job_id: int) -> None:
     job_queue()

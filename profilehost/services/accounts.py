@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..mail import notices, verification
 from ..models import AccountState, ApiToken, Profile, Role, User, new_session_token, utcnow
 from . import audit
 from .errors import FieldConflict, FieldError
@@ -118,18 +119,23 @@ def find_user(username: str) -> User | None:
 
 
 def create_account(username: str, email: str, password: str, *, admin: bool = False,
-                   state: str = AccountState.ACTIVE) -> User:
-    """Validate and store a new account with an empty profile. Raises AccountError."""
+                   state: str = AccountState.ACTIVE, email_confirmed: bool = True) -> User:
+    """Validate and store a new account with an empty profile. Raises AccountError. An operator's account (the
+    CLI, the demo) has its address confirmed; otherwise a confirmation link is mailed in the same transaction."""
     username = normalize_username(username)
     check_username(username)
     email = check_email(email)
     check_password(password)
     _refuse_taken(username, email)
     user = User(username=username, email=email, password_hash=hash_password(password),
-                role=Role.ADMIN if admin else Role.USER, state=state)
+                role=Role.ADMIN if admin else Role.USER, state=state,
+                email_verified_at=utcnow() if email_confirmed else None)
     user.profile = Profile(display_name=username)
     db.session.add(user)
     try:
+        if not email_confirmed:
+            db.session.flush()
+            verification.ask_to_confirm(user, email)
         db.session.commit()
     except IntegrityError:
         # A request at the same moment took the name or the email after our check: its account is committed now.
@@ -192,7 +198,8 @@ def _register_open_account(username: str, email: str, password: str, *, mode: st
             db.session.rollback()
             raise AccountError("invite_code", str(refused)) from None
     state = AccountState.PENDING if mode == "approval" else AccountState.ACTIVE
-    return create_account(username, email, password, state=state)
+    return create_account(username, email, password, state=state,
+                          email_confirmed=not verification.verification_required())
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -242,6 +249,11 @@ def reset_password(user: User, new: str) -> None:
     db.session.commit()
 
 
+def set_password(user: User, new: str) -> None:
+    """For a caller that has proved the right to change it otherwise (a reset link); the caller commits."""
+    _set_password(user, new)
+
+
 def _set_password(user: User, new: str) -> None:
     check_password(new)
     user.password_hash = hash_password(new)
@@ -275,19 +287,31 @@ DELETION_WINDOW = timedelta(days=30)
 OWNER_DELETION = "deleted by its owner"
 
 
-def change_email(user: User, password: str, new_email: str) -> None:
+def change_email(user: User, password: str, new_email: str) -> bool:
+    """True if the address is changed now; False if it waits for the owner to follow the link mailed to it (the
+    old address stays in use until then, so a typo cannot cut the owner off)."""
     confirm_password(user, password)
     email = check_email(new_email)
     taken = AccountTaken("email", "Another account uses this email address.")
     if _email_owner(email) not in (None, user):
         raise taken
-    user.email = email
+    if email == user.email:
+        user.pending_email = None
+        db.session.commit()
+        return True
+    if verification.verification_required():
+        user.pending_email = email
+        verification.ask_to_confirm(user, email)
+        db.session.commit()
+        return False
+    user.email, user.pending_email = email, None
     try:
         db.session.commit()
     except IntegrityError:
         # Another account took the address after our check.
         db.session.rollback()
         raise taken from None
+    return True
 
 
 def schedule_deletion(user: User, password: str) -> None:
@@ -297,6 +321,7 @@ def schedule_deletion(user: User, password: str) -> None:
     user.deleted_at = utcnow()
     user.state_reason = OWNER_DELETION
     end_sessions_and_tokens(user)
+    notices.account_deleted(user, OWNER_DELETION, by_owner=True)
     db.session.commit()
 
 

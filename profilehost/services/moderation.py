@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
+from ..mail import notices
 from ..models import AccountState, Appeal, Asset, AuditEvent, Page, Role, User, utcnow
 from . import audit
 from .accounts import end_sessions_and_tokens
@@ -37,8 +38,13 @@ def _change_state(actor, user: User, state: str, action: str, reason: str, ip: s
 def approve_account(actor: User | None, user: User, *, ip: str = "") -> None:
     if user.state != AccountState.PENDING:
         raise ModerationError(f"{user.username} is {user.state}, not waiting for approval.")
-    _change_state(actor, user, AccountState.ACTIVE, "account.approve", "", ip)
+    _approve(actor, user, "", ip)
     db.session.commit()
+
+
+def _approve(actor, user: User, reason: str, ip: str) -> None:
+    _change_state(actor, user, AccountState.ACTIVE, "account.approve", reason, ip)
+    notices.account_approved(user)
 
 
 def suspend_account(actor: User | None, user: User, reason: str, *, ip: str = "") -> None:
@@ -57,6 +63,7 @@ def _suspend(actor, user: User, reason: str, ip: str) -> None:
     user.state_reason = reason
     end_sessions_and_tokens(user)
     _change_state(actor, user, AccountState.SUSPENDED, "account.suspend", reason, ip)
+    notices.account_suspended(user, reason)
 
 
 def restore_account(actor: User | None, user: User, *, reason: str = "", ip: str = "") -> None:
@@ -68,6 +75,7 @@ def restore_account(actor: User | None, user: User, *, reason: str = "", ip: str
     user.state_reason = None
     user.deleted_at = None
     _change_state(actor, user, AccountState.ACTIVE, "account.restore", reason, ip)
+    notices.account_restored(user)
     db.session.commit()
 
 
@@ -83,6 +91,7 @@ def _delete(actor, user: User, reason: str, ip: str) -> None:
     user.deleted_at = utcnow()
     end_sessions_and_tokens(user)
     _change_state(actor, user, AccountState.DELETED, "account.delete", reason, ip)
+    notices.account_deleted(user, reason, by_owner=False)
 
 
 def cancel_own_deletion(user: User, *, ip: str = "") -> None:
@@ -90,6 +99,7 @@ def cancel_own_deletion(user: User, *, ip: str = "") -> None:
     user.state_reason = None
     user.deleted_at = None
     audit.record(user, "account.cancel_deletion", user, ip=ip)
+    notices.deletion_cancelled(user)
     db.session.commit()
 
 
@@ -114,7 +124,7 @@ def bulk_action(actor: User, users: list[User], action: str, reason: str, *, ip:
             outcome.skipped.append(user.username)
             continue
         if action == "approve":
-            _change_state(actor, user, AccountState.ACTIVE, "account.approve", reason, ip)
+            _approve(actor, user, reason, ip)
         elif action == "suspend":
             _suspend(actor, user, reason, ip)
         else:
@@ -136,6 +146,7 @@ def unpublish_page(actor: User | None, page: Page, reason: str, *, ip: str = "")
     reason = _require_reason(reason, "unpublish a page")
     page.moderation_reason = reason
     audit.record(actor, "page.unpublish", page, reason=reason, ip=ip)
+    notices.page_unpublished(page, reason)
     db.session.commit()
 
 
@@ -218,6 +229,7 @@ def decide_appeal(actor: User, appeal: Appeal, accept: bool, response: str, *, i
     if accept and appeal.user.state == AccountState.SUSPENDED:
         appeal.user.state_reason = None
         _change_state(actor, appeal.user, AccountState.ACTIVE, "account.restore", "appeal accepted", ip)
+    notices.appeal_decided(appeal)
     db.session.commit()
 
 

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from ..extensions import db
+from ..mail import notices
 from ..models import Report, ReportStatus, User, utcnow
 from . import audit
 from .errors import FieldError
@@ -104,6 +105,7 @@ def close_report(actor: User, report: Report, status: str, outcome: str, *, ip: 
     report.closed_at = utcnow()
     audit.record(actor, f"report.{status}", report.tenant, reason=report.outcome, ip=ip,
                  target_name=f"report #{report.id}")
+    notices.report_closed(report)
     db.session.commit()
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from ..models import Asset, Page, Profile, Redirect, Revision, SiteFile, User
 
 # The columns of `users` a public page shows: its address, whether it is served, and what its 410 says.
-PUBLIC_USER_FIELDS = ("username", "state", "state_reason", "deleted_at")
+PUBLIC_USER_FIELDS = ("username", "state", "state_reason", "deleted_at", "email_verified_at")
 OWNED_BY_TENANT = (Page, Redirect, Asset, SiteFile, Profile)
 WATCHED_TABLES = {model.__table__.name for model in (*OWNED_BY_TENANT, Revision, User)}
 BUMPED = "profilehost.site_versions.bumped"

@@ -96,11 +96,13 @@ class TenantHead:
 
     id: int
     username: str
-    state: str
+    state: str  # as a visitor sees it: User.public_state
     site_version: int
 
 
-TENANT_HEAD_SQL = "SELECT id, username, state, site_version FROM users WHERE username = {}"
+# The state a visitor sees (models.User.public_state: an unconfirmed email shows as pending), compiled once.
+PUBLIC_STATE_SQL = str(User.public_state.expression.compile(compile_kwargs={"literal_binds": True}))
+TENANT_HEAD_SQL = "SELECT id, username, " + PUBLIC_STATE_SQL + ", site_version FROM users WHERE username = {}"
 PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
 
 
@@ -162,7 +164,7 @@ def public_asset(tenant: User, name: str) -> Asset | None:
 def tenants_with_public_pages() -> list[User]:
     has_pages = select(Page.id).where(Page.user_id == User.id, Page.deleted_at.is_(None), Page.published.is_(True),
                                       Page.moderation_reason.is_(None)).exists()
-    return list(db.session.scalars(select(User).where(User.state == AccountState.ACTIVE, has_pages)
+    return list(db.session.scalars(select(User).where(User.public_state == AccountState.ACTIVE, has_pages)
                                    .order_by(User.username)))
 
 

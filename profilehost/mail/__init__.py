@@ -1,0 +1,19 @@
+"""Outgoing email. A service queues a message (`outbox.queue_mail`) in the transaction of the change it tells of;
+after the commit the job queue sends it (`delivery.deliver`), through the SMTP server of PROFILEHOST_SMTP_URL or,
+without one, into the log and the instance folder (`backend.InstanceFolderBackend`)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_mailman import Mail
+
+SERVICE_NAME = "profilehost"
+
+
+def init_mail(app: Flask) -> None:
+    from . import models, outbox  # noqa: F401  (the outbox tables and its after-commit hook)
+    from .cli import mail_cli
+
+    Mail().init_app(app)
+    app.config.setdefault("EMAIL_VERIFICATION", True)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,72 @@
+"""A forgotten password, reset by a link mailed to the account's address.
+
+The link is signed, lasts PASSWORD_RESET_AGE, and carries a fingerprint of the password hash it was made for:
+using it changes the password, which voids it and every other link sent before; so does any other password
+change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import User, utcnow
+from ..services import accounts, audit
+from . import tokens
+from .links import external_url
+from .models import OutboxMessage
+from .outbox import queue_mail
+
+# One mailbox gets at most one reset message in this time, however often the form is sent for it.
+RESEND_PAUSE = timedelta(minutes=2)
+
+
+class ResetRefused(Exception):
+    """A genuine, unexpired link that was used, or made void by a later password change."""
+
+
+def request_reset(address: str, *, ip: str = "") -> None:
+    """Mail a reset link if an account has this address; answer the same (nothing) either way."""
+    try:
+        address = accounts.check_email(address)
+    except accounts.AccountError:
+        return
+    user = db.session.scalar(select(User).where(User.email == address))
+    if user is None or not accounts.may_log_in(user) or _sent_recently(address):
+        return
+    link = external_url("auth.reset_password", token=tokens.password_reset_token(user.id, user.password_hash))
+    queue_mail("password_reset", address, username=user.username, reset_url=link,
+               valid_minutes=int(tokens.PASSWORD_RESET_AGE.total_seconds() // 60))
+    audit.record(user, "account.request_reset", user, ip=ip)
+    db.session.commit()
+
+
+def _sent_recently(address: str) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == "password_reset", OutboxMessage.recipient == address,
+        OutboxMessage.created_at > utcnow() - RESEND_PAUSE).limit(1)) is not None
+
+
+def user_for_reset(token: str) -> User:
+    """The account a live reset link is for. Raises tokens.LinkExpired, tokens.LinkInvalid or ResetRefused."""
+    user_id, fingerprint = tokens.read_password_reset_token(token)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not accounts.may_log_in(user):
+        raise tokens.LinkInvalid
+    if fingerprint != tokens.password_fingerprint(user.password_hash):
+        raise ResetRefused("This link has been used, or the password was changed after it was sent, so it no "
+                           "longer works. Ask for a new one if you still need it.")
+    return user
+
+
+def reset_with_link(token: str, new_password: str, *, ip: str = "") -> User:
+    """Set the new password: every session and API token of the account ends. Raises AccountError for a password
+    that is refused, and what user_for_reset raises."""
+    user = user_for_reset(token)
+    accounts.set_password(user, new_password)
+    # The link reached the account's mailbox: that confirms the address as well as a confirmation link would.
+    user.email_verified_at = user.email_verified_at or utcnow()
+    audit.record(user, "account.reset_password_by_email", user, ip=ip)
+    db.session.commit()
+    return user
