@@ -59,6 +59,8 @@ def app_settings(database_url, instance_path) -> dict:
         "SECRET_KEY": "test-secret-key-not-for-production",
         # CI sets PROFILEHOST_REDIS_URL on one of its runs so the rate limits are tested on Redis too.
         "REDIS_URL": config.read_settings()["REDIS_URL"],
+        # Admins need two-factor sign-in in production; the tests of it turn it on (tests/web/test_two_factor*).
+        "ADMIN_REQUIRE_2FA": False,
     }
 
 
