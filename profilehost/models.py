@@ -149,6 +149,8 @@ class Profile(db.Model):
     # [{"title", "url"}] from an imported _data/navigation.yml: the menu in the author's order. None: the
     # menu comes from the pages' nav_order.
     navigation: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # A BCP 47 tag (publishing.meta.language_of); "": the _config.yml's `locale`, else English.
+    locale: Mapped[str] = mapped_column(String(35), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship(back_populates="profile")

@@ -57,7 +57,8 @@ def profile():
             getattr(form, f"link_{kind}").data = (current.links or {}).get(kind, "")
     status = 200
     if form.validate_on_submit():
-        fields = {name: getattr(form, name).data for name in profiles.TEXT_LIMITS} | {"avatar": form.avatar.data}
+        fields = {name: getattr(form, name).data for name in profiles.TEXT_LIMITS} | {"avatar": form.avatar.data,
+                                                                                      "locale": form.locale.data}
         fields["links"] = {kind: getattr(form, f"link_{kind}").data for kind, _label in LINK_KINDS}
         try:
             profiles.update_profile(current_user, fields)
@@ -67,6 +68,8 @@ def profile():
             status = 422
         else:
             flash("Profile saved. It is live on your site now.", "success")
+            if notice := profiles.locale_notice(form.locale.data):
+                flash(notice, "info")
             return redirect(url_for("dashboard.profile"))
     elif form.is_submitted():
         status = 422

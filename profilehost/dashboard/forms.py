@@ -56,6 +56,9 @@ class ProfileForm(FlaskForm):
                            render_kw={"autocomplete": "organization"})
     avatar = StringField("Avatar", validators=[Length(max=255)],
                          description="The name of an uploaded image (like profile.png) or an https:// URL.")
+    locale = StringField("Language", validators=[Length(max=100)],
+                         description="Your site's language as a BCP 47 tag, like en-US, de or ar (right to left). "
+                                     "Empty: the locale of your _config.yml, else English.")
 
 
 def _link_field(kind: str, label: str) -> StringField:

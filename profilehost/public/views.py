@@ -12,7 +12,7 @@ from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, sites
 from ..services.assets import is_image
-from . import public
+from . import feed_views, page_heads, public
 from .cache import CachedResponse
 from .fast_path import page_cache_key
 
@@ -83,6 +83,10 @@ def tenant_path(username: str, subpath: str):
 def _render_tenant_path(tenant: User, subpath: str) -> Response:
     if subpath == "sitemap.xml":
         return _tenant_sitemap(tenant)
+    feed = feed_views.feed_response(tenant, subpath, request.url_root.rstrip("/"))
+    if feed is not None:
+        feed.headers["Cache-Control"] = _public_cache()
+        return feed
     return _serve_page(tenant, "/" + subpath)
 
 
@@ -164,7 +168,9 @@ def _render_page(tenant: User, page, revision) -> Response:
         # The site's own single layout wrote the item's lines at publish time: none are worked out per view.
         item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
-    html = render_template("theme/page.html", site=site, page=page_view,
+    head = page_heads.page_head(tenant, root, page, revision.front_matter or {}, revision.title,
+                                page_view.canonical_url)
+    html = render_template("theme/page.html", site=site, page=page_view, page_head=head,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
     response = Response(html)
     # A hash of the body: it changes when what a visitor sees changes, and tells nothing else (not the drafts
@@ -176,7 +182,8 @@ def _render_page(tenant: User, page, revision) -> Response:
 
 
 def _tenant_not_found(tenant: User, path: str) -> Response:
-    html = render_template("theme/not_found.html", site=_site_view(tenant, path), report_url=None)
+    html = render_template("theme/not_found.html", site=_site_view(tenant, path), report_url=None,
+                           page_head=page_heads.site_head(tenant, request.url_root.rstrip("/")))
     response = Response(html, 404)
     response.headers["Cache-Control"] = _public_cache()
     return response

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import unquote
 
+import langcodes
+
 from .errors import PublishError
 from .frontmatter import FrontMatter
 
@@ -23,7 +25,9 @@ KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt"
               "nav_order", "nav_title", "date", "layout",
               # shown on collection items and listings
               "venue", "citation", "paperurl", "slidesurl", "bibtexurl", "link", "type", "talk_type", "location",
-              "collection", "modified"}
+              "collection", "modified",
+              # the page's language (<html lang>, dir, og:locale), Jekyll's and jekyll-feed's key
+              "lang"}
 # academicpages' layouts whose lines under the title (dates, venue, citation) the shared theme shows as they do.
 HEADER_LAYOUTS = ("single", "talk")
 # Layouts that draw no lines under the title and need no notice: al-folio's home page.
@@ -274,7 +278,59 @@ def _notices(front: FrontMatter, site_layouts: tuple[str, ...]) -> list[str]:
         own = "" if layout in THEME_LAYOUTS else f" Upload _layouts/{layout}.html to have it run as Jekyll runs it."
         notices.append(f"'layout: {layout}' is not one profilehost knows: the page is shown in the shared theme "
                        f"without the lines that layout adds under the title (single and talk are followed).{own}")
+    language = language_notice("lang", front.values.get("lang"))
+    if language and "lang" in front.lines:
+        notices.append(language)
     unknown = sorted(set(front.values) - KNOWN_KEYS)
     if unknown:
         notices.append(f"Kept but not used by profilehost: {', '.join(unknown)}.")
     return notices
+
+
+# Scripts written right to left (ISO 15924): a language whose likely script is one of these is laid out rtl.
+RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc", "Thaa", "Yezi"})
+LANGUAGE_TAG_LIMIT = 35  # Profile.locale's column; RFC 5646 advises 35 characters for any tag worth keeping
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str  # a valid BCP 47 tag in its standard spelling: en-US, de, ar, zh-Hant-TW
+    direction: str  # ltr or rtl
+    og_locale: str  # OpenGraph's language_TERRITORY: en_US
+
+
+def language_of(value) -> Language | None:
+    """A BCP 47 language tag checked against the IANA subtag registry (langcodes), or None for anything else.
+
+    A regular expression for RFC 5646's grammar would take 'english' (a well-formed 7-letter language subtag) or
+    'xx'; the registry knows neither. Underscores (Jekyll's 'en_US') are read as hyphens. The direction and the
+    OpenGraph territory come from CLDR's likely subtags (ar -> ar-Arab-EG: rtl, ar_EG)."""
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > LANGUAGE_TAG_LIMIT:
+        return None
+    text = value.strip()
+    try:
+        if not langcodes.tag_is_valid(text):
+            return None
+        tag = langcodes.standardize_tag(text)
+        parsed = langcodes.Language.get(tag)
+        likely = parsed.maximize()
+    except (langcodes.LanguageTagError, ValueError):
+        return None
+    if not parsed.language or parsed.language == "und" or tag.startswith("x-"):
+        return None  # private-use or undetermined: nothing a reader or a crawler can act on
+    territory = parsed.territory or likely.territory
+    og_locale = f"{parsed.language}_{territory}" if territory and territory.isalpha() else parsed.language
+    return Language(tag, "rtl" if likely.script in RTL_SCRIPTS else "ltr", og_locale)
+
+
+ENGLISH = language_of("en")
+
+
+def language_notice(field: str, value) -> str | None:
+    """What to tell the author about a language value that is not a tag (None when it is one, or is absent): the
+    value is not used, and the page keeps the site's language (or English)."""
+    if value is None or (isinstance(value, str) and not value.strip()) or language_of(value) is not None:
+        return None
+    shown = _quoted(str(value)) if isinstance(value, str | int | float) else _kind(value)
+    return (f"field '{field}': '{shown}' is not a language tag (BCP 47, like en-US, de or ar); it was not used, "
+            "and the page says the site's language.")

@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from ..extensions import db
 from ..models import Profile, User
 from ..publishing import load_yaml_document
+from ..publishing.meta import language_notice, language_of
 from . import assets
 from .errors import FieldError
 from .sites import LINK_KINDS
@@ -131,7 +132,25 @@ def clean_profile_fields(fields: dict) -> dict:
     if "links" in fields:
         given = {kind: str(value or "").strip() for kind, value in fields["links"].items() if kind in LINK_LABELS}
         cleaned["links"] = {kind: normalize_link(kind, value) for kind, value in given.items() if value}
+    if "locale" in fields:
+        _take_locale(cleaned, fields["locale"])
     return cleaned
+
+
+def _take_locale(cleaned: dict, raw) -> None:
+    """The site's language in its standard spelling ('en_us' -> 'en-US'); "" clears it. A value that is not a
+    language tag changes nothing: locale_notice says so, and the rest of the profile is saved."""
+    text = str(raw or "").strip()
+    language = language_of(text)
+    if not text or language is not None:
+        cleaned["locale"] = language.tag if language else ""
+
+
+def locale_notice(raw) -> str | None:
+    """The notice for a profile language that is not a BCP 47 tag (None for a tag or nothing)."""
+    notice = language_notice("Language", str(raw or "").strip() or None)
+    return None if notice is None else notice.replace("the page says the site's language", "your site keeps the "
+                                                      "language it had")
 
 
 def clean_text(name: str, raw) -> str:
@@ -268,11 +287,21 @@ class AuthorConfig:
 def read_author_config(raw: bytes, filename: str) -> AuthorConfig:
     """The profile fields in an academicpages _config.yml's `author:` block (or al-folio's top-level keys),
     validated like the profile form; what fails validation is left out with a notice (fields_from_author_block)."""
-    author = author_block_of(load_yaml_document(raw, filename))
+    document = load_yaml_document(raw, filename)
+    author = author_block_of(document)
     if author is None:
         raise ProfileError("author", f"{filename} has no 'author:' block. academicpages keeps the sidebar's "
                            "name, bio and links there; add one or fill in the profile form instead.")
-    return AuthorConfig(*fields_from_author_block(author))
+    fields, notices = fields_from_author_block(author)
+    return AuthorConfig(fields, notices + config_notices(document, filename))
+
+
+def config_notices(document, filename: str) -> list[str]:
+    """What a _config.yml's site-wide settings (beyond the author: block) do not say well: a `locale` that is not
+    a language tag is not used (pages say the profile's language, else English)."""
+    value = document.get("locale") if isinstance(document, dict) else None
+    notice = language_notice("locale", value)
+    return [f"{filename}, {notice.replace('the page says', 'pages say')}"] if notice else []
 
 
 # al-folio keeps the author's name and social accounts at the top of _config.yml, not in an author: block; these
