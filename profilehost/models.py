@@ -383,3 +383,37 @@ class RecoveryCode(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class BibliographyVersion(db.Model):
+    """One version of a tenant's bibliography (a .bib file): every save adds one, the newest is current, and a
+    removal is a version with no source. `rendered` is what the public pages show of the current one (its entries
+    formatted and sanitized), made when it is saved or the bibliography's settings change."""
+
+    __tablename__ = "bibliography_versions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "number", name="uq_bibliography_versions_user_id_number"),
+        Index("ix_bibliography_versions_user_id_current", "user_id", "current"),
+        NEVER_REUSED_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    source: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    source_name: Mapped[str] = mapped_column(String(255), default="bibliography.bib")
+    rendered: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BibliographySettings(db.Model):
+    """How a tenant's publication list is written: its CSL style, and the forms of the researcher's name shown
+    in bold besides the profile's name."""
+
+    __tablename__ = "bibliography_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    style: Mapped[str] = mapped_column(String(64), default="apa")
+    name_forms: Mapped[list] = mapped_column(JSON, default=list)

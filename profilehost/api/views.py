@@ -9,7 +9,7 @@ from flask import Response, current_app, g, jsonify, request
 from ..extensions import limiter
 from ..limits import explain_rate_limits, publish_limit
 from ..publishing import PublishError
-from ..services import assets, pages, site_files, tokens
+from ..services import assets, bibliography, pages, site_files, tokens
 from ..services.pages import EditConflict
 from . import api
 
@@ -164,3 +164,27 @@ def delete_site_file(file_path: str):
 def _saved_json(saved: site_files.SiteFileSaved) -> dict:
     return {"path": saved.path, "version": saved.version, "unchanged": saved.unchanged,
             "rerendered": saved.rerendered, "notices": saved.notices}
+
+
+@api.get("/bibliography")
+@limiter.limit(RATE, key_func=_token_key)
+def get_bibliography():
+    current = bibliography.current_version(g.api_user)
+    if current is None or current.source is None:
+        return error(404, "Not found", "You have no bibliography. PUT a .bib to /api/v1/bibliography.")
+    return Response(current.source, content_type="application/x-bibtex; charset=utf-8")
+
+
+@api.put("/bibliography")
+@limiter.limit(RATE, key_func=_token_key)
+@publish_limit
+def put_bibliography():
+    try:
+        saved = bibliography.save_bibliography(g.api_user, request.get_data(),
+                                               source_name=request.args.get("filename", "").strip()[:255]
+                                               or "bibliography.bib")
+    except PublishError as refused:
+        return error(422, "Refused", refused.message)
+    return jsonify(version=saved.version, entries=saved.entries, unchanged=saved.unchanged, notices=saved.notices,
+                   incomplete=[{"key": key, "missing": list(missing)} for key, missing in saved.missing],
+                   rerendered=saved.rerendered)

@@ -26,6 +26,7 @@ def require_login():
 from . import (  # noqa: E402,F401  (register routes)
     account_views,
     asset_views,
+    bibliography_views,
     import_views,
     preview_views,
     site_file_views,

@@ -26,6 +26,7 @@ from liquid.exceptions import (
 from liquid.token import TOKEN_BLANK, TOKEN_EMPTY
 
 from . import jekyll_filters
+from .bibliography_tag import BibliographyTag
 from .errors import PublishError
 from .jekyll_include import (
     FIRST_LINE,
@@ -51,7 +52,7 @@ RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
 UNEXPECTED_TAG = re.compile(r"unexpected tag '([^']*)'")
 UNCLOSED_BLOCK = re.compile(r"expected tag (end\w+)")
 # Plugins GitHub Pages runs for some sites, which profilehost does not: their tags are named in a notice.
-PLUGIN_TAGS = {"bibliography": "jekyll-scholar", "cite": "jekyll-scholar", "reference": "jekyll-scholar",
+PLUGIN_TAGS = {"cite": "jekyll-scholar", "reference": "jekyll-scholar",
                "katexmm": "jekyll-katex", "endkatexmm": "jekyll-katex", "katex": "jekyll-katex",
                "endkatex": "jekyll-katex", "seo": "jekyll-seo-tag", "feed_meta": "jekyll-feed",
                "gist": "jekyll-gist", "github_edit_link": "jekyll-github-metadata", "twitter": "jekyll-twitter-plugin",
@@ -75,6 +76,7 @@ class JekyllEnvironment(Environment):
     def setup_tags_and_filters(self, *, extra: bool = False) -> None:
         super().setup_tags_and_filters(extra=extra)
         self.add_tag(JekyllIncludeTag)
+        self.add_tag(BibliographyTag)
         jekyll_filters.register(self)
 
 

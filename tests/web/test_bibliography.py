@@ -1,0 +1,192 @@
+"""The bibliography from the dashboard and the API: a .bib saved is a publication list on the pages that ask
+for it, a page per entry and .bib downloads; a malformed entry is refused by key and line and changes nothing;
+history and restore; hostile fields are harmless; one tenant never reaches another's bibliography."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from factories import page_source, publish
+from profilehost.extensions import db
+from profilehost.services import bibliography, tokens
+from support import csrf_token_from, post_form
+
+BIB = Path(__file__).parent.parent / "fixtures" / "bib"
+PUBLICATIONS_PAGE = page_source("Publications", "/publications/", body="{% bibliography %}")
+LISTING_PAGE = page_source("Listing", "/listing/", body="{% for post in site.publications %}\n"
+                                                           "* [{{ post.title }}]({{ post.url }}) in {{ post.venue }}\n"
+                                                           "{% endfor %}")
+
+
+def fixture(name: str) -> bytes:
+    return (BIB / name).read_bytes()
+
+
+def upload(client, raw: bytes, name: str = "papers.bib"):
+    token = csrf_token_from(client.get("/dashboard/bibliography").get_data(as_text=True))
+    return client.post("/dashboard/bibliography", data={"csrf_token": token, "file": (io.BytesIO(raw), name)},
+                       content_type="multipart/form-data", follow_redirects=True)
+
+
+def paste(client, text: str):
+    return post_form(client, "/dashboard/bibliography", {"text": text}, follow_redirects=True)
+
+
+@pytest.fixture
+def alice(logged_in):
+    publish(logged_in.user, PUBLICATIONS_PAGE, "publications.md")
+    return logged_in
+
+
+def version_numbers(tenant) -> list[int]:
+    db.session.expire_all()
+    return [version.number for version in bibliography.versions(tenant)]
+
+
+def test_an_uploaded_zotero_export_is_listed_by_type_and_year_with_the_name_in_bold(alice, client):
+    response = upload(alice, fixture("zotero.bib"), "My Library.bib")
+    assert response.status_code == 200
+    assert "Saved version 1 of your bibliography: 4 entries; 1 page(s) that list it were updated." in \
+        response.get_data(as_text=True)
+    html = client.get("/alice/publications/").get_data(as_text=True)
+    groups = re.findall(r'<h2 class="bibliography-group">([^<]+)</h2>', html)
+    assert groups == ["Journal articles", "Conference papers", "Theses", "Talks"]
+    assert "Montréal" not in html or "Montr{" not in html
+    assert "Notes on the Analytical Engine: A Re-reading" in html  # braces and accents decoded
+    assert "Müller, J." in html
+    assert "<strong>Lovelace, A.</strong>" not in html  # her profile has no name yet: nothing matched
+    assert 'href="/alice/publication/lovelace_notes_2021/"' in html
+    assert 'href="/alice/publications.bib"' in html
+
+
+def test_the_name_forms_put_the_researcher_in_bold_and_the_style_is_a_setting(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    response = post_form(alice, "/dashboard/bibliography/settings",
+                         {"style": "chicago-author-date", "name_forms": "Lovelace, Ada\nA. Lovelace"},
+                         form_url="/dashboard/bibliography", follow_redirects=True)
+    assert "Saved the bibliography&#39;s settings. 1 page(s) that list it were updated." in \
+        response.get_data(as_text=True)
+    html = client.get("/alice/publications/").get_data(as_text=True)
+    assert "<strong>Lovelace, A.</strong>" in html  # Chicago writes the first author family name first
+    assert "Somerville, M., and <strong>A. Lovelace</strong>. 2023." in html
+
+
+def test_a_style_that_is_not_offered_is_refused(alice):
+    response = post_form(alice, "/dashboard/bibliography/settings", {"style": "made-up", "name_forms": ""},
+                         form_url="/dashboard/bibliography")
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_a_malformed_entry_is_refused_by_key_and_line_and_nothing_changes(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    response = upload(alice, fixture("malformed.bib"), "malformed.bib")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "malformed.bib: line 8: @inproceedings{broken2021} is malformed" in html
+    assert version_numbers(alice.user) == [1]
+    assert "Notes on the Analytical Engine" in client.get("/alice/publications/").get_data(as_text=True)
+
+
+def test_the_dashboard_names_entries_without_title_author_or_year_and_the_duplicates(alice):
+    html = upload(alice, fixture("scholar.bib") + fixture("dblp.bib")).get_data(as_text=True)
+    assert "<code>untitled2017</code></td><td>(none)</td><td>title</td>" in html
+    assert "<code>noauthor</code></td><td>An editorial without names</td><td>author, year</td>" in html
+    assert "has the DOI of &#39;DBLP:conf/icmc/LovelaceS23&#39;" in html
+
+
+def test_pasted_bibtex_is_saved_too(alice, client):
+    paste(alice, "@article{pasted, title={Pasted}, author={Lovelace, Ada}, journal={J}, year={2020}}\n")
+    assert "Pasted" in client.get("/alice/publications/").get_data(as_text=True)
+
+
+def test_each_entry_has_a_page_and_a_bib_and_the_whole_list_one_bib(alice, client):
+    upload(alice, fixture("dblp.bib"))
+    page = client.get("/alice/publication/dblp-misc-arxiv-lovelace25/")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<title>Engines of Übermorgen" in html
+    assert 'href="/alice/files/pdf/engines.pdf"' in html and 'href="https://github.com/ada/engines"' in html
+    assert "<summary>Abstract</summary>" in html and "<summary>Cite</summary>" in html
+    entry = client.get("/alice/publication/dblp-misc-arxiv-lovelace25.bib")
+    assert entry.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    assert entry.get_data(as_text=True).startswith("@misc{DBLP:misc/arxiv/Lovelace25,")
+    assert "pdf =" not in entry.get_data(as_text=True)  # al-folio's display fields stay out of a citation
+    whole = client.get("/alice/publications.bib").get_data(as_text=True)
+    assert whole.count("\n@") + whole.startswith("@") == 4
+
+
+def test_an_address_that_names_no_entry_is_the_tenants_own_page(alice, client):
+    publish(alice.user, page_source("My paper", "/publication/my-paper/"), "_publications/my-paper.md")
+    upload(alice, fixture("zotero.bib"))
+    assert "My paper" in client.get("/alice/publication/my-paper/").get_data(as_text=True)
+    assert client.get("/alice/publication/nothing-here/").status_code == 404
+    assert client.get("/alice/publication/nothing-here.bib").status_code == 404
+
+
+def test_site_publications_lists_the_entries_as_academicpages_items(alice, client):
+    publish(alice.user, LISTING_PAGE, "listing.md")
+    upload(alice, fixture("scholar.bib"))
+    html = client.get("/alice/listing/").get_data(as_text=True)
+    assert '<a href="/alice/publication/lovelace2020poetical/">Poetical science and the Österreich problem</a> ' \
+           "in Nature Computing" in html
+
+
+def test_history_and_restore(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    upload(alice, fixture("scholar.bib"))
+    response = post_form(alice, "/dashboard/bibliography/versions/1/restore", {},
+                         form_url="/dashboard/bibliography", follow_redirects=True)
+    assert "Saved version 3 of your bibliography: 4 entries" in response.get_data(as_text=True)
+    assert version_numbers(alice.user) == [3, 2, 1]
+    assert "Notes on the Analytical Engine" in client.get("/alice/publications/").get_data(as_text=True)
+
+
+def test_removing_the_bibliography_empties_the_list_and_keeps_its_versions(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    post_form(alice, "/dashboard/bibliography/remove", {}, form_url="/dashboard/bibliography")
+    assert "Notes on the Analytical Engine" not in client.get("/alice/publications/").get_data(as_text=True)
+    assert client.get("/alice/publications.bib").status_code == 404
+    assert version_numbers(alice.user) == [2, 1]
+
+
+def test_hostile_fields_are_rendered_harmless(alice, client):
+    upload(alice, fixture("hostile.bib"))
+    for url in ("/alice/publications/", "/alice/publication/hostile1/"):
+        html = client.get(url).get_data(as_text=True)
+        body = html.split("<body", 1)[1]
+        assert "<script>alert" not in body and "<iframe" not in body and "<img src=x" not in body
+        assert "javascript:" not in html and "data:text/html" not in html
+        assert "onerror=alert(1)&gt;" in body  # shown as the text it is
+
+
+def test_the_api_puts_and_gets_the_bibliography(client, make_user):
+    tenant = make_user("alice")
+    publish(tenant, PUBLICATIONS_PAGE, "publications.md")
+    headers = {"Authorization": f"Bearer {tokens.create_token(tenant, 'CI')[1]}"}
+    assert client.get("/api/v1/bibliography", headers=headers).status_code == 404
+    response = client.put("/api/v1/bibliography?filename=scholar.bib", data=fixture("scholar.bib"),
+                          headers={**headers, "Content-Type": "application/x-bibtex"})
+    assert response.status_code == 200
+    assert response.json["version"] == 1 and response.json["entries"] == 5
+    assert response.json["rerendered"] == ["/publications/"]
+    assert {"key": "noauthor", "missing": ["author", "year"]} in response.json["incomplete"]
+    got = client.get("/api/v1/bibliography", headers=headers)
+    assert got.data == fixture("scholar.bib") and got.headers["Content-Type"].startswith("application/x-bibtex")
+    refused = client.put("/api/v1/bibliography", data=fixture("malformed.bib"), headers=headers)
+    assert refused.status_code == 422 and "broken2021" in refused.json["message"]
+    again = client.put("/api/v1/bibliography", data=fixture("scholar.bib"), headers=headers)
+    assert again.json["unchanged"] is True and again.json["version"] == 1
+
+
+def test_one_tenant_never_sees_anothers_bibliography(alice, client, make_user):
+    upload(alice, fixture("zotero.bib"))
+    bob = make_user("bob")
+    publish(bob, PUBLICATIONS_PAGE, "publications.md")
+    assert "Analytical" not in client.get("/bob/publications/").get_data(as_text=True)
+    assert client.get("/bob/publication/lovelace_notes_2021/").status_code == 404
+    assert client.get("/bob/publications.bib").status_code == 404
