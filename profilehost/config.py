@@ -42,6 +42,12 @@ KNOWN_VARIABLES = {
     "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
     "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
                           "(a site without mail): every address counts as confirmed",
+    "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
+                "(unset: each message is written to the log and to instance/mail/)",
+    "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
+    "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
+    "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
+                          "(a site without mail): every address counts as confirmed",
     "ADMIN_REQUIRE_2FA": "true: an admin must turn on two-factor sign-in before any admin page opens (the default, "
                          "except in the test suite)",
     "TEST_DATABASE_URL": "database the test suite runs against (read by the tests only)",
@@ -81,6 +87,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "ADMIN_REQUIRE_2FA": (_boolean("ADMIN_REQUIRE_2FA", env["ADMIN_REQUIRE_2FA"])
                               if "ADMIN_REQUIRE_2FA" in env else None),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
+        **_mail_settings(env),
         **_mail_settings(env),
     }
 

@@ -62,3 +62,47 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on a free loopback port that keeps every message it receives."""
+
+    def __init__(self, port: int | None = None) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.port = port or free_port()
+        self.messages: list = []
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def app_settings(self) -> dict:
+        return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_USE_TLS": False,
+                "MAIL_USE_SSL": False, "MAIL_TIMEOUT": 5}
+
+    def to(self, address: str) -> list:
+        return [message for message in self.messages if message["To"] == address]
+
+    def last_to(self, address: str):
+        received = self.to(address)
+        assert received, f"no message to {address}; received: {[m['To'] for m in self.messages]}"
+        return received[-1]
+
+
+def mail_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def mail_html(message) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+def link_in(message, path: str) -> str:
+    """The path and query of the first link in the message's text whose path starts with `path`."""
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[^\s]*)", mail_text(message))
+    assert match, f"no {path} link in:\n{mail_text(message)}"
+    return match.group(1)

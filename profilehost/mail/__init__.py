@@ -1,6 +1,6 @@
 """Outgoing email. A service queues a message (`outbox.queue_mail`) in the transaction of the change it tells of;
 after the commit the job queue sends it (`delivery.deliver`), through the SMTP server of PROFILEHOST_SMTP_URL or,
-without one, into the log and the instance folder (`backend.InstanceFolderBackend`)."""
+without one, into the log and the instance folder (`backend.EmailBackend`)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,9 @@ def mail_folder() -> Path:
     return Path(current_app.instance_path) / MAIL_FOLDER
 
 
-class InstanceFolderBackend(BaseEmailBackend):
+class EmailBackend(BaseEmailBackend):
+    """Flask-Mailman finds a backend by this class name in the module PROFILEHOST_SMTP_URL being unset names."""
+
     def send_messages(self, email_messages) -> int:
         folder = mail_folder()
         folder.mkdir(parents=True, exist_ok=True)
