@@ -10,8 +10,8 @@ import os
 import re
 import secrets
 from collections.abc import Mapping
-from pathlib import Path
 from email.utils import parseaddr
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,20 +36,14 @@ KNOWN_VARIABLES = {
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
-    "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
-                "(unset: each message is written to the log and to instance/mail/)",
-    "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
-    "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
-    "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
-                          "(a site without mail): every address counts as confirmed",
-    "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
-                "(unset: each message is written to the log and to instance/mail/)",
-    "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
-    "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
-    "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
-                          "(a site without mail): every address counts as confirmed",
     "ADMIN_REQUIRE_2FA": "true: an admin must turn on two-factor sign-in before any admin page opens (the default, "
                          "except in the test suite)",
+    "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
+                "(unset: each message is written to the log and to instance/mail/)",
+    "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
+    "SMTP_TIMEOUT": "seconds the mail worker waits for the mail server before trying again later",
+    "EMAIL_VERIFICATION": "true: a new account or email address counts once its owner follows the mailed link; false "
+                          "(a site without mail): every address counts as confirmed",
     "TEST_DATABASE_URL": "database the test suite runs against (read by the tests only)",
 }
 REGISTRATION_MODES = ("open", "approval", "invite", "closed")
@@ -87,7 +81,6 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "ADMIN_REQUIRE_2FA": (_boolean("ADMIN_REQUIRE_2FA", env["ADMIN_REQUIRE_2FA"])
                               if "ADMIN_REQUIRE_2FA" in env else None),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
-        **_mail_settings(env),
         **_mail_settings(env),
     }
 
@@ -193,8 +186,9 @@ def _redis_url(raw: str | None) -> str | None:
         raise ConfigError(f"{PREFIX}REDIS_URL={raw!r} is not a Redis URL: use redis://host:6379/0")
     return raw
 
+
 # No mail server: each message goes to the log and to a file in instance/mail/ (profilehost.mail.backend).
-INSTANCE_FOLDER_MAIL = "profilehost.mail.backend.InstanceFolderBackend"
+INSTANCE_FOLDER_MAIL = "profilehost.mail.backend.EmailBackend"
 SMTP_SCHEMES = {"smtp": 25, "smtps": 465}
 
 
