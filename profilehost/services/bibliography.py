@@ -5,9 +5,11 @@ refused file changes nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import yaml
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -122,14 +124,7 @@ def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | N
            author: User | None) -> BibliographySaved:
     try:
         site_versions.claim(db.session, tenant.id)
-        number = (db.session.scalar(select(func.max(BibliographyVersion.number)).where(
-            BibliographyVersion.user_id == tenant.id)) or 0) + 1
-        db.session.execute(BibliographyVersion.__table__.update().where(
-            BibliographyVersion.user_id == tenant.id).values(current=False))
-        db.session.add(BibliographyVersion(user_id=tenant.id, number=number, current=True, source=raw,
-                                           source_name=source_name[:255], rendered=rendered,
-                                           author_id=(author or tenant).id, created_at=utcnow()))
-        db.session.flush()
+        number = _stage_version(tenant, raw, source_name, rendered, author)
         rerendered = site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
         db.session.commit()
     except Exception:
@@ -139,6 +134,19 @@ def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | N
     return BibliographySaved(number if raw is not None else None, len(entries), list((rendered or {}).get(
         "notices", [])), [(entry["key"], tuple(entry["missing"])) for entry in entries if entry["missing"]],
         rerendered)
+
+
+def _stage_version(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,
+                   author: User | None) -> int:
+    number = (db.session.scalar(select(func.max(BibliographyVersion.number)).where(
+        BibliographyVersion.user_id == tenant.id)) or 0) + 1
+    db.session.execute(BibliographyVersion.__table__.update().where(
+        BibliographyVersion.user_id == tenant.id).values(current=False))
+    db.session.add(BibliographyVersion(user_id=tenant.id, number=number, current=True, source=raw,
+                                       source_name=source_name[:255], rendered=rendered,
+                                       author_id=(author or tenant).id, created_at=utcnow()))
+    db.session.flush()
+    return number
 
 
 def render(tenant: User, raw: bytes, source_name: str, settings: BibliographySettings | None = None) -> dict:
@@ -201,3 +209,84 @@ def entry_by_slug(tenant: User, slug: str) -> dict | None:
 def whole_bib(tenant: User) -> str | None:
     entries = current_entries(tenant)
     return "\n\n".join(entry["bib"] for entry in entries) + "\n" if entries else None
+
+
+def export_files(tenant: User, taken: set[str]) -> dict[str, bytes]:
+    """The bibliography in an export: its .bib under _bibliography/ (al-folio's place, which an import reads
+    again), and each entry as an academicpages `_publications` item, so Jekyll builds the same list. An entry whose
+    file name is taken by one of the tenant's own items is left to that item."""
+    current = current_version(tenant)
+    if current is None or current.source is None:
+        return {}
+    files = {f"_bibliography/{_bib_name(current.source_name)}": current.source}
+    for entry in current_entries(tenant):
+        path = f"_publications/{entry['slug']}.md"
+        if path not in taken:
+            files[path] = _item_source(entry)
+    return files
+
+
+def _bib_name(source_name: str) -> str:
+    name = source_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = "".join(character if character.isalnum() or character in "-_." else "-" for character in name)
+    return stem if stem.endswith(".bib") and stem != ".bib" else "papers.bib"
+
+
+def _item_source(entry: dict) -> bytes:
+    front_matter = {name: value for name, value in entry["front_matter"].items() if name != "collection"}
+    # The body is the citation, which Jekyll runs through Liquid: its braces are entities, so tenant text can
+    # never become a Liquid tag.
+    body = entry["citation_html"].replace("{", "&#123;").replace("}", "&#125;")
+    return ("---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+            + "\n").encode()
+
+
+def bibliography_from_archive_files(files: Mapping[str, bytes]) -> tuple[bytes, str] | None:
+    """al-folio's `_bibliography/*.bib` from a site archive (paths relative to the site's root): one .bib of them
+    all, papers.bib first, and the name to show for it; None when the archive has none."""
+    found = sorted((path for path in files if path.startswith("_bibliography/") and path.lower().endswith(".bib")
+                    and path.count("/") == 1), key=lambda path: (path != "_bibliography/papers.bib", path))
+    if not found:
+        return None
+    raw = b"\n\n".join(files[path].rstrip() for path in found) + b"\n"
+    return raw, found[0].rsplit("/", 1)[-1] if len(found) == 1 else "_bibliography (" + ", ".join(
+        path.rsplit("/", 1)[-1] for path in found) + ")"
+
+
+def stage_bibliography(tenant: User, raw: bytes, *, source_name: str, author: User | None = None) -> list[str]:
+    """Make `raw` the current bibliography and render again the pages that list it, without committing (an
+    import's transaction). Raises PublishError. Returns the permalinks re-rendered."""
+    rendered = render(tenant, raw, source_name)
+    site_versions.claim(db.session, tenant.id)
+    _stage_version(tenant, raw, source_name, rendered, author)
+    return site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+
+
+BIBLIOGRAPHY_TAG = re.compile(rb"\{%-?\s*bibliography\b[^%]*-?%\}")
+INCLUDE_NAME = "bibliography.html"
+# What `{% bibliography %}` becomes in an export, where Jekyll (in GitHub Pages' safe mode) runs no jekyll-scholar:
+# the same entries, from the _publications items the export writes, grouped by type, newest first.
+BIBLIOGRAPHY_INCLUDE = """{%- assign publications = site.publications | sort: "date" | reverse -%}
+{%- assign groups = "journal:Journal articles|conference:Conference papers|preprint:Preprints|thesis:Theses|\
+talk:Talks|other:Other publications" | split: "|" -%}
+<div class="bibliography">
+{%- for group in groups -%}
+{%- assign parts = group | split: ":" -%}
+{%- assign shown = false -%}
+{%- for post in publications -%}
+{%- if post.bibtex_key and post.category == parts[0] -%}
+{%- unless shown %}
+<h2 class="bibliography-group">{{ parts[1] }}</h2>
+{%- assign shown = true -%}
+{%- endunless %}
+<p class="bibliography-citation">{{ post.citation }} <a href="{{ base_path }}{{ post.url }}">{{ post.title }}</a></p>
+{%- endif -%}
+{%- endfor -%}
+{%- endfor %}
+</div>
+"""
+
+
+def jekyll_buildable(source: bytes) -> bytes:
+    """A page's source as Jekyll without plugins builds it: `{% bibliography %}` becomes our include."""
+    return BIBLIOGRAPHY_TAG.sub(b"{% include " + INCLUDE_NAME.encode() + b" %}", source)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Page, Revision, User
 from ..publishing.jekyll_include import our_include
-from . import assets, collections, site_build
+from . import assets, bibliography, collections, site_build
 from .pages import is_html_source, tenant_pages
 from .profiles import AUTHOR_KEYS, AUTHOR_LINK_KEYS, HANDLE_URLS
 
@@ -45,6 +45,7 @@ README = """This is your profilehost site in the academicpages layout.
 _pages/         your pages, exactly as you last published them (front matter included)
 _publications/, _talks/, _teaching/, _portfolio/, _posts/
                 your collections, one file per item
+_bibliography/ your bibliography (.bib), whose entries are also in _publications/
 files/          your PDFs
 images/         your images
 _config.yml     your profile (the author: block) and the collections
@@ -70,9 +71,16 @@ def export_site(tenant: User) -> io.BytesIO:
         for path, source in sorted(site_files.items()):
             archive.writestr(f"{root}/{path}", _buildable(path, source))
         includes: set[str] = set()
-        for page, revision in _current_revisions(tenant):
-            archive.writestr(f"{root}/{export_path(page, revision)}", revision.source)
-            includes.update(INCLUDE_TAG.findall(revision.source.decode("utf-8", "replace")))
+        exported = _current_revisions(tenant)
+        for page, revision in exported:
+            source = bibliography.jekyll_buildable(revision.source)
+            archive.writestr(f"{root}/{export_path(page, revision)}", source)
+            includes.update(INCLUDE_TAG.findall(source.decode("utf-8", "replace")))
+        if bibliography.INCLUDE_NAME in includes and f"_includes/{bibliography.INCLUDE_NAME}" not in site_files:
+            archive.writestr(f"{root}/_includes/{bibliography.INCLUDE_NAME}", bibliography.BIBLIOGRAPHY_INCLUDE)
+        own_paths = {export_path(page, revision) for page, revision in exported}
+        for path, source in bibliography.export_files(tenant, own_paths).items():
+            archive.writestr(f"{root}/{path}", source)
         for asset in assets.list_assets(tenant):
             folder = "images" if assets.is_image(asset) else "files"
             archive.writestr(f"{root}/{folder}/{asset.name}", asset.data)

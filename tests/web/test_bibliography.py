@@ -5,14 +5,20 @@ history and restore; hostile fields are harmless; one tenant never reaches anoth
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 
 from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
+from profilehost.services.export import export_site
 from support import csrf_token_from, post_form
 
 BIB = Path(__file__).parent.parent / "fixtures" / "bib"
@@ -190,3 +196,49 @@ def test_one_tenant_never_sees_anothers_bibliography(alice, client, make_user):
     assert "Analytical" not in client.get("/bob/publications/").get_data(as_text=True)
     assert client.get("/bob/publication/lovelace_notes_2021/").status_code == 404
     assert client.get("/bob/publications.bib").status_code == 404
+
+
+def test_the_export_holds_the_bib_and_each_entry_as_an_academicpages_item(alice):
+    upload(alice, fixture("dblp.bib"), "dblp.bib")
+    upload(alice, fixture("dblp.bib") + b"\n@misc{liquid, title={{{ site.secret }} {% include x %}}, year={2020}}\n",
+           "dblp.bib")
+    with zipfile.ZipFile(export_site(alice.user)) as archive:
+        names = archive.namelist()
+        item = archive.read("alice-site/_publications/dblp-conf-icmc-lovelaces23.md").decode()
+        liquid = archive.read("alice-site/_publications/liquid.md").decode()
+        bib = archive.read("alice-site/_bibliography/dblp.bib")
+    assert bib.startswith(fixture("dblp.bib"))
+    assert "alice-site/_publications/dblp-misc-arxiv-lovelace25.md" in names
+    front, body = item.split("---\n")[1:3]
+    values = yaml.safe_load(front)
+    assert values["title"] == "Loops, Cards and the Bernoulli Numbers"
+    assert values["permalink"] == "/publication/dblp-conf-icmc-lovelaces23/"
+    assert values["venue"] == "Proceedings of ICMC 2023" and values["date"] == "2023-01-01"
+    assert values["authors"] == ["Lovelace, Ada", "Somerville, Mary"]
+    assert "Loops, Cards and the Bernoulli Numbers" in body
+    assert "{{" not in liquid.split("---\n", 2)[2] and "{%" not in liquid.split("---\n", 2)[2]
+
+
+@pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
+                    reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+def test_the_export_with_a_bibliography_builds_with_jekyll(alice, tmp_path):
+    upload(alice, fixture("zotero.bib"))
+    with zipfile.ZipFile(export_site(alice.user)) as archive:
+        archive.extractall(tmp_path)
+    source = tmp_path / "alice-site"
+    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    built = (source / "_site/publication/lovelace_notes_2021/index.html").read_text()
+    assert "Notes on the Analytical Engine: A Re-reading" in built
+    listed = (source / "_site/publications/index.html").read_text()
+    assert '<h2 class="bibliography-group">Journal articles</h2>' in listed
+    assert "Loops, Cards and the Bernoulli Numbers" in listed
+
+
+def test_an_archives_bibliography_folder_is_one_bib_with_papers_first():
+    found = bibliography.bibliography_from_archive_files({
+        "_bibliography/talks.bib": b"@misc{t, title={T}}\n", "_bibliography/papers.bib": b"@misc{p, title={P}}\n",
+        "_bibliography/old/x.bib": b"@misc{x}", "_pages/about.md": b"---\n---\n"})
+    assert found == (b"@misc{p, title={P}}\n\n@misc{t, title={T}}\n", "_bibliography (papers.bib, talks.bib)")
+    assert bibliography.bibliography_from_archive_files({"_pages/about.md": b""}) is None
