@@ -6,10 +6,11 @@ from datetime import UTC
 
 import feedparser
 import pytest
+from site_archive import CONFIG, build_zip, site_with
 
 from profilehost.extensions import db
-from profilehost.models import Page, Revision
-from profilehost.services import moderation, pages, site_files
+from profilehost.models import AccountState, Page, Revision
+from profilehost.services import moderation, pages, site_files, site_import
 
 ROOT = "http://localhost"
 
@@ -184,9 +185,44 @@ def test_a_suspended_tenants_feed_answers_as_their_pages_do(make_user, client, p
     assert response.status_code == 410 and b"Post first" not in response.data
 
 
-def test_an_unpublished_post_leaves_the_feed(make_user, client):
+def test_a_pending_tenants_feed_is_not_found_like_their_pages(make_user, client):
+    alice = make_user("alice", state=AccountState.PENDING)
+    post(alice, "first", "2024-01-02")
+    assert client.get("/alice/feed.xml").status_code == 404
+
+
+def test_a_draft_and_a_post_an_admin_unpublished_leave_the_feed(make_user, client):
     alice = make_user("alice")
-    permalink = post(alice, "first", "2024-01-02")
+    kept = post(alice, "first", "2024-01-02")
     post(alice, "second", "2024-01-03", published="false")
+    taken_down = post(alice, "third", "2024-01-04")
+    assert len(read_feed(client, "/alice/feed.xml")[1].entries) == 2
+
+    moderation.unpublish_page(None, pages.find_page(alice, taken_down), "copied text")
+
     _, feed = read_feed(client, "/alice/feed.xml")
-    assert [entry.link for entry in feed.entries] == [f"{ROOT}/alice{permalink}"]
+    assert [entry.link for entry in feed.entries] == [f"{ROOT}/alice{kept}"]
+
+
+def test_a_head_request_and_a_query_string_answer_as_the_feed_does(make_user, client):
+    alice = make_user("alice")
+    post(alice, "first", "2024-01-02")
+    full = client.get("/alice/feed.xml")
+    head = client.head("/alice/feed.xml")
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == full.headers["ETag"]
+    assert client.get("/alice/feed.xml?utm_source=reader").data == full.data
+
+
+def test_an_imported_sites_config_decides_its_feed_and_its_language(make_user, client):
+    alice = make_user("alice")
+    config = CONFIG + 'locale: "de-DE"\natom_feed:\n  path: "/atom.xml"\n'
+    report = site_import.import_site(alice, build_zip(site_with({"_config.yml": config})), "ada-site-main.zip",
+                                     quota=100 * 1024 * 1024)
+    assert not report.errors, report.errors
+
+    response, feed = read_feed(client, "/alice/atom.xml")
+    assert feed.feed.title == "Ada Example" and feed.feed.language == "de-DE"
+    assert [entry.title for entry in feed.entries] == ["A first blog post"]
+    assert feed.entries[0].link == f"{ROOT}/alice/posts/2020/08/blog-post-1/"
+    home = client.get("/alice/").get_data(as_text=True)
+    assert '<html lang="de-DE" dir="ltr">' in home and f'href="{ROOT}/alice/atom.xml"' in home
