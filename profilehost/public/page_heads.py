@@ -21,6 +21,7 @@ from ..publishing.memo import MISSING, BoundedMemo, weight
 from ..publishing.meta import ENGLISH, Language, language_of
 from ..publishing.scholar import ScholarMeta, scholar_meta
 from ..services import sites
+from ..services.assets import SERVED_FOLDERS
 
 CONFIG_FILE = "_config.yml"
 DEFAULT_FEED_PATH = "feed.xml"
@@ -98,7 +99,7 @@ def site_path(value) -> str | None:
     path = value.strip().lstrip("/")
     if (not path or path.endswith("/") or "://" in path or any(part in ("", ".", "..") for part in path.split("/"))
             or any(char in path for char in "?#\\\"'<> ") or not path.isprintable()
-            or path.startswith(("files/", "images/"))):
+            or path.split("/", 1)[0] in SERVED_FOLDERS):
         return None
     return path
 
@@ -148,8 +149,9 @@ def page_head(tenant: User, root: str, page: Page, front_matter: dict, title: st
 
 
 def own_pdf_url(tenant: User, root: str, value: str) -> str | None:
-    """The absolute address of a PDF the tenant uploaded, for a link to it ('/files/paper.pdf', a full address on
-    this host): Google Scholar indexes a citation_pdf_url only on the page's own host. Anything else: None."""
+    """The absolute address of a PDF the tenant uploaded, for a link to it ('/files/paper.pdf', al-folio's
+    '/assets/pdf/paper.pdf', a full address on this host): Google Scholar indexes a citation_pdf_url only on the
+    page's own host. Anything else: None."""
     base = f"/{tenant.username}"
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
@@ -157,10 +159,10 @@ def own_pdf_url(tenant: User, root: str, value: str) -> str | None:
             return None
         value = parts.path
     path = urlsplit(resolve_url(value, base)).path
-    prefix = f"{base}/files/"
-    if not path.startswith(prefix):
+    folder, _, name = path.removeprefix(base + "/").partition("/")
+    if not path.startswith(base + "/") or folder not in SERVED_FOLDERS or not name:
         return None
-    asset = sites.public_asset(tenant, unquote(path[len(prefix):]))
+    asset = sites.public_asset(tenant, unquote(name))
     if asset is None or asset.content_type != "application/pdf":
         return None
     return f"{root}{base}/files/{quote(asset.name)}"
