@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Page, SiteFile, User
+from ..models import SiteFile, User
 from ..publishing import PublishError, load_yaml_document
 from ..publishing.links import resolve_url
 from ..publishing.memo import MISSING, BoundedMemo, weight
@@ -138,11 +138,13 @@ def site_head(tenant: User, root: str) -> PageHead:
     return PageHead(site_language(tenant, settings), feed_url(root, tenant, settings), feed_title(tenant, settings))
 
 
-def page_head(tenant: User, root: str, page: Page, front_matter: dict, title: str, page_url: str) -> PageHead:
+def page_head(tenant: User, root: str, collection: str | None, front_matter: dict, title: str,
+              page_url: str) -> PageHead:
+    """A page's head; `collection` is the page's (None for a page that is no collection's item)."""
     settings = site_settings(tenant)
     language = language_of(front_matter.get("lang")) or site_language(tenant, settings)
     scholar = None
-    if page.collection in PUBLICATION_COLLECTIONS or "entry_type" in front_matter:
+    if collection in PUBLICATION_COLLECTIONS or "entry_type" in front_matter:
         scholar = scholar_meta({**front_matter, "title": front_matter.get("title") or title}, page_url,
                                lambda value: own_pdf_url(tenant, root, value))
     return PageHead(language, feed_url(root, tenant, settings), feed_title(tenant, settings), scholar)

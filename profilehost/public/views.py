@@ -168,7 +168,7 @@ def _render_page(tenant: User, page, revision) -> Response:
         # The site's own single layout wrote the item's lines at publish time: none are worked out per view.
         item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
-    head = page_heads.page_head(tenant, root, page, revision.front_matter or {}, revision.title,
+    head = page_heads.page_head(tenant, root, page.collection, revision.front_matter or {}, revision.title,
                                 page_view.canonical_url)
     html = render_template("theme/page.html", site=site, page=page_view, page_head=head,
                            report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
