@@ -81,7 +81,8 @@ def settings_of(raw: bytes) -> SiteSettings:
     external = advertised.strip() if isinstance(advertised, str) and _is_web_address(advertised.strip()) else ""
     limit = feed.get("posts_limit")
     return SiteSettings(
-        language=language_of(config.get("locale")),
+        # academicpages and minimal-mistakes say `locale`; jekyll-seo-tag and jekyll-feed read `lang`.
+        language=language_of(config.get("locale")) or language_of(config.get("lang")),
         title=_text(config.get("title")) or _text(config.get("name")),
         description=_text(config.get("description")),
         feed_paths=tuple(dict.fromkeys((served, own) if own else (served,))),

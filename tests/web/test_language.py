@@ -101,3 +101,10 @@ def test_a_language_value_cannot_reach_the_markup(make_user, client):
     pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\nlang: 'en\" onload=\"x'\n---\n\nHi.\n", "index.md")
     html = client.get("/alice/").get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in html and "onload" not in html
+
+
+def test_a_configs_lang_counts_when_it_has_no_locale(make_user, client):
+    alice = make_user("alice")
+    pages.publish_page(alice, HOME, "index.md")
+    site_files.save_site_file(alice, "_config.yml", b"lang: pt-BR\n")
+    assert language_of_page(client, "/alice/") == ("pt-BR", "ltr", "pt_BR")
