@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, url_for
 from flask_login import current_user
 
-from ..jobs import imports
+from ..jobs import imports, rebuilds
 from ..jobs.models import Job, JobState
 from ..limits import import_limit
 from . import dashboard
@@ -40,8 +40,11 @@ def import_job(job_id: int):
 
 def _job_page(job: Job):
     """202 while the job waits or runs (the page refreshes itself), then the report: 200, or 422 when the archive
-    was refused, as the import answered when it ran inside the request."""
+    was refused, as the import answered when it ran inside the request. A site rebuild's page likewise."""
+    refresh = f"{REFRESH_SECONDS};url={url_for('dashboard.import_job', job_id=job.id)}" if job.active else None
+    if job.kind == rebuilds.REBUILD:
+        return render_template("dashboard/rebuild_job.html", job=job, report=job.report, refresh=refresh,
+                               states=JobState), 202 if job.active else 200
     report = imports.report_of(job)
     status = 202 if job.active else 422 if report is not None and not report.ok else 200
-    refresh = f"{REFRESH_SECONDS};url={url_for('dashboard.import_job', job_id=job.id)}" if job.active else None
     return render_template("dashboard/job.html", job=job, report=report, refresh=refresh, states=JobState), status

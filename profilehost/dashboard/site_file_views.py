@@ -19,6 +19,13 @@ def _flash_saved(saved: SiteFileSaved, verb: str = "Saved") -> None:
         flash(notice, "info")
 
 
+def _next_page(saved: SiteFileSaved, default: str):
+    """Where a save leads: the rebuild's progress when the worker renders the pages that read the file."""
+    if saved.rebuild_job is not None:
+        return redirect(url_for("dashboard.import_job", job_id=saved.rebuild_job))
+    return redirect(default)
+
+
 def _current_or_404(path: str):
     return site_files.current_version(current_user, path) or abort(404)
 
@@ -38,7 +45,7 @@ def site_files_index():
             status = 422
         else:
             _flash_saved(saved)
-            return redirect(url_for("dashboard.site_files_index"))
+            return _next_page(saved, url_for("dashboard.site_files_index"))
     elif form.is_submitted():
         status = 422
     return render_template("dashboard/site_files.html", form=form, files=site_files.list_site_files(current_user),
@@ -67,7 +74,7 @@ def edit_site_file(file_path: str):
             form.base_version.data = str(changed.current)
         else:
             _flash_saved(saved)
-            return redirect(url_for("dashboard.edit_site_file", file_path=file_path))
+            return _next_page(saved, url_for("dashboard.edit_site_file", file_path=file_path))
     elif form.is_submitted():
         status = 422
     return render_template("dashboard/site_file_edit.html", form=form, path=file_path, current=current,
@@ -85,6 +92,7 @@ def delete_site_file(file_path: str):
         flash(f"{file_path} was not deleted: {refused.message}", "error")
     else:
         _flash_saved(saved, "Deleted")
+        return _next_page(saved, url_for("dashboard.site_files_index"))
     return redirect(url_for("dashboard.site_files_index"))
 
 
@@ -113,4 +121,5 @@ def restore_site_file(file_path: str, number: int):
         flash(f"Version {number} was not restored: {refused.message}", "error")
     else:
         _flash_saved(saved, f"Restored version {number} as version {saved.version} of")
+        return _next_page(saved, url_for("dashboard.site_file_history", file_path=file_path))
     return redirect(url_for("dashboard.site_file_history", file_path=file_path))

@@ -10,8 +10,9 @@ from flask.cli import AppGroup
 
 from .imports import fail_abandoned_jobs
 from .queue import job_queue
+from .rebuilds import requeue_abandoned
 
-jobs_cli = AppGroup("jobs", help="The job queue (site imports).")
+jobs_cli = AppGroup("jobs", help="The job queue (site imports and rebuilds).")
 
 
 @jobs_cli.command("worker")
@@ -23,11 +24,15 @@ def worker(threads: int | None) -> None:
     Run exactly one worker process per site (give it threads, not copies): on start it marks the jobs a dead
     worker left running as failed."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    abandoned = fail_abandoned_jobs()
-    if abandoned:
-        click.echo(f"{abandoned} job(s) left running by a stopped worker marked failed; nothing of them was written.")
     queue = job_queue()
     if queue.immediate:
         raise click.ClickException("JOBS_IMMEDIATE is set: jobs run inside requests and there is no queue to work.")
+    abandoned = fail_abandoned_jobs()
+    if abandoned:
+        click.echo(f"{abandoned} import(s) left running by a stopped worker marked failed; nothing of them was "
+                   "written.")
+    requeued = requeue_abandoned()
+    if requeued:
+        click.echo(f"{requeued} site rebuild(s) left running by a stopped worker queued again.")
     workers = threads or current_app.config["JOBS_WORKERS"]
     queue.create_consumer(workers=workers, worker_type="thread", periodic=False).run()

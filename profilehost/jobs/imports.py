@@ -36,7 +36,7 @@ def start_import(tenant: User, data: bytes, archive_name: str) -> Job:
         enqueue_import(job.id)
     except Exception as down:
         log.exception("job %s could not be queued", job.id)
-        _finish(job.id, JobState.FAILED, error="The import queue is not reachable; nothing was imported. Upload "
+        finish(job.id, JobState.FAILED, error="The import queue is not reachable; nothing was imported. Upload "
                                                "the ZIP again in a minute.")
         raise QueueUnavailable(str(down)) from None
     db.session.refresh(job)
@@ -66,15 +66,15 @@ def run_import(job_id: int) -> None:
     try:
         report = site_import.import_site(tenant, job.archive, job.archive_name,
                                          quota=current_app.config["ASSET_QUOTA_BYTES"],
-                                         progress=_ProgressWriter(job_id),
+                                         progress=ProgressWriter(job_id),
                                          before_commit=lambda report: _stage_done(job, report))
     except Exception:
         db.session.rollback()
         log.exception("import job %s failed", job_id)
-        _finish(job_id, JobState.FAILED, error=UNEXPECTED)
+        finish(job_id, JobState.FAILED, error=UNEXPECTED)
         return
     if not report.ok:  # nothing was written: the refusal is recorded on its own
-        _finish(job_id, JobState.DONE, report=report.as_json())
+        finish(job_id, JobState.DONE, report=report.as_json())
 
 
 def _stage_done(job: Job, report: site_import.ImportReport) -> None:
@@ -82,7 +82,7 @@ def _stage_done(job: Job, report: site_import.ImportReport) -> None:
     job.state, job.finished_at, job.report, job.archive = JobState.DONE, utcnow(), report.as_json(), None
 
 
-def _finish(job_id: int, state: str, **values) -> None:
+def finish(job_id: int, state: str, **values) -> None:
     db.session.execute(update(Job).where(Job.id == job_id).values(state=state, finished_at=utcnow(), archive=None,
                                                                   **values))
     db.session.commit()
@@ -91,13 +91,13 @@ def _finish(job_id: int, state: str, **values) -> None:
 def fail_abandoned_jobs() -> int:
     """Jobs left running by a worker that died: there is one worker process, so when it starts none is running.
     Their imports never committed (an import commits with its job's end)."""
-    ended = db.session.execute(update(Job).where(Job.state == JobState.RUNNING).values(
+    ended = db.session.execute(update(Job).where(Job.state == JobState.RUNNING, Job.kind == IMPORT).values(
         state=JobState.FAILED, finished_at=utcnow(), archive=None, error=ABANDONED)).rowcount
     db.session.commit()
     return ended
 
 
-class _ProgressWriter:
+class ProgressWriter:
     """Writes the progress on a connection of its own, committed at once, so the dashboard sees it while the
     import's transaction is still open. Only while reading and rendering: the import writes nothing then."""
 

@@ -44,6 +44,15 @@ def _register_tasks(app: Flask, queue: Huey) -> None:
 
     app.extensions["profilehost.jobs.import_site"] = import_site_task
 
+    from .rebuilds import run_rebuild
+
+    @queue.task(name="rebuild_site")
+    def rebuild_site_task(job_id: int) -> None:
+        with app.app_context():
+            run_rebuild(job_id)
+
+    app.extensions["profilehost.jobs.rebuild_site"] = rebuild_site_task
+
     from .mail import register_mail_task
 
     register_mail_task(app, queue)
@@ -52,3 +61,8 @@ def _register_tasks(app: Flask, queue: Huey) -> None:
 def enqueue_import(job_id: int) -> None:
     job_queue()
     current_app.extensions["profilehost.jobs.import_site"](job_id)
+
+
+def enqueue_rebuild(job_id: int) -> None:
+    job_queue()
+    current_app.extensions["profilehost.jobs.rebuild_site"](job_id)

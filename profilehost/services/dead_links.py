@@ -34,18 +34,23 @@ class SiteAddresses:
 
     pages: frozenset[str]
     files: frozenset[str]
+    base: str = ""  # '/<username>': read with the addresses, so checking links needs no database
 
     @classmethod
-    def of(cls, tenant: User) -> SiteAddresses:
+    def of(cls, tenant: User, *, leaving_out: int | None = None, including: int | None = None) -> SiteAddresses:
+        """The addresses now; as if the page with id `leaving_out` were deleted, or `including` undeleted."""
+        live = Page.deleted_at.is_(None) if including is None else (Page.deleted_at.is_(None) | (Page.id == including))
+        if leaving_out is not None:
+            live = live & (Page.id != leaving_out)
         permalinks = db.session.scalars(select(Page.permalink).where(
-            Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
+            Page.user_id == tenant.id, live, Page.published.is_(True)))
         redirects = db.session.scalars(select(Redirect.path).join(Page, Redirect.page_id == Page.id).where(
-            Redirect.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True)))
+            Redirect.user_id == tenant.id, live, Page.published.is_(True)))
         files = db.session.scalars(select(Asset.name).where(Asset.user_id == tenant.id))
-        return cls(pages=frozenset([*permalinks, *redirects]), files=frozenset(files))
+        return cls(pages=frozenset([*permalinks, *redirects]), files=frozenset(files), base=f"/{tenant.username}")
 
     def with_page(self, permalink: str, redirects: Iterable[str]) -> SiteAddresses:
-        return SiteAddresses(pages=self.pages | {permalink, *redirects}, files=self.files)
+        return replace(self, pages=self.pages | {permalink, *redirects})
 
     def answers(self, path: str) -> bool:
         folder, _, name = path.lstrip("/").partition("/")
@@ -54,9 +59,10 @@ class SiteAddresses:
         return path in SERVED_WITHOUT_A_PAGE or path in self.pages or canonical_path(path) in self.pages
 
 
-def with_dead_link_notices(tenant: User, rendered: Rendered, addresses: SiteAddresses | None = None) -> Rendered:
+def with_dead_link_notices(tenant: User | None, rendered: Rendered,
+                           addresses: SiteAddresses | None = None) -> Rendered:
     """`rendered` with a notice for each of its links that leads nowhere (addresses: the site as it is now, with
-    the page's own permalink and redirect_from)."""
+    the page's own permalink and redirect_from). Given the addresses, it reads nothing from the database."""
     if addresses is None:
         addresses = SiteAddresses.of(tenant)
     addresses = addresses.with_page(rendered.meta.permalink, rendered.meta.redirect_from)
@@ -64,10 +70,10 @@ def with_dead_link_notices(tenant: User, rendered: Rendered, addresses: SiteAddr
     return replace(rendered, notices=rendered.notices + tuple(dead)) if dead else rendered
 
 
-def dead_link_notices(tenant: User, body_html: str, addresses: SiteAddresses) -> list[str]:
+def dead_link_notices(tenant: User | None, body_html: str, addresses: SiteAddresses) -> list[str]:
     """One notice per link of the page that leads nowhere on the tenant's own site, naming it as the author
     would write it ('/files/cv.pdf') and saying how to fix it."""
-    base = f"/{tenant.username}"
+    base = addresses.base or f"/{tenant.username}"
     notices = []
     for url in dict.fromkeys(html.unescape(url) for url in LINK.findall(body_html)):
         if not url.startswith(base + "/"):

@@ -85,50 +85,69 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     depends on, and renders again when the site changed in between.
     """
     tenant_id = tenant.id
-    for attempt in range(1, RENDER_ATTEMPTS + 1):
-        last = attempt == RENDER_ATTEMPTS
-        # The last attempt renders inside the write, with the tenant locked: under a burst of changes to one site,
-        # a publish is then slower rather than refused.
-        version, rendered = (None, None) if last else _render_before_writing(tenant, raw, filename,
-                                                                             expected_permalink, collection)
-        try:
-            claimed = site_versions.claim(db.session, tenant_id)
-            if not last and claimed != version + 1:
-                db.session.rollback()  # the site changed while the page was rendered: render it again
-                continue
-            outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
-                                 expected_permalink=expected_permalink, new_page=new_page, collection=collection,
-                                 rendered=rendered)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            page = find_page(tenant, rendered.meta.permalink) if rendered else None
-            if page is None:
-                raise
-            raise EditConflict(page, current_revision(page)) from None
-        except Exception:
-            db.session.rollback()
-            raise
+    renderings: list[_Publishing] = []
+
+    def render() -> _Publishing:
+        renderings.append(_render_before_writing(tenant, raw, filename, expected_permalink, collection))
+        return renderings[-1]
+
+    def write(publishing: _Publishing | None) -> PublishOutcome:
+        # The last attempt (None) renders inside the write, with the tenant locked.
+        outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
+                             expected_permalink=expected_permalink, new_page=new_page, collection=collection,
+                             rendered=publishing.rendered if publishing else None, rerender=publishing is None)
+        if publishing is not None and not outcome.unchanged:
+            site_build.take_renderings(tenant, publishing.dependents)
         return outcome
-    raise AssertionError("the last attempt always writes or raises")
+
+    try:
+        return site_versions.write_after_rendering(db.session, tenant_id, render, write)
+    except IntegrityError:
+        permalink = renderings[-1].rendered.meta.permalink if renderings else expected_permalink
+        page = find_page(tenant, permalink) if permalink else None
+        if page is None:
+            raise
+        raise EditConflict(page, current_revision(page)) from None
 
 
-# How often a publish renders before its write; the last time it renders inside the write, the tenant locked.
-RENDER_ATTEMPTS = 3
+@dataclass(frozen=True)
+class _Publishing:
+    """A page rendered before its write, and the pages that list it rendered with it in the site."""
+
+    rendered: Rendered
+    dependents: list[site_build.Rerendered]
 
 
 def _render_before_writing(tenant: User, raw: bytes, filename: str, permalink: str | None,
-                           collection: str | None) -> tuple[int, Rendered]:
-    """The tenant's site_version and the pipeline's result in the site of that version: what the pipeline reads
-    is read first, and that read transaction is over before it runs."""
-    version = site_versions.current(db.session, tenant.id)
-    site = site_build.site_context(tenant)
+                           collection: str | None) -> _Publishing:
+    """The pipeline's result in the site as it is now, then what lists the page in the site with it: what the
+    pipeline reads is read first, and each read transaction is over before it runs."""
+    snapshot = site_build.snapshot(tenant)
     addresses = SiteAddresses.of(tenant)
-    base = tenant_base(tenant)
     db.session.rollback()
-    rendered = publish_source(raw, filename=filename, tenant_base=base, default_permalink=permalink, site=site,
-                              defaults=site_build.defaults_for(site, filename, collection), collection=collection)
-    return version, with_dead_link_notices(tenant, rendered, addresses)
+    site = snapshot.context()
+    rendered = publish_source(raw, filename=filename, tenant_base=addresses.base, default_permalink=permalink,
+                              site=site, defaults=site_build.defaults_for(site, filename, collection),
+                              collection=collection)
+    rendered = with_dead_link_notices(None, rendered, addresses)
+    page = db.session.execute(select(Page.id, Page.collection, Page.moderation_reason).where(
+        Page.user_id == tenant.id, Page.permalink == rendered.meta.permalink)).first()
+    own_collection = collection if collection is not None else page.collection if page else None
+    dependents = site_build.read_dependents(tenant, _listing_keys(own_collection),
+                                            skip=[page.id] if page else [])
+    db.session.rollback()
+    if not dependents:
+        return _Publishing(rendered, [])
+    shown = rendered.meta.published and (page is None or page.moderation_reason is None)
+    document = site_build.document_of(rendered, raw, filename[-255:], own_collection) if shown else None
+    listing_site = snapshot.context(changed={rendered.meta.permalink: document})
+    return _Publishing(rendered, site_build.render_dependents(
+        dependents, listing_site, addresses.with_page(rendered.meta.permalink, rendered.meta.redirect_from)))
+
+
+def _listing_keys(collection: str | None) -> set[str]:
+    """What a page reads when it lists this page: its collection's items, or the site's pages."""
+    return site_build.collection_keys(collection) if collection else set(site_build.PAGE_LIST_KEYS)
 
 
 def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
@@ -338,9 +357,17 @@ def revision_of(page: Page, number: int) -> Revision | None:
 
 def delete_page(tenant: User, page: Page) -> None:
     """Take the page off the public site at once; it stays restorable for RESTORE_WINDOW."""
-    page.deleted_at = utcnow()
-    _rerender_listings(tenant, page)
-    db.session.commit()
+    page_id = page.id
+
+    def write(dependents: list[site_build.Rerendered] | None) -> None:
+        deleted = owned_page(tenant, page_id)
+        if deleted is None:
+            return  # deleted meanwhile
+        deleted.deleted_at = utcnow()
+        _take_listings(tenant, deleted, dependents)
+
+    site_versions.write_after_rendering(db.session, tenant.id,
+                                        lambda: _render_listings(tenant, page_id, deleting=True), write)
 
 
 def recently_deleted(tenant: User) -> list[Page]:
@@ -353,20 +380,52 @@ def recently_deleted(tenant: User) -> list[Page]:
 def undelete_page(tenant: User, page: Page) -> None:
     if page.deleted_at is None:
         return
-    if page.deleted_at <= utcnow() - RESTORE_WINDOW:
-        raise PublishError(f"{page.permalink} was deleted more than 30 days ago and can no longer be restored.")
-    holder = _find_redirect(tenant, page.permalink)
-    if holder is not None and holder.page_id != page.id and holder.page.deleted_at is None:
-        raise PublishError(f"{page.permalink} now redirects to your page '{holder.page.title}'. "
-                           "Remove it from that page's redirect_from first.")
-    page.deleted_at = None
-    _rerender_listings(tenant, page)
-    db.session.commit()
+    page_id = page.id
+
+    def write(dependents: list[site_build.Rerendered] | None) -> None:
+        restored = owned_page(tenant, page_id, include_deleted=True)
+        if restored is None or restored.deleted_at is None:
+            return
+        if restored.deleted_at <= utcnow() - RESTORE_WINDOW:
+            raise PublishError(f"{restored.permalink} was deleted more than 30 days ago and can no longer be "
+                               "restored.")
+        holder = _find_redirect(tenant, restored.permalink)
+        if holder is not None and holder.page_id != restored.id and holder.page.deleted_at is None:
+            raise PublishError(f"{restored.permalink} now redirects to your page '{holder.page.title}'. "
+                               "Remove it from that page's redirect_from first.")
+        restored.deleted_at = None
+        _take_listings(tenant, restored, dependents)
+
+    site_versions.write_after_rendering(db.session, tenant.id,
+                                        lambda: _render_listings(tenant, page_id, deleting=False), write)
+
+
+def _render_listings(tenant: User, page_id: int, *, deleting: bool) -> list[site_build.Rerendered]:
+    """What lists the page, rendered in the site as it will be once the page is deleted (or back)."""
+    page = owned_page(tenant, page_id, include_deleted=True)
+    if page is None:
+        return []
+    dependents = site_build.read_dependents(tenant, _listing_keys(page.collection), skip=[page_id])
+    if not dependents:
+        db.session.rollback()
+        return []
+    left_out, included = (page_id, None) if deleting else (None, page_id)
+    snapshot = site_build.snapshot(tenant, leaving_out=left_out, including=included)
+    addresses = SiteAddresses.of(tenant, leaving_out=left_out, including=included)
+    db.session.rollback()
+    return site_build.render_dependents(dependents, snapshot.context(), addresses)
+
+
+def _take_listings(tenant: User, page: Page, dependents: list[site_build.Rerendered] | None) -> None:
+    """The listings rendered before the write, or, on the last attempt, rendered now."""
+    if dependents is None:
+        _rerender_listings(tenant, page)
+    else:
+        site_build.take_renderings(tenant, dependents)
 
 
 def _rerender_listings(tenant: User, page: Page) -> None:
-    """Render again what lists this page: its collection's listings for an item, what lists site.pages for a
-    page."""
+    """Render again, inside the write, what lists this page: its collection's listings for an item, what lists
+    site.pages for a page."""
     db.session.flush()
-    keys = site_build.collection_keys(page.collection) if page.collection else site_build.PAGE_LIST_KEYS
-    site_build.rerender_dependents(tenant, keys, skip=[page.id])
+    site_build.rerender_dependents(tenant, _listing_keys(page.collection), skip=[page.id])

@@ -1,14 +1,17 @@
 """A tenant's site as Jekyll builds it: the site files (config, data, includes, layouts) with their history, the context
 every page's Liquid reads, and the re-rendering of exactly the pages that read what changed.
 
-Rendering happens inside the caller's transaction: a change whose dependents cannot all be rendered is refused
-whole, naming the page that failed.
+A change renders its dependents before it writes (`read_dependents`, then `render_dependents` with no transaction
+open, then `take_renderings` in the short write; site_versions.write_after_rendering is the rule), or, on its
+last attempt, inside the write (`rerender_dependents`). Either way a change whose dependents cannot all be
+rendered is refused whole, naming the page that failed.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -40,13 +43,47 @@ def current_site_files(tenant: User) -> dict[str, bytes]:
     return {path: source for path, source in rows if source is not None}
 
 
+@dataclass(frozen=True)
+class SiteSnapshot:
+    """What Liquid reads of a tenant's site, read in one transaction: plain data, rendered from after it ended."""
+
+    files: Mapping[str, bytes]
+    documents: Mapping[str, SiteDocument]  # the published items and pages, by permalink
+
+    def context(self, files: Mapping[str, bytes] | None = None,
+                changed: Mapping[str, SiteDocument | None] | None = None) -> SiteContext:
+        """The site with these files, and with `changed` documents put in (None: taken out), by permalink."""
+        config, data, includes, layouts = _parsed_site_files(self.files if files is None else files)
+        documents = {**self.documents, **(changed or {})}
+        collections: dict[str, list[SiteDocument]] = {}
+        for document in documents.values():
+            if document is not None and document.collection is not None:
+                collections.setdefault(document.collection, []).append(document)
+        pages = [document for document in documents.values() if document is not None and document.collection is None]
+        items = [document for found in collections.values() for document in found]
+        return SiteContext(config=config, data=data, includes=includes, layouts=layouts,
+                           collections={name: sorted_documents(found) for name, found in collections.items()},
+                           pages=listed_pages(pages, items, config))
+
+
+def snapshot(tenant: User, *, leaving_out: int | None = None, including: int | None = None) -> SiteSnapshot:
+    """The site now; as if the page with id `leaving_out` were deleted, or `including` undeleted."""
+    return SiteSnapshot(current_site_files(tenant), _documents(tenant, leaving_out, including))
+
+
 def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> SiteContext:
     """What Liquid sees of the tenant's site now (inside the current transaction)."""
-    config, data, includes, layouts = _parsed_site_files(current_site_files(tenant) if files is None else files)
-    collections, pages = _documents(tenant)
-    documents = [document for found in collections.values() for document in found]
-    return SiteContext(config=config, data=data, collections=collections, includes=includes, layouts=layouts,
-                       pages=listed_pages(pages, documents, config))
+    return snapshot(tenant).context(files)
+
+
+def document_of(rendered: Rendered, raw: bytes, filename: str, collection: str | None) -> SiteDocument:
+    """A page as the site's listings will show it once this rendering is written."""
+    if collection is None:
+        return SiteDocument(url=rendered.meta.permalink, front_matter=rendered.front_matter or {},
+                            content=rendered.body_html, path=filename)
+    return SiteDocument(url=rendered.meta.permalink, front_matter=rendered.front_matter or {},
+                        content=rendered.body_html, collection=collection, path=filename,
+                        source=_body_of(raw, filename))
 
 
 # Parsed YAML holds several times its source: weighed as 8 bytes a source byte.
@@ -65,27 +102,29 @@ def _parsed_site_files(files: Mapping[str, bytes]) -> tuple[dict, dict, dict, di
     return parsed
 
 
-def _documents(tenant: User) -> tuple[dict[str, list[SiteDocument]], list[SiteDocument]]:
-    """The published items by collection, and the published pages, as their current revisions have them."""
+def _documents(tenant: User, leaving_out: int | None = None, including: int | None = None
+               ) -> dict[str, SiteDocument]:
+    """The published items and pages, as their current revisions have them, by permalink."""
+    live = Page.deleted_at.is_(None) if including is None else (Page.deleted_at.is_(None) | (Page.id == including))
+    if leaving_out is not None:
+        live = live & (Page.id != leaving_out)
     rows = db.session.execute(
         select(Page.collection, Page.permalink, Revision.front_matter, Revision.body_html, Revision.source_name,
                Revision.content_hash)
         .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
-        .where(Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True),
-               Page.moderation_reason.is_(None))
+        .where(Page.user_id == tenant.id, live, Page.published.is_(True), Page.moderation_reason.is_(None))
     ).all()
     items = [(row, row.source_name or f"_{row.collection}{row.permalink.rstrip('/')}.md") for row in rows
              if row.collection is not None]
     bodies = _bodies(tenant, [(row.content_hash, path) for row, path in items])
-    found: dict[str, list[SiteDocument]] = {}
-    for row, path in items:
-        found.setdefault(row.collection, []).append(SiteDocument(
-            url=row.permalink, front_matter=row.front_matter or {}, content=row.body_html,
-            collection=row.collection, path=path, source=bodies[(row.content_hash, path)]))
-    pages = [SiteDocument(url=row.permalink, front_matter=row.front_matter or {}, content=row.body_html,
-                          path=row.source_name or f"{row.permalink.strip('/') or 'index'}.md")
-             for row in rows if row.collection is None]
-    return {name: sorted_documents(documents) for name, documents in found.items()}, pages
+    found = {row.permalink: SiteDocument(url=row.permalink, front_matter=row.front_matter or {},
+                                         content=row.body_html, collection=row.collection, path=path,
+                                         source=bodies[(row.content_hash, path)]) for row, path in items}
+    found.update((row.permalink, SiteDocument(url=row.permalink, front_matter=row.front_matter or {},
+                                              content=row.body_html,
+                                              path=row.source_name or f"{row.permalink.strip('/') or 'index'}.md"))
+                 for row in rows if row.collection is None)
+    return found
 
 
 def _bodies(tenant: User, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -125,31 +164,103 @@ def collection_keys(collection: str) -> set[str]:
     return {f"site.{collection}", "site.documents", "site.collections"}
 
 
-def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterable[int] = ()) -> list[str]:
-    """Render again, from its current source, each page that read one of `changed` (every page for ALL_PAGES);
-    the current revision takes the new HTML, since its source did not change. Returns their permalinks."""
+@dataclass(frozen=True)
+class Dependent:
+    """A page to render again from its current revision's source, read before rendering."""
+
+    page_id: int
+    number: int  # its current revision
+    permalink: str
+    source: bytes
+    source_name: str
+    collection: str | None
+
+
+@dataclass(frozen=True)
+class Rerendered:
+    page_id: int
+    number: int
+    permalink: str
+    rendered: Rendered
+
+
+def read_dependents(tenant: User, changed: set[str] | None, *, skip: Iterable[int] = ()) -> list[Dependent]:
+    """The tenant's live pages that read one of `changed` (every page for ALL_PAGES), with their sources."""
     skipped = set(skip)
-    pages = [page for page in db.session.scalars(select(Page).where(Page.user_id == tenant.id,
-                                                                    Page.deleted_at.is_(None)))
-             if page.id not in skipped and _depends(page, changed)]
-    site = site_context(tenant) if pages else None
-    addresses = dead_links.SiteAddresses.of(tenant) if pages else None
+    rows = db.session.execute(select(Page.id, Page.reads, Page.current_revision).where(
+        Page.user_id == tenant.id, Page.deleted_at.is_(None))).all()
+    wanted = sorted(row.id for row in rows if row.id not in skipped and _reads_any(row.reads, changed))
+    found = []
+    for start in range(0, len(wanted), 500):  # well under every database's limit on bound parameters
+        found += db.session.execute(
+            select(Page.id, Page.permalink, Page.collection, Revision.number, Revision.source, Revision.source_name)
+            .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+            .where(Page.user_id == tenant.id, Page.id.in_(wanted[start:start + 500]))).all()
+    return [Dependent(row.id, row.number, row.permalink, row.source,
+                      row.source_name or f"{row.permalink.strip('/') or 'index'}.md", row.collection)
+            for row in sorted(found, key=lambda row: row.permalink)]
+
+
+def count_dependents(tenant: User, changed: set[str] | None) -> int:
+    rows = db.session.execute(select(Page.reads).where(Page.user_id == tenant.id, Page.deleted_at.is_(None)))
+    return sum(1 for (reads,) in rows if _reads_any(reads, changed))
+
+
+# Told how far a rebuild got: (pages rendered, of).
+RebuildProgress = Callable[[int, int], None]
+
+
+def render_dependents(dependents: list[Dependent], site: SiteContext, addresses: dead_links.SiteAddresses, *,
+                      failures: list[tuple[str, str]] | None = None,
+                      progress: RebuildProgress | None = None) -> list[Rerendered]:
+    """Each dependent rendered in `site`: plain data in, plain data out, no database. PublishError naming the first
+    page that cannot be rendered, unless `failures` collects (permalink, why) and the others go on."""
     done = []
-    for page in pages:
-        revision = db.session.scalar(select(Revision).where(Revision.page_id == page.id,
-                                                            Revision.number == page.current_revision))
-        name = revision.source_name or f"{page.permalink.strip('/') or 'index'}.md"
+    for count, dependent in enumerate(dependents, 1):
         try:
-            rendered = publish_source(revision.source, filename=name, tenant_base=f"/{tenant.username}",
-                                      default_permalink=page.permalink, site=site,
-                                      defaults=defaults_for(site, name, page.collection),
-                                      collection=page.collection)
+            rendered = publish_source(dependent.source, filename=dependent.source_name, tenant_base=addresses.base,
+                                      default_permalink=dependent.permalink, site=site,
+                                      defaults=defaults_for(site, dependent.source_name, dependent.collection),
+                                      collection=dependent.collection)
         except PublishError as refused:
-            raise PublishError(f"{page.permalink} reads what changed and could not be rendered again: "
-                               f"{refused.message}") from None
-        take_rendering(tenant, page, revision, dead_links.with_dead_link_notices(tenant, rendered, addresses))
-        done.append(page.permalink)
+            if failures is None:
+                raise PublishError(f"{dependent.permalink} reads what changed and could not be rendered again: "
+                                   f"{refused.message}") from None
+            failures.append((dependent.permalink, refused.message))
+            continue
+        finally:
+            if progress is not None:
+                progress(count, len(dependents))
+        done.append(Rerendered(dependent.page_id, dependent.number, dependent.permalink,
+                               dead_links.with_dead_link_notices(None, rendered, addresses)))
     return done
+
+
+def take_renderings(tenant: User, renderings: list[Rerendered]) -> list[str]:
+    """Write renderings made before the write transaction (whose claim proved nothing changed since). Returns
+    their permalinks."""
+    by_id = {rerendered.page_id: rerendered for rerendered in renderings}
+    ids = sorted(by_id)
+    for start in range(0, len(ids), 500):
+        for page, revision in db.session.execute(
+                select(Page, Revision)
+                .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+                .where(Page.user_id == tenant.id, Page.id.in_(ids[start:start + 500]))).all():
+            if revision.number == by_id[page.id].number:
+                take_rendering(tenant, page, revision, by_id[page.id].rendered)
+    return [rerendered.permalink for rerendered in renderings]
+
+
+def rerender_dependents(tenant: User, changed: set[str] | None, *, skip: Iterable[int] = ()) -> list[str]:
+    """Render again, inside the current transaction, each page that read one of `changed` (every page for
+    ALL_PAGES); the current revision takes the new HTML, since its source did not change. Returns their
+    permalinks. For a change's last attempt, with the tenant locked (site_versions.write_after_rendering)."""
+    db.session.flush()
+    dependents = read_dependents(tenant, changed, skip=skip)
+    if not dependents:
+        return []
+    renderings = render_dependents(dependents, site_context(tenant), dead_links.SiteAddresses.of(tenant))
+    return take_renderings(tenant, renderings)
 
 
 def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rendered) -> None:
@@ -165,10 +276,10 @@ def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rende
     page.updated_at = utcnow()
 
 
-def _depends(page: Page, changed: set[str] | None) -> bool:
+def _reads_any(reads: list[str] | None, changed: set[str] | None) -> bool:
     if changed is ALL_PAGES:
         return True
-    return bool(page.reads) and not changed.isdisjoint(page.reads)
+    return bool(reads) and not changed.isdisjoint(reads)
 
 
 def keys_of_site_file(path: str) -> set[str] | None:

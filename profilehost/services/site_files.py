@@ -1,6 +1,7 @@
 """A researcher's site files (`_config.yml`, `_data/...`, `_includes/...`) written one at a time from the dashboard
 or the API: the version history, and what a file means beyond Liquid, as an import applies it (navigation.yml is
-the menu, the config's author: block the profile). Every write is one transaction: a refused file changes nothing.
+the menu, the config's author: block the profile). Every write is one short transaction, after the pages that read
+the file were rendered with it: a refused file changes nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from ..extensions import db
 from ..models import SiteFile, User
 from ..publishing import PublishError, load_yaml_document
 from ..publishing.layouts import is_kept_layout
-from ..publishing.site import is_site_file
-from . import pages, profiles, site_build, site_import
+from ..publishing.site import MAX_SITE_FILE_BYTES, is_site_file, read_site_files
+from . import dead_links, pages, profiles, site_build, site_import, site_versions
 
 CONFIG_FILE = site_import.CONFIG_FILE
 NAVIGATION_FILE = site_import.NAVIGATION_FILE
@@ -51,10 +52,13 @@ class SiteFileSaved:
     rerendered: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     unchanged: bool = False
+    rebuild_job: int | None = None  # the job rendering the pages that read the file, when there are many
 
     def summary(self, verb: str = "Saved") -> str:
         if self.unchanged:
             return f"Nothing changed: {self.path} is identical to its current version."
+        if self.rebuild_job is not None:
+            return f"{verb} {self.path}; the pages that read it are being rendered again in the background."
         if not self.rerendered:
             return f"{verb} {self.path}; no page reads it yet."
         count = len(self.rerendered)
@@ -161,19 +165,56 @@ def restore_version(tenant: User, path: str, number: int, *, author: User | None
 
 def _write(tenant: User, path: str, raw: bytes | None, author: User | None, base_version: int | None
            ) -> SiteFileSaved:
+    """Render the pages that read the file with it, then write the file, what it means and those renderings in
+    one short transaction (site_versions.write_after_rendering). When more pages read it than a request renders
+    (jobs.rebuilds.in_request_max), the file is saved now and a job renders them."""
+    from ..jobs import rebuilds  # the jobs build on the services
+
     check_path(path)
-    current = current_version(tenant, path)
-    if base_version is not None and (current.number if current else 0) != base_version:
-        latest = db.session.scalar(select(func.max(SiteFile.number)).where(
-            SiteFile.user_id == tenant.id, SiteFile.path == path)) or 0
-        raise SiteFileConflict(path, latest)
-    if current is not None and raw is not None and current.source == raw:
-        return SiteFileSaved(path, current.number, unchanged=True)
-    try:
-        rerendered = site_build.stage_site_file(tenant, path, raw, author=author or tenant)
+    tenant_id = tenant.id
+    keys = site_build.keys_of_site_file(path)
+    saved = _unchanged_or_conflict(tenant, path, raw, base_version)
+    if saved is not None:
+        return saved
+    dependents = site_build.count_dependents(tenant, keys)
+    in_background = dependents > rebuilds.in_request_max()
+
+    def render() -> list[site_build.Rerendered]:
+        if raw is not None and len(raw) > MAX_SITE_FILE_BYTES:
+            return []  # refused by the write, with the limit named
+        files = {**site_build.current_site_files(tenant), path: raw}
+        found = [] if in_background else site_build.read_dependents(tenant, keys)
+        snapshot = site_build.snapshot(tenant) if found else None
+        addresses = dead_links.SiteAddresses.of(tenant) if found else None
+        db.session.rollback()
+        if raw is not None:
+            read_site_files({path: raw}, load_yaml_document)  # its own errors first, naming the file and line
+        if not found:
+            return []
+        return site_build.render_dependents(found, snapshot.context(files={name: source for name, source in
+                                                                            files.items() if source is not None}),
+                                            addresses)
+
+    def write(renderings: list[site_build.Rerendered] | None) -> tuple[SiteFileSaved, int | None]:
+        unchanged = _unchanged_or_conflict(tenant, path, raw, base_version)
+        if unchanged is not None:
+            return unchanged, None
+        inside = renderings is None and not in_background  # the last attempt renders with the tenant locked
+        rerendered = site_build.stage_site_file(tenant, path, raw, author=author or tenant, rerender=inside)
+        if renderings:
+            rerendered = site_build.take_renderings(tenant, renderings)
         notices = _apply_meaning(tenant, path, raw)
+        job = rebuilds.stage_rebuild(tenant, path, dependents) if in_background else None
         version = current_version(tenant, path)
-        db.session.commit()
+        db.session.flush()
+        if job is not None:
+            notices.insert(0, f"{dependents} pages read {path}: they are being rendered again in the background, and "
+                              f"show the site as before until then. Follow it at /dashboard/jobs/{job.id}.")
+        return SiteFileSaved(path, version.number if version else None, rerendered, notices,
+                             rebuild_job=job.id if job else None), job.id if job else None
+
+    try:
+        saved, job_id = site_versions.write_after_rendering(db.session, tenant_id, render, write)
     except (csv.Error, yaml.YAMLError) as unreadable:
         # The parsers' own errors that reach past the pipeline's messages (a C1 control character in YAML,
         # a CSV field over the csv module's limit): still a refusal naming the file, never a 500.
@@ -182,7 +223,22 @@ def _write(tenant: User, path: str, raw: bytes | None, author: User | None, base
     except Exception:
         db.session.rollback()
         raise
-    return SiteFileSaved(path, version.number if version else None, rerendered, notices)
+    if job_id is not None:
+        rebuilds.queue_rebuild(job_id)
+    return saved
+
+
+def _unchanged_or_conflict(tenant: User, path: str, raw: bytes | None, base_version: int | None
+                           ) -> SiteFileSaved | None:
+    """SiteFileConflict when `base_version` is not current; the answer for a file saved again as it is."""
+    current = current_version(tenant, path)
+    if base_version is not None and (current.number if current else 0) != base_version:
+        latest = db.session.scalar(select(func.max(SiteFile.number)).where(
+            SiteFile.user_id == tenant.id, SiteFile.path == path)) or 0
+        raise SiteFileConflict(path, latest)
+    if current is not None and raw is not None and current.source == raw:
+        return SiteFileSaved(path, current.number, unchanged=True)
+    return None
 
 
 def _apply_meaning(tenant: User, path: str, raw: bytes | None) -> list[str]:

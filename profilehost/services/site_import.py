@@ -5,8 +5,9 @@ Taken: `_config.yml` (the site's settings, its `defaults:`, the author: block an
 with front matter), every collection (`_publications`, `_talks`, `_posts`, and those `collections:` names),
 `_data/navigation.yml` as the menu, and `files/` and `images/`. The pages are built as Jekyll builds them: items
 first, then the pages that list them, then those that list site.pages. Everything else is skipped and listed.
-All or nothing: every file is checked and rendered first, then everything is written in one transaction; one bad
-file leaves the tenant exactly as it was, and the report says which file and why.
+All or nothing: every file is checked and rendered first, with no database transaction open, then everything is
+written in one short transaction (site_versions.write_after_rendering: the tenant is locked only while it writes);
+one bad file leaves the tenant exactly as it was, and the report says which file and why.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
-from . import assets, collections, dead_links, pages, profiles, site_build
+from . import assets, collections, dead_links, pages, profiles, site_build, site_versions
 from .pages import EditConflict
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -138,6 +139,7 @@ class _Plan:
     navigation: list[dict] | None = None
     navigation_source: str = NAVIGATION_FILE  # or the theme include the menu was read from
     progress: Progress = _no_progress
+    base: str = ""  # the tenant's '/<username>', read before rendering
     sources: list[tuple[str, bytes, str | None]] = field(default_factory=list)  # path, raw, collection
     site_files: dict[str, bytes] = field(default_factory=dict)  # _config.yml, _data/..., _includes/...
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
@@ -171,9 +173,11 @@ def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, aut
         report.errors.append((archive_name, "is not a ZIP archive we can read. Make it with GitHub's Code > "
                                             "Download ZIP, or `zip -r site.zip your-repository/`."))
         return report
-    plan = _plan(tenant, archive, entries, report, progress)
+    base, tenant_id = pages.tenant_base(tenant), tenant.id
+    db.session.rollback()  # the archive is read and rendered with no transaction open
+    plan = _plan(tenant, archive, entries, report, progress, base)
     if report.ok:
-        _write(tenant, plan, report, quota, author or tenant, before_commit)
+        _write(tenant, tenant_id, plan, report, quota, author or tenant, before_commit)
     if not report.ok:
         report.imported.clear()
     return report
@@ -236,8 +240,8 @@ def _read(archive: zipfile.ZipFile, entry: _Entry) -> bytes:
 # --- deciding what each file is -------------------------------------------------------------------------------
 
 def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report: ImportReport,
-          progress: Progress) -> _Plan:
-    plan = _Plan(progress=progress)
+          progress: Progress, base: str) -> _Plan:
+    plan = _Plan(progress=progress, base=base)
     by_path = {entry.path: entry for entry in entries}
     try:
         if CONFIG_FILE in by_path:
@@ -419,7 +423,7 @@ def _plan_navigation_from_theme(tenant: User, plan: _Plan, site: SiteContext, re
     path = next((path for path in HEADER_INCLUDES if path in plan.site_files), None)
     if path is None:
         return
-    base = pages.tenant_base(tenant)
+    base = plan.base
     try:
         header = publish_source(plan.site_files[path], filename=path, tenant_base=base, default_permalink="/",
                                 site=site)
@@ -461,7 +465,7 @@ def _render(tenant: User, plan: _Plan, path: str, raw: bytes, collection: str | 
                else collections.canonical_path(_output_url(path)) if in_folder else None)
     defaults = front_matter_defaults(site.config, path, collection or "pages")
     try:
-        return publish_source(raw, filename=path, tenant_base=pages.tenant_base(tenant), default_permalink=default,
+        return publish_source(raw, filename=path, tenant_base=plan.base, default_permalink=default,
                               site=site, defaults=defaults, collection=collection)
     except PublishError as refused:
         report.errors.append((path, refused.message))
@@ -631,9 +635,12 @@ def _report_skipped_folders(report: ImportReport, folders: dict[str, int]) -> No
 
 # --- writing --------------------------------------------------------------------------------------------------
 
-def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: User,
+def _write(tenant: User, tenant_id: int, plan: _Plan, report: ImportReport, quota: int, author: User,
            before_commit: BeforeCommit | None) -> None:
-    try:
+    """Write the plan in one transaction. What the import renders from the site as it is (the listing pages it
+    makes) is rendered first, with no transaction open, and again if the site changed meanwhile."""
+
+    def write(listings: dict[str, Rendered] | None) -> None:
         if plan.config_fields is not None:
             changed = profiles.stage_from_author_block(tenant, plan.config_fields)
             what = "profile updated from the author: block" if changed else "profile unchanged"
@@ -646,13 +653,16 @@ def _write(tenant: User, plan: _Plan, report: ImportReport, quota: int, author: 
         _stage_site_files(tenant, plan, report, author)
         staged: list[tuple[str, pages.PublishOutcome]] = []
         listed = _stage_pages(tenant, plan, report, author, staged)
-        _stage_listing_pages(tenant, plan, report, author, listed)
+        _stage_listing_pages(tenant, plan, report, author, listed, listings or {})
         if plan.navigation is not None:
             _stage_navigation(tenant, plan, report)
         _notice_dead_links(tenant, staged, report)
         if before_commit is not None:
             before_commit(report)
-        db.session.commit()
+
+    try:
+        site_versions.write_after_rendering(db.session, tenant_id, lambda: _render_listing_pages(tenant, plan),
+                                            write)
     except (PublishError, EditConflict, assets.AssetError, profiles.ProfileError) as refused:
         db.session.rollback()
         report.errors.append(_error_of(refused))
@@ -725,10 +735,44 @@ def _redirects(plan: _Plan) -> set[str]:
     return {path for _path, _raw, rendered, _collection in plan.pages for path in rendered.meta.redirect_from}
 
 
-def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str]) -> None:
-    """A listing page for each imported collection that no imported page lists, as academicpages has one."""
-    wanted = sorted({collection for *_rest, collection in plan.pages if collection in collections.LISTING_PERMALINKS
-                     and f"site.{collection}" not in listed})
+def _wanted_listings(plan: _Plan) -> list[str]:
+    """The imported collections that no imported page lists, and academicpages has a listing page for."""
+    listed = {key for _path, _raw, rendered, _collection in plan.pages for key in rendered.reads}
+    return sorted({collection for *_rest, collection in plan.pages if collection in collections.LISTING_PERMALINKS
+                   and f"site.{collection}" not in listed})
+
+
+def _render_listing_pages(tenant: User, plan: _Plan) -> dict[str, Rendered]:
+    """The listing pages the import will make, rendered in the site as it will be once the import is written (the
+    tenant's pages and files with the archive's put in): read first, rendered with no transaction open."""
+    wanted = _wanted_listings(plan)
+    if not wanted:
+        return {}
+    snapshot = site_build.snapshot(tenant)
+    addresses = dead_links.SiteAddresses.of(tenant)
+    db.session.rollback()
+    files = {**snapshot.files, **plan.site_files}
+    site = snapshot.context(files=files, changed={
+        rendered.meta.permalink: site_build.document_of(rendered, raw, path, collection)
+        for path, raw, rendered, collection in plan.pages if rendered.meta.published})
+    for _path, _raw, rendered, _collection in plan.pages:
+        addresses = addresses.with_page(rendered.meta.permalink, rendered.meta.redirect_from)
+    addresses = replace(addresses, files=addresses.files | set(plan.assets))
+    listings = {}
+    for collection in wanted:
+        filename = f"_pages/{collection}.md"
+        rendered = publish_source(collections.listing_page_source(collection).encode(), filename=filename,
+                                  tenant_base=plan.base, site=site, defaults=site_build.defaults_for(site, filename,
+                                                                                                     None))
+        listings[collection] = dead_links.with_dead_link_notices(None, rendered, addresses)
+    return listings
+
+
+def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str],
+                         listings: dict[str, Rendered]) -> None:
+    """A listing page for each imported collection that no imported page lists, as academicpages has one
+    (rendered before the write, or here on the write's last attempt)."""
+    wanted = [collection for collection in _wanted_listings(plan) if f"site.{collection}" not in listed]
     for collection in wanted:
         permalink = collections.LISTING_PERMALINKS[collection]
         existing = pages.find_page(tenant, permalink)
@@ -740,7 +784,8 @@ def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author
                                                       "reversed %}{% endfor %} to the page that should list them."))
             continue
         source = collections.listing_page_source(collection).encode()
-        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author, rerender=False)
+        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author, rerender=False,
+                                   rendered=listings.get(collection))
         report.imported.append((f"(listing of _{collection}/)", "listing page created"
                                 if outcome.created else "listing page updated",
                                 pages.public_url(tenant, outcome.page.permalink)))

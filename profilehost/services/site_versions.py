@@ -11,7 +11,8 @@ nothing changed the site since a rendering read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +45,45 @@ def claim(session: Session, tenant_id: int) -> int:
 
 def current(session: Session, tenant_id: int) -> int:
     return session.connection().scalar(select(USERS.c.site_version).where(USERS.c.id == tenant_id))
+
+
+# How often a change renders before its write; the last time it renders inside the write, the tenant locked.
+RENDER_ATTEMPTS = 3
+Rendering = TypeVar("Rendering")
+Written = TypeVar("Written")
+
+
+def write_after_rendering(session: Session, tenant_id: int, render: Callable[[], Rendering],
+                          write: Callable[[Rendering | None], Written], *,
+                          attempts: int = RENDER_ATTEMPTS) -> Written:
+    """Render with no transaction open, then write in one short transaction: the one rule for every change that
+    renders pages (a database's idle-in-transaction or statement timeout would otherwise end it).
+
+    `render()` reads what it needs and ends that read transaction (session.rollback()) before the pipeline runs;
+    it sees the site at the version read just before it. `write(rendering)` runs in the write transaction, which
+    claims the tenant's version first: when the site changed since that version, the rendering is stale and is
+    made again. The last attempt calls `write(None)`, which renders inside the write with the tenant locked, so a
+    burst of changes makes a change slower, never refused. Commits what `write` staged; rolls back on any error.
+    """
+    for attempt in range(1, attempts + 1):
+        last = attempt == attempts
+        version, rendering = None, None
+        if not last:
+            version = current(session, tenant_id)
+            rendering = render()
+            session.rollback()  # a render that read nothing more still ends the version's read
+        try:
+            claimed = claim(session, tenant_id)
+            if not last and claimed != version + 1:
+                session.rollback()  # the site changed while it rendered: render again
+                continue
+            written = write(rendering)
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        return written
+    raise AssertionError("the last attempt always writes or raises")
 
 
 def _bump(session: Session, tenant_ids: Iterable[int]) -> None:
