@@ -106,3 +106,15 @@ def link_in(message, path: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path) + r"[^\s]*)", mail_text(message))
     assert match, f"no {path} link in:\n{mail_text(message)}"
     return match.group(1)
+
+
+def mail_in_folder(instance_path, address: str):
+    """The newest message to `address` that a site without an SMTP server wrote to its instance folder."""
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    messages = [message_from_bytes(path.read_bytes(), policy=policy.default)
+                for path in sorted((Path(instance_path) / "mail").glob("*.eml"))]
+    received = [message for message in messages if message["To"] == address]
+    assert received, f"no message to {address} in {instance_path}/mail"
+    return received[-1]
