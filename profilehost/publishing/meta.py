@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import unquote
 
 import langcodes
@@ -307,7 +308,11 @@ def language_of(value) -> Language | None:
     OpenGraph territory come from CLDR's likely subtags (ar -> ar-Arab-EG: rtl, ar_EG)."""
     if not isinstance(value, str) or not value.strip() or len(value.strip()) > LANGUAGE_TAG_LIMIT:
         return None
-    text = value.strip()
+    return _language_of_tag(value.strip())
+
+
+@lru_cache(maxsize=1024)  # every page view of a cache miss asks; a site has a handful of tags
+def _language_of_tag(text: str) -> Language | None:
     try:
         if not langcodes.tag_is_valid(text):
             return None
