@@ -16,7 +16,10 @@ FIRST_RETRY_SECONDS = 30
 def register_mail_task(app: Flask, queue: Huey) -> None:
     from ..mail.delivery import deliver
 
-    @queue.task(name="send_mail", retries=RETRIES, retry_delay=FIRST_RETRY_SECONDS, retry_backoff=2)
+    # MAIL_RETRY_SECONDS: the first pause, for the test suite, which cannot wait half a minute.
+    first_retry = app.config.get("MAIL_RETRY_SECONDS", FIRST_RETRY_SECONDS)
+
+    @queue.task(name="send_mail", retries=RETRIES, retry_delay=first_retry, retry_backoff=2)
     def send_mail_task(message_id: int) -> None:
         with app.app_context():
             deliver(message_id)
