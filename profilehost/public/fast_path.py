@@ -15,8 +15,10 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Request, Response
 
 from ..models import AccountState
+from ..services.assets import SERVED_FOLDERS
 from .cache import CachedResponse, ResponseCache
 
+ASSET_PREFIXES = tuple(f"{folder}/" for folder in SERVED_FOLDERS)
 TENANT_PATH = re.compile(r"^/([a-z0-9][a-z0-9-]{0,30}[a-z0-9])/(.*)$")
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 
@@ -59,7 +61,7 @@ class PublicPageFastPath:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):
             return None
         match = TENANT_PATH.match(environ.get("PATH_INFO", ""))
-        if match is None or match.group(1) in self.reserved or match.group(2).startswith(("files/", "images/")):
+        if match is None or match.group(1) in self.reserved or match.group(2).startswith(ASSET_PREFIXES):
             return None
         try:
             head = self.head_query(match.group(1))

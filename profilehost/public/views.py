@@ -11,7 +11,7 @@ from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, sites
-from ..services.assets import is_image
+from ..services.assets import SERVED_FOLDERS, is_image
 from . import feed_views, page_heads, public
 from .cache import CachedResponse
 from .fast_path import page_cache_key
@@ -73,7 +73,7 @@ def tenant_path(username: str, subpath: str):
     if cached is None:
         tenant = db.session.get(User, head.id)
         folder, _, name = subpath.partition("/")
-        if folder in ("files", "images") and name:
+        if folder in SERVED_FOLDERS and name:
             return _serve_asset(tenant, name)
         cached = _freeze(_render_tenant_path(tenant, subpath), head.site_version)
         cache.put(key, cached)

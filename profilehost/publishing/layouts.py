@@ -27,6 +27,10 @@ MAX_LAYOUT_CHAIN = 10
 # academicpages' layouts whose header lines (venue, dates, a citation) and lines after the content (download links)
 # a site's own copy decides; the theme draws the rest of the page.
 LINED_LAYOUTS = ("single", "talk")
+# Theme layouts that only wrap a page's content and hand it on to a theme frame (al-folio's about.html writes the
+# profile picture and address of `page.profile` before the content, then names 'page'): a site's copy runs like
+# the site's own layouts, and the theme draws the frame.
+WRAPPING_LAYOUTS = ("about",)
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,16 @@ def item_layout(collection: str) -> str:
 
 
 def is_kept_layout(name: str) -> bool:
-    """A layout file profilehost keeps: the site's own, and its copies of the layouts whose lines it reads."""
-    return name not in THEME_LAYOUTS or name in LINED_LAYOUTS
+    """A layout file profilehost keeps: the site's own, and its copies of the theme layouts it reads or runs."""
+    return _is_run(name) or name in LINED_LAYOUTS
 
 
 def is_site_layout(name: object, site: SiteContext) -> bool:
-    return isinstance(name, str) and name in site.layouts and name not in THEME_LAYOUTS
+    return isinstance(name, str) and name in site.layouts and _is_run(name)
+
+
+def _is_run(name: str) -> bool:
+    return name not in THEME_LAYOUTS or name in WRAPPING_LAYOUTS
 
 
 def apply_site_layouts(content_html: str, *, layout: object, site: SiteContext, page: Mapping,
@@ -59,7 +67,7 @@ def apply_site_layouts(content_html: str, *, layout: object, site: SiteContext, 
     """The content inside the site's own layout named `layout`, and inside the layout that one names, until a
     theme layout or none; unchanged when `layout` is not one of the site's own."""
     html, names, notices, reads = content_html, [], [], set()
-    if isinstance(layout, str) and layout not in THEME_LAYOUTS:
+    if isinstance(layout, str) and _is_run(layout):
         reads.add(f"layout:{layout}")  # a layout uploaded later renders this page again
     while is_site_layout(layout, site):
         if layout in names or len(names) == MAX_LAYOUT_CHAIN:
@@ -75,8 +83,7 @@ def apply_site_layouts(content_html: str, *, layout: object, site: SiteContext, 
         names.append(layout)
         notices.extend(outcome.notices)
         layout = front.values.get("layout")
-        reads |= outcome.reads | ({f"layout:{layout}"} if isinstance(layout, str) and layout not in THEME_LAYOUTS
-                                  else set())
+        reads |= outcome.reads | ({f"layout:{layout}"} if isinstance(layout, str) and _is_run(layout) else set())
     frame = layout if isinstance(layout, str) else None
     return LaidOut(html=html, layouts=tuple(names), draws_title=bool(names) and (frame or "none") in UNTITLED_FRAMES,
                    frame=frame, notices=tuple(notices), reads=frozenset(reads))

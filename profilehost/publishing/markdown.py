@@ -7,6 +7,7 @@ import html
 import re
 import threading
 import unicodedata
+import xml.etree.ElementTree as etree
 
 import markdown
 from markdown.extensions import Extension
@@ -59,7 +60,8 @@ def _extensions() -> tuple[list, dict]:
             "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
             "right-double-quote": "”", "left-angle-quote": "«", "right-angle-quote": "»", "ellipsis": "…",
             "ndash": "–", "mdash": "—"}},
-        "footnotes": {"BACKLINK_TEXT": "&#8617;"},
+        # kramdown numbers footnotes in the order they are first referenced.
+        "footnotes": {"BACKLINK_TEXT": "&#8617;", "USE_DEFINITION_ORDER": False},
         "pymdownx.tilde": {"subscript": False},
         # align="..." rather than style="text-align: ...", which the strict CSP would refuse to apply.
         "tables": {"use_align_attribute": True},
@@ -79,7 +81,45 @@ def _converter() -> markdown.Markdown:
                                                          output_format="html")
         _skip_text_smarty_cannot_change(converter)
         converter.treeprocessors.register(_OneTableOfContents(converter), "one_toc", TOC_PRIORITY + 0.5)
+        converter.treeprocessors.register(_KramdownFootnotes(converter), "kramdown_footnotes", TOC_PRIORITY - 1)
     return converter
+
+
+class _KramdownFootnotes(Treeprocessor):
+    """Footnotes as kramdown writes them: a note nothing refers to is left out (Jekyll hides it), and the second
+    and later references to one note are 'fnref:x:1', 'fnref:x:2', each with its own back link (↩², ↩³)."""
+
+    REPEATED = re.compile(r"^fnref(\d+):(.+)$")
+
+    def run(self, root) -> None:
+        notes = next((div for div in root.iter("div") if div.get("class") == "footnote"), None)
+        if notes is None:
+            return
+        referenced = {link.get("href", "")[1:] for link in root.iter("a") if link.get("class") == "footnote-ref"}
+        for element in root.iter():
+            if element.tag == "sup" and (match := self.REPEATED.match(element.get("id", ""))):
+                element.set("id", self._kramdown_id(match))
+        for note_list in notes.iter("ol"):
+            for note in list(note_list):
+                if note.get("id") not in referenced:
+                    note_list.remove(note)
+        for link in list(notes.iter("a")):
+            if link.get("class") == "footnote-backref" and (match := self.REPEATED.match(link.get("href", "")[1:])):
+                link.set("href", "#" + self._kramdown_id(match))
+                etree.SubElement(link, "sup").text = match.group(1)
+        if not any(len(note_list) for note_list in notes.iter("ol")):
+            _remove(root, notes)
+
+    @staticmethod
+    def _kramdown_id(match: re.Match) -> str:
+        return f"fnref:{match.group(2)}:{int(match.group(1)) - 1}"
+
+
+def _remove(root, element) -> None:
+    for parent in root.iter():
+        if element in list(parent):
+            parent.remove(element)
+            return
 
 
 class _OneTableOfContents(Treeprocessor):

@@ -14,6 +14,9 @@ from ..extensions import db
 from ..models import Asset, Page, Revision, User
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
+# The site folders whose URLs serve a tenant's files, all from one set of names: academicpages links
+# '/files/cv.pdf' and '/images/me.png', al-folio '/assets/img/prof_pic.jpg' (the file 'img/prof_pic.jpg').
+SERVED_FOLDERS = ("files", "images", "assets")
 # A space is kept (academicpages sites link "files/My CV.pdf" as "files/My%20CV.pdf"); nothing else to escape.
 NAME_PATTERN = re.compile(r"\A[A-Za-z0-9](?:[A-Za-z0-9._ -]{0,118}[A-Za-z0-9._-])?\Z")
 # A site's images/ folder may have folders of its own ('fig_pose/1.png'); they stay, so its links still work.
@@ -47,6 +50,11 @@ class Usage:
     @property
     def left(self) -> int:
         return max(self.quota - self.used, 0)
+
+
+def is_hosted_kind(name: str) -> bool:
+    """Whether a file by this name may be hosted, by its extension (its content is checked on upload)."""
+    return name.lower().endswith(tuple(suffix for suffixes in KINDS.values() for suffix in suffixes))
 
 
 def sniff_content_type(data: bytes) -> str | None:

@@ -18,11 +18,11 @@ from ..extensions import db
 from ..models import Asset, Page, Redirect, User
 from ..publishing import Rendered
 from ..publishing.links import canonical_path
+from .assets import SERVED_FOLDERS
 
 # The sanitizer writes every attribute value in double quotes, and resolves every link inside the site to
 # '/<username>/...', so this is every link of a stored page that points into the tenant's site.
 LINK = re.compile(r'\s(?:href|src)="([^"]*)"')
-FILE_FOLDERS = ("files", "images")
 SERVED_WITHOUT_A_PAGE = frozenset({"/sitemap.xml"})
 MAX_NOTICES = 10
 MAX_SHOWN = 80  # characters of a link a notice quotes (notices travel in the session cookie)
@@ -54,7 +54,7 @@ class SiteAddresses:
 
     def answers(self, path: str) -> bool:
         folder, _, name = path.lstrip("/").partition("/")
-        if folder in FILE_FOLDERS and name:
+        if folder in SERVED_FOLDERS and name:
             return name in self.files
         return path in SERVED_WITHOUT_A_PAGE or path in self.pages or canonical_path(path) in self.pages
 
@@ -91,7 +91,7 @@ def dead_link_notices(tenant: User | None, body_html: str, addresses: SiteAddres
 def _notice(path: str) -> str:
     path = path if len(path) <= MAX_SHOWN else path[:MAX_SHOWN] + "…"
     folder, _, name = path.lstrip("/").partition("/")
-    if folder in FILE_FOLDERS and name:
+    if folder in SERVED_FOLDERS and name:
         return (f"The link to {path} leads nowhere: no file named '{name}' has been uploaded. Upload it under "
                 "Files, or correct the link.")
     return (f"The link to {path} leads nowhere: none of your pages has that address. Correct the link, or "

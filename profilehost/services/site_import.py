@@ -49,6 +49,9 @@ PAGE_SUFFIXES = (".md", ".markdown")
 HTML_PAGE_SUFFIXES = (".html", ".htm")
 COLLECTION_FOLDERS = {f"_{name}": name for name in COLLECTIONS}
 ASSET_FOLDERS = ("files", "images")
+# The theme's folder: its images and PDFs are the site's (al-folio keeps the profile picture there), the rest is
+# the theme's.
+THEME_ASSET_FOLDER = "assets"
 TAKEN_FOLDERS = ("_pages", *COLLECTION_FOLDERS, *ASSET_FOLDERS)
 NAVIGATION_FILE = "_data/navigation.yml"
 CONFIG_FILE = "_config.yml"
@@ -60,7 +63,8 @@ SKIP_REASONS = {
                 "under the title and after the content)",
     "_includes": "only includes (.html, or no extension) are used",
     "_sass": "theme styles: every profilehost site uses the one shared theme",
-    "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme",
+    "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme (its images "
+              "and PDFs are kept)",
     "_data": "only .yml, .yaml, .json and .csv data files are read",
     "markdown_generator": "scripts that generate pages; import the generated pages instead",
     "talkmap": "the talk map needs scripts profilehost does not run",
@@ -301,6 +305,8 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
                 f"'{folder[1:]}: {{output: true}}' there to publish it")
     if folder in ASSET_FOLDERS and rest:
         return _plan_asset(plan, entry, archive, report)
+    if folder == THEME_ASSET_FOLDER and rest and assets.is_hosted_kind(rest):
+        return _plan_asset(plan, entry, archive, report)  # al-folio's pictures: assets/img/prof_pic.jpg
     return SKIP_REASONS.get(folder, "not part of a profile: profilehost does not need it")
 
 
@@ -514,8 +520,7 @@ def _categories(raw: bytes) -> tuple[str, ...]:
 
 def _plan_asset(plan: _Plan, entry: _Entry, archive: zipfile.ZipFile, report: ImportReport) -> str | None:
     folder, _, name = entry.path.partition("/")
-    extension = posixpath.splitext(name)[1].lower()
-    if not any(extension in suffixes for suffixes in assets.KINDS.values()):
+    if not assets.is_hosted_kind(name):
         return "only PNG, JPEG, GIF, WebP and PDF files are hosted"
     if name.count("/") > assets.MAX_FOLDERS:
         return (f"more than {assets.MAX_FOLDERS} folders deep inside {folder}/; move it up and fix its links")

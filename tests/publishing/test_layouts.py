@@ -55,6 +55,28 @@ def test_the_themes_layouts_are_never_run_even_when_the_site_has_a_copy():
     assert "THE SITE'S OWN SINGLE" not in rendered.body_html and not rendered.layout_draws_title
 
 
+ABOUT = """---
+layout: page
+---
+{% if page.profile %}<div class="profile {{ page.profile.align }}">
+{% if page.profile.image %}<img src="{{ page.profile.image | prepend: '/assets/img/' }}" alt="">{% endif %}
+<div class="address">{{ page.profile.address }}</div></div>{% endif %}
+{{ content }}
+"""
+
+
+def test_a_sites_copy_of_al_folios_about_layout_runs_and_the_theme_draws_its_frame():
+    rendered = render("---\ntitle: Ada\nlayout: about\nprofile:\n  align: right\n  image: me.jpg\n"
+                      "  address: <p>Example University</p>\n---\nHello.\n",
+                      layouts={"about": ABOUT, "page": "---\n---\n<p>THE SITE'S OWN PAGE</p>{{ content }}"},
+                      filename="_pages/about.md")
+    html = rendered.body_html
+    assert '<div class="profile right">' in html and 'src="/ada/assets/img/me.jpg"' in html
+    assert html.index("Example University") < html.index("Hello.")
+    assert "THE SITE'S OWN PAGE" not in html  # 'page' is the theme's: the chain stops there
+    assert not rendered.layout_draws_title
+
+
 def test_layouts_that_name_one_another_in_a_loop_are_refused_naming_them():
     with pytest.raises(PublishError) as refused:
         render(layouts={"book": "---\nlayout: shelf\n---\n{{ content }}", "shelf": "---\nlayout: book\n---\nx"})

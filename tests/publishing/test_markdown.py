@@ -99,3 +99,17 @@ def test_later_table_of_contents_markers_go_whatever_holds_them(holder):
 ])
 def test_a_quote_after_a_letter_or_digit_before_digits_is_an_apostrophe(source, shown):
     assert shown in markdown_module.render_markdown(source)
+
+
+def test_footnotes_are_numbered_and_linked_as_kramdown_does_and_a_note_nothing_cites_is_left_out():
+    html = markdown_module.render_markdown("First[^b], then[^a], again[^b].\n\n"
+                                           "[^a]: Note A.\n[^b]: Note B.\n[^c]: Never cited.\n")
+    assert '<sup id="fnref:b"><a class="footnote-ref" href="#fn:b">1</a>' in html
+    assert '<sup id="fnref:a"><a class="footnote-ref" href="#fn:a">2</a>' in html
+    assert '<sup id="fnref:b:1">' in html  # kramdown's id for a second reference to one note
+    assert 'href="#fnref:b:1" title="Jump back to footnote 1 in the text">&#8617;<sup>2</sup></a>' in html
+    assert html.index('id="fn:b"') < html.index('id="fn:a"') and "Never cited" not in html
+
+
+def test_footnotes_that_nothing_cites_leave_no_empty_notes_section():
+    assert markdown_module.render_markdown("No citation here.\n\n[^a]: An orphan.\n") == "<p>No citation here.</p>"
