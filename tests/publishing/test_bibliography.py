@@ -1,0 +1,207 @@
+"""BibTeX in, a formatted publication list out: parsing (accents, braces, names, malformed entries, duplicates),
+grouping, CSL formatting with the researcher's name in bold, links, and hostile values made harmless."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from profilehost.publishing import PublishError
+from profilehost.publishing.bibliography import (
+    MAX_BIB_BYTES,
+    category_of,
+    config_category_map,
+    parse_bibliography,
+)
+from profilehost.publishing.bibliography_html import (
+    STYLES,
+    ListedEntry,
+    entry_links,
+    format_entries,
+    list_html,
+    publication_front_matter,
+    scholar_metadata,
+)
+from profilehost.publishing.sanitize import sanitize_html
+
+BIB = Path(__file__).parent.parent / "fixtures" / "bib"
+
+
+def parsed(name: str):
+    return parse_bibliography((BIB / name).read_bytes(), name)
+
+
+def by_key(name: str) -> dict:
+    return {entry.key: entry for entry in parsed(name).entries}
+
+
+def one(source: str):
+    return parse_bibliography(source.encode()).entries[0]
+
+
+def test_accents_and_braces_are_decoded_and_names_read_in_order():
+    entry = by_key("zotero.bib")["lovelace_notes_2021"]
+    assert entry.title == "Notes on the Analytical Engine: A Re-reading"
+    assert entry.authors == ("Lovelace, Ada", "Babbage, Charles", "Müller, Jörg")
+    assert entry.fields["pages"] == "101–120"
+    assert entry.date == "2021-03-01" and entry.year == 2021 and entry.month == 3
+    assert by_key("scholar.bib")["lovelace2020poetical"].authors == ("Lovelace, Ada", "François, Jean-Pierre")
+
+
+def test_dblp_names_written_given_first_are_read_family_first():
+    entry = by_key("dblp.bib")["DBLP:conf/icmc/LovelaceS23"]
+    assert entry.authors == ("Lovelace, Ada", "Somerville, Mary")
+    assert entry.fields["editor"] == "Babbage, Charles"
+    assert by_key("dblp.bib")["DBLP:misc/arxiv/Lovelace25"].title == "Engines of Übermorgen"
+
+
+def test_particles_suffixes_and_corporate_authors_keep_their_parts():
+    entry = one("@misc{x, author={van der Berg, Anna and Smith, Jr., John and {The Engine Team} and others}}")
+    assert entry.authors == ("van der Berg, Anna", "Smith, John, Jr.", "The Engine Team")
+
+
+def test_a_malformed_entry_is_refused_naming_its_key_and_line():
+    with pytest.raises(PublishError) as refused:
+        parsed("malformed.bib")
+    assert refused.value.message.startswith("malformed.bib: line 8: @inproceedings{broken2021} is malformed")
+    assert refused.value.line == 8
+
+
+def test_duplicate_keys_and_dois_are_kept_with_notices():
+    assert "line 46: 'DBLP:journals/el/LovelaceDup' has the DOI of 'DBLP:conf/icmc/LovelaceS23'" in \
+        parsed("dblp.bib").notices[0]
+    twice = parse_bibliography(b"@misc{a, title={One}}\n@misc{a, title={Two}}\n", "x.bib")
+    assert [entry.title for entry in twice.entries] == ["One"]
+    assert twice.notices == ("x.bib: line 2: the key 'a' is used again; only its first entry is listed. Give each "
+                             "entry a key of its own.",)
+
+
+def test_entries_missing_title_author_or_year_say_so():
+    entries = by_key("scholar.bib")
+    assert entries["untitled2017"].missing == ("title",)
+    assert entries["noauthor"].missing == ("author", "year")
+    assert entries["lovelace2018short"].missing == ()
+
+
+@pytest.mark.parametrize(("source", "category"), [
+    ("@article{a, journal={Nature}}", "journal"),
+    ("@inproceedings{a, booktitle={Proc}}", "conference"),
+    ("@misc{a, eprint={2401.01234}, archivePrefix={arXiv}}", "preprint"),
+    ("@article{a, journal={arXiv preprint arXiv:2401.01234}}", "preprint"),
+    ("@article{a, journal={CoRR}, eprinttype={arXiv}, eprint={2401.01234}}", "preprint"),
+    ("@phdthesis{a, school={MIT}}", "thesis"),
+    ("@misc{a, type={Talk}}", "talk"),
+    ("@book{a, publisher={P}}", "other"),
+    ("@article{a, journal={J}, category={conference}}", "conference"),
+    ("@article{a, journal={J}, keywords={robots, talks}}", "talk"),
+])
+def test_each_entry_is_grouped_by_its_type_unless_a_category_says_otherwise(source, category):
+    assert category_of(one(source)) == category
+
+
+def test_academicpages_publication_categories_map_to_the_groups():
+    config = {"publication_category": {"manuscripts": {"title": "Journal Articles"},
+                                       "conferences": {"title": "Conference Papers"}, "misc": {"title": "Posters"}}}
+    mapping = config_category_map(config)
+    assert mapping == {"manuscripts": "journal", "conferences": "conference", "misc": "talk"}
+    assert category_of(one("@misc{a, category={misc}}"), mapping) == "talk"
+
+
+def test_the_list_is_grouped_by_type_then_year_newest_first():
+    html = list_html([ListedEntry.of(found) for found in format_entries(
+        parsed("scholar.bib").entries + parsed("zotero.bib").entries)])
+    headings = [line for line in html.split("\n") if line.startswith("<h")]
+    assert headings == [
+        '<h2 class="bibliography-group">Journal articles</h2>', '<h3 class="bibliography-year">2021</h3>',
+        '<h3 class="bibliography-year">2020</h3>', '<h3 class="bibliography-year">2017</h3>',
+        '<h3 class="bibliography-year">Undated</h3>',
+        '<h2 class="bibliography-group">Conference papers</h2>', '<h3 class="bibliography-year">2023</h3>',
+        '<h3 class="bibliography-year">2018</h3>',
+        '<h2 class="bibliography-group">Preprints</h2>', '<h3 class="bibliography-year">2024</h3>',
+        '<h2 class="bibliography-group">Theses</h2>', '<h3 class="bibliography-year">2019</h3>',
+        '<h2 class="bibliography-group">Talks</h2>', '<h3 class="bibliography-year">2022</h3>']
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "Somerville, M., &amp; <strong>Lovelace, A.</strong> (2023). Loops, Cards and the Bernoulli Numbers."),
+    ("chicago-author-date", "Somerville, M., and <strong>A. Lovelace</strong>. 2023."),
+    ("ieee", "M. Somerville and <strong>A. Lovelace</strong>, “Loops, Cards and the Bernoulli Numbers”"),
+])
+def test_each_style_writes_the_researchers_name_in_bold(style, expected):
+    entry = by_key("zotero.bib")["lovelace_loops_2023"]
+    [found] = format_entries([entry], style=style, own_names=["Ada Lovelace"])
+    assert found.citation_html.startswith(expected)
+
+
+def test_every_offered_style_formats_every_fixture():
+    entries = parsed("zotero.bib").entries + parsed("dblp.bib").entries + parsed("scholar.bib").entries
+    for style in STYLES:
+        assert all(found.citation_html for found in format_entries(entries, style=style)), style
+
+
+def test_a_name_form_matches_initials_and_not_a_namesake_with_other_initials():
+    entry = one("@article{a, author={Lovelace, Ada and Lovelace, Byron}, title={T}, journal={J}, year={2020}}")
+    [found] = format_entries([entry], own_names=["Lovelace, A."])
+    assert found.citation_html.startswith("<strong>Lovelace, A.</strong>, &amp; Lovelace, B. (2020)")
+
+
+def test_al_folio_fields_become_links_and_a_bare_pdf_is_the_sites_file():
+    entry = by_key("dblp.bib")["DBLP:misc/arxiv/Lovelace25"]
+    assert entry_links(entry) == [("PDF", "/files/pdf/engines.pdf"), ("Code", "https://github.com/ada/engines"),
+                                  ("Slides", "https://example.org/slides.pdf"),
+                                  ("arXiv", "https://arxiv.org/abs/2502.00042")]
+
+
+def test_the_citation_bib_leaves_out_al_folios_display_fields():
+    raw = by_key("dblp.bib")["DBLP:misc/arxiv/Lovelace25"].raw
+    assert "bibtex_show" not in raw and "pdf =" not in raw and "code =" not in raw
+    assert "abstract = {We look at engines of the day after tomorrow.}" in raw
+
+
+def test_scholar_metadata_and_front_matter_say_only_what_the_entry_says():
+    [found] = format_entries([by_key("zotero.bib")["lovelace_notes_2021"]])
+    assert scholar_metadata(found.entry) == {
+        "title": "Notes on the Analytical Engine: A Re-reading",
+        "authors": ["Lovelace, Ada", "Babbage, Charles", "Müller, Jörg"], "date": "2021-03-01",
+        "entry_type": "article", "venue": "Journal of Computing History", "journal": "Journal of Computing History",
+        "volume": "12", "issue": "3", "pages": "101-120", "doi": "10.1234/engine.2021.012",
+        "abstract": "We read the notes again, with élan and care."}
+    front = publication_front_matter(found)
+    assert front["permalink"] == "/publication/lovelace_notes_2021/" and front["date"] == "2021-03-01"
+    assert front["venue"] == "Journal of Computing History" and front["category"] == "journal"
+    assert front["citation"] == found.citation_html and front["bibtex_key"] == "lovelace_notes_2021"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "  JavaScript:alert(1)", "data:text/html,x",
+                                 "vbscript:x", "java\tscript:alert(1)"])
+def test_a_link_field_with_a_scheme_other_than_http_is_left_out(url):
+    entry = one(f"@misc{{a, pdf={{{url}}}, html={{{url}}}, code={{{url}}}}}")
+    assert entry_links(entry) == []
+
+
+def test_hostile_values_are_text_after_formatting_and_sanitizing():
+    entries = parsed("hostile.bib").entries
+    [found] = format_entries(entries, own_names=["Ada Lovelace"])
+    page = sanitize_html(list_html([ListedEntry.of(found)]), "/ada")
+    for dangerous in ("<script", "<iframe", "<img", "<b onmouseover", "javascript:", "data:text/html"):
+        assert dangerous not in page
+    assert "<p>&lt;/details&gt;&lt;script&gt;alert(6)&lt;/script&gt;</p>" in page  # the abstract stays inside
+    assert "&lt;script&gt;alert(\"title\")&lt;/script&gt; Engines" in page
+
+
+def test_private_use_characters_cannot_forge_the_bold_markers():
+    entry = one("@article{a, author={\ue000Mallory\ue001, M.}, title={T}, journal={J}, year={2020}}")
+    [found] = format_entries([entry], own_names=["Ada Lovelace"])
+    assert "<strong>" not in found.citation_html
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read():
+    with pytest.raises(PublishError, match="over the 1 MiB limit"):
+        parse_bibliography(b"@misc{a}\n" + b"%" * MAX_BIB_BYTES)
+
+
+def test_an_author_list_longer_than_any_paper_needs_is_refused():
+    authors = " and ".join(f"Person, P{number}" for number in range(600))
+    with pytest.raises(PublishError, match="names 600 people"):
+        parse_bibliography(f"@article{{big, author={{{authors}}}}}".encode())
