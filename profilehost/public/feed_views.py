@@ -47,6 +47,7 @@ class Feed:
     subtitle: str
     self_url: str
     home_url: str
+    service_url: str  # the generator's: this profilehost
     language: str
     updated: str
     author: str
@@ -95,7 +96,7 @@ def _feed(tenant: User, settings: page_heads.SiteSettings, root: str, subpath: s
     entries = tuple(_entry(base, page, revision) for page, revision in rows)
     updated = max((revision.created_at for _page, revision in rows), default=tenant.profile.updated_at)
     return Feed(title=xml_text(name), subtitle=xml_text(settings.description), self_url=f"{base}/{subpath}",
-                home_url=f"{base}/", language=page_heads.site_language(tenant, settings).tag,
+                home_url=f"{base}/", service_url=f"{root}/", language=page_heads.site_language(tenant, settings).tag,
                 updated=rfc3339(updated), author=xml_text(tenant.profile.display_name or tenant.username),
                 entries=entries)
 

@@ -43,7 +43,7 @@ def test_the_posts_feed_holds_every_post_newest_first_with_full_content_and_abso
 
     _, feed = read_feed(client, "/alice/feed.xml")
 
-    assert feed.version == "atom10"
+    assert feed.version == "atom10" and feed.feed.generator_detail.href == f"{ROOT}/"
     assert [entry.title for entry in feed.entries] == ["Post second", "Post first"]
     assert [entry.link for entry in feed.entries] == [f"{ROOT}/alice{second}", f"{ROOT}/alice{first}"]
     assert feed.feed.link == f"{ROOT}/alice/"
