@@ -1,5 +1,7 @@
+import pyotp
+
 from profilehost.models import Role, User
-from profilehost.services import audit
+from profilehost.services import audit, two_factor
 from support import log_in
 
 
@@ -75,3 +77,46 @@ def test_user_password_refuses_a_short_one_and_an_unknown_account(runner, make_u
     assert runner.invoke(args=["user", "password", "carol"]).exit_code != 0
     result = runner.invoke(args=["user", "password", "nobody"])
     assert result.exit_code != 0 and "no account named 'nobody'" in result.output
+
+
+def test_user_create_asks_for_a_new_password_at_first_sign_in(runner, monkeypatch):
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "a long enough password")
+    result = runner.invoke(args=["user", "create", "carol", "--email", "carol@example.org"])
+    assert "carol must choose a new password at first sign-in" in result.output
+    assert User.query.filter_by(username="carol").one().must_change_password is True
+
+
+def test_user_create_with_the_owners_own_password_asks_for_none(runner, monkeypatch):
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "a long enough password")
+    runner.invoke(args=["user", "create", "me", "--email", "me@example.org", "--admin", "--own-password"])
+    assert User.query.filter_by(username="me").one().must_change_password is False
+
+
+def test_user_password_asks_for_a_new_one_at_first_sign_in(runner, make_user, monkeypatch):
+    make_user("carol")
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "a brand new long password")
+    runner.invoke(args=["user", "password", "carol"])
+    assert User.query.filter_by(username="carol").one().must_change_password is True
+
+
+def test_user_reset_2fa_turns_it_off_and_is_audited(runner, make_user):
+    carol = make_user("carol")
+    secret = two_factor.new_secret()
+    two_factor.enable(carol, secret, pyotp.TOTP(secret).now())
+    result = runner.invoke(args=["user", "reset-2fa", "carol"])
+    assert result.exit_code == 0 and "Turned two-factor sign-in off for carol" in result.output
+    assert User.query.filter_by(username="carol").one().totp_secret is None
+    event = audit.events(target="carol", action="account.reset_two_factor")[0]
+    assert event.actor_name == audit.CLI_ACTOR
+
+
+def test_user_reset_2fa_of_an_account_without_it_says_so(runner, make_user):
+    make_user("carol")
+    result = runner.invoke(args=["user", "reset-2fa", "carol"])
+    assert result.exit_code != 0 and "does not use two-factor sign-in" in result.output
+    assert audit.events(action="account.reset_two_factor") == []
+
+
+def test_user_reset_2fa_names_a_missing_account(runner):
+    result = runner.invoke(args=["user", "reset-2fa", "nobody"])
+    assert result.exit_code != 0 and "There is no account named 'nobody'" in result.output

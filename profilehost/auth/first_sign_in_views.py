@@ -42,12 +42,13 @@ def new_password():
         return redirect(url_for("dashboard.account"))
     form = NewPasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            first_sign_in.replace_given_password(current_user, form.current_password.data, form.new_password.data)
+            first_sign_in.replace_given_password(user, form.current_password.data, form.new_password.data)
         except accounts.AccountError as refused:
             getattr(form, refused.field).errors.append(refused.message)
         else:
-            login_user(current_user)  # the change ended every session, this one too
+            login_user(user)  # the change ended every session, this one too
             flash("Your password is your own now. Welcome!", "success")
-            return redirect(enrolment_required_path(current_user) or url_for("dashboard.index"))
+            return redirect(enrolment_required_path(user) or url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -1,0 +1,241 @@
+"""Two-factor sign-in over HTTP: enrolment in Account, the second step of the login, recovery codes, turning it off,
+and admins who must use it."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+
+from profilehost.extensions import db
+from profilehost.models import RecoveryCode, User
+from profilehost.services import two_factor
+from support import PASSWORD, csrf_token_from, log_in, post_form
+
+SECRET_SHOWN = re.compile(r"<code data-two-factor-secret>([A-Z2-7 ]+)</code>")
+RECOVERY_CODE_SHOWN = re.compile(r"<li><code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code></li>")
+
+
+def code_at(secret: str, steps_from_now: int = 0) -> str:
+    return pyotp.TOTP(secret).at(datetime.now(UTC) + timedelta(seconds=30 * steps_from_now))
+
+
+def enrol(client) -> tuple[str, list[str]]:
+    """Turn two-factor sign-in on as a user would: read the secret off the page, answer with the app's code."""
+    page = client.get("/dashboard/account/two-factor").get_data(as_text=True)
+    secret = SECRET_SHOWN.search(page).group(1).replace(" ", "")
+    response = client.post("/dashboard/account/two-factor",
+                           data={"csrf_token": csrf_token_from(page), "code": code_at(secret)})
+    assert response.status_code == 200
+    return secret, RECOVERY_CODE_SHOWN.findall(response.get_data(as_text=True))
+
+
+def account(username: str = "alice") -> User:
+    """The account as the database holds it now (the requests ran in their own sessions)."""
+    db.session.expire_all()
+    return User.query.filter_by(username=username).one()
+
+
+def second_step(client, code: str):
+    return post_form(client, "/login/two-factor", {"code": code})
+
+
+@pytest.fixture
+def enrolled(logged_in, make_client):
+    """alice with two-factor sign-in on (her secret and recovery codes), and a new browser that is not logged in."""
+    secret, codes = enrol(logged_in)
+    return secret, codes, make_client()
+
+
+def test_the_account_page_offers_two_factor_sign_in(logged_in):
+    page = logged_in.get("/dashboard/account").get_data(as_text=True)
+    assert "Two-factor sign-in" in page and 'href="/dashboard/account/two-factor"' in page
+
+
+def test_enrolment_shows_a_qr_code_and_the_secret_and_keeps_them_on_reload(logged_in):
+    first = logged_in.get("/dashboard/account/two-factor").get_data(as_text=True)
+    assert re.search(r'<img src="data:image/svg\+xml[^"]+" alt="QR code', first)
+    assert SECRET_SHOWN.search(first).group(1) == SECRET_SHOWN.search(
+        logged_in.get("/dashboard/account/two-factor").get_data(as_text=True)).group(1)
+
+
+def test_enrolment_with_the_apps_code_shows_ten_recovery_codes_once(logged_in):
+    secret, codes = enrol(logged_in)
+    assert len(set(codes)) == 10
+    alice = account()
+    assert alice.totp_secret == secret
+    assert RecoveryCode.query.filter_by(user_id=alice.id).count() == 10
+    settings = logged_in.get("/dashboard/account").get_data(as_text=True)
+    assert "Recovery codes left: 10 of 10" in settings and not set(codes) & set(RECOVERY_CODE_SHOWN.findall(settings))
+    assert logged_in.get("/dashboard/account/two-factor").status_code == 302  # on already: nothing to set up
+
+
+def test_enrolment_with_a_wrong_code_is_refused_and_changes_nothing(logged_in):
+    page = logged_in.get("/dashboard/account/two-factor").get_data(as_text=True)
+    response = logged_in.post("/dashboard/account/two-factor", data={"csrf_token": csrf_token_from(page),
+                                                                     "code": "000000"})
+    assert response.status_code == 422 and "does not match" in response.get_data(as_text=True)
+    assert account().totp_secret is None
+
+
+def test_the_password_alone_does_not_log_in(enrolled):
+    _secret, _codes, browser = enrolled
+    response = log_in(browser, "alice")
+    assert response.headers["Location"] == "/login/two-factor"
+    assert browser.get("/dashboard/").headers["Location"].startswith("/login")
+
+
+def test_sign_in_with_the_apps_code(enrolled):
+    secret, _codes, browser = enrolled
+    log_in(browser, "alice")
+    response = second_step(browser, code_at(secret, 1))
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard/"
+    assert browser.get("/dashboard/").status_code == 200
+
+
+def test_the_second_step_keeps_where_the_login_was_going(enrolled):
+    secret, _codes, browser = enrolled
+    post_form(browser, "/login?next=/dashboard/account", {"username": "alice", "password": PASSWORD})
+    assert second_step(browser, code_at(secret, 1)).headers["Location"] == "/dashboard/account"
+
+
+def test_a_wrong_code_is_refused_and_does_not_log_in(enrolled):
+    _secret, _codes, browser = enrolled
+    log_in(browser, "alice")
+    response = second_step(browser, "123456")
+    assert response.status_code == 401 and "not correct" in response.get_data(as_text=True)
+    assert browser.get("/dashboard/").status_code == 302
+
+
+def test_a_code_is_accepted_once(enrolled, make_client):
+    secret, _codes, browser = enrolled
+    code = code_at(secret, 1)
+    log_in(browser, "alice")
+    assert second_step(browser, code).status_code == 302
+    replay = make_client()
+    log_in(replay, "alice")
+    assert second_step(replay, code).status_code == 401
+    assert replay.get("/dashboard/").status_code == 302
+
+
+def test_the_code_that_turned_it_on_cannot_sign_in(logged_in, make_client):
+    page = logged_in.get("/dashboard/account/two-factor").get_data(as_text=True)
+    secret = SECRET_SHOWN.search(page).group(1).replace(" ", "")
+    code = code_at(secret)
+    logged_in.post("/dashboard/account/two-factor", data={"csrf_token": csrf_token_from(page), "code": code})
+    browser = make_client()
+    log_in(browser, "alice")
+    assert second_step(browser, code).status_code == 401
+
+
+def test_a_recovery_code_signs_in_once(enrolled, make_client):
+    _secret, codes, browser = enrolled
+    log_in(browser, "alice")
+    response = second_step(browser, codes[0])
+    assert response.status_code == 302
+    assert "9 recovery code(s) left" in browser.get("/dashboard/").get_data(as_text=True)
+    again = make_client()
+    log_in(again, "alice")
+    assert second_step(again, codes[0]).status_code == 401
+
+
+def test_the_second_step_without_a_password_first_leads_to_the_login(client, make_user):
+    make_user("alice")
+    response = client.get("/login/two-factor")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+def test_a_pending_sign_in_expires(enrolled):
+    secret, _codes, browser = enrolled
+    log_in(browser, "alice")
+    with browser.session_transaction() as session:
+        pending = session["two_factor_pending"]
+        session["two_factor_pending"] = {**pending, "at": pending["at"] - 301}
+    page = browser.get("/login/two-factor")
+    assert page.status_code == 302 and page.headers["Location"] == "/login"
+
+
+def test_a_password_change_voids_a_pending_sign_in(enrolled, app):
+    secret, _codes, browser = enrolled
+    log_in(browser, "alice")
+    alice = account()
+    from profilehost.services import accounts
+
+    accounts.reset_password(alice, "another long password")
+    assert browser.get("/login/two-factor").headers["Location"] == "/login"
+
+
+def test_wrong_codes_spend_the_logins_budget(enrolled):
+    _secret, _codes, browser = enrolled
+    for _ in range(3):
+        assert log_in(browser, "alice", "wrong password!").status_code == 401
+    log_in(browser, "alice")
+    assert second_step(browser, "111111").status_code == 401
+    assert second_step(browser, "222222").status_code == 401
+    assert second_step(browser, "333333").status_code == 429
+
+
+def test_turning_it_off_needs_the_password_and_a_code(enrolled, logged_in):
+    secret, _codes, _browser = enrolled
+    form = "/dashboard/account/two-factor/off"
+    assert post_form(logged_in, form, {"password": "wrong password!", "code": code_at(secret, 1)}).status_code == 422
+    assert post_form(logged_in, form, {"password": PASSWORD, "code": "000000"}).status_code == 422
+    assert account().totp_secret is not None
+    response = post_form(logged_in, form, {"password": PASSWORD, "code": code_at(secret, 1)})
+    assert response.status_code == 302
+    alice = account()
+    assert alice.totp_secret is None and RecoveryCode.query.filter_by(user_id=alice.id).count() == 0
+
+
+@pytest.fixture
+def strict_server(make_app):
+    """A server where admins must use two-factor sign-in."""
+    return make_app(ADMIN_REQUIRE_2FA=True)
+
+
+def test_an_admin_without_two_factor_is_sent_to_enrol_at_login(strict_server, make_user):
+    make_user("boss", admin=True)
+    browser = strict_server.test_client()
+    assert log_in(browser, "boss").headers["Location"] == "/dashboard/account/two-factor"
+
+
+def test_no_admin_page_opens_before_the_admin_enrols(strict_server, make_user):
+    make_user("boss", admin=True)
+    browser = strict_server.test_client()
+    log_in(browser, "boss")
+    for path in ("/admin/", "/admin/accounts", "/admin/audit"):
+        response = browser.get(path)
+        assert response.status_code == 302 and response.headers["Location"] == "/dashboard/account/two-factor"
+    enrol(browser)
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_researchers_choose_freely_where_admins_must_enrol(strict_server, make_user):
+    make_user("alice")
+    browser = strict_server.test_client()
+    assert log_in(browser, "alice").headers["Location"] == "/dashboard/"
+    assert browser.get("/admin/").status_code == 403
+
+
+def test_the_setting_off_lets_admins_in_without_two_factor(make_app, make_user):
+    make_user("boss", admin=True)
+    browser = make_app(ADMIN_REQUIRE_2FA=False).test_client()
+    log_in(browser, "boss")
+    assert browser.get("/admin/").status_code == 200
+
+
+def test_the_reset_lets_a_locked_out_user_in_with_the_password(enrolled, runner):
+    _secret, _codes, browser = enrolled
+    result = runner.invoke(args=["user", "reset-2fa", "alice"])
+    assert result.exit_code == 0, result.output
+    assert log_in(browser, "alice").headers["Location"] == "/dashboard/"
+    assert not two_factor.is_enabled(account())
+
+
+@pytest.mark.parametrize("admin", [True, False])
+def test_the_masthead_links_administration_for_admins_only(make_client, make_user, admin):
+    make_user("someone", admin=admin)
+    browser = make_client()
+    log_in(browser, "someone")
+    page = browser.get("/dashboard/").get_data(as_text=True)
+    assert ('<a href="/admin/">Administration</a>' in page) is admin
