@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 
 from factories import PDF, PNG, store_file
-from profilehost.services import pages
+from profilehost.services import bibliography, pages
 
 ROOT = "http://localhost"
 ENGINES = """---
@@ -156,3 +156,56 @@ def test_markup_in_a_title_is_dropped_from_the_tags(make_user, client):
     url = publish_item(alice, ENGINES.replace('"Notes on the Analytical Engine"',
                                               "'Notes on the <i>Analytical</i> Engine <script>x()</script>'"))
     assert scholar_tags(client, url)[0] == ("citation_title", "Notes on the Analytical Engine x()")
+
+
+ZOTERO_BIB = rb"""@article{lovelace1843notes,
+  title = {Notes on the {A}nalytical {E}ngine},
+  author = {Lovelace, Ada and Babbage, Charles},
+  journal = {Scientific Memoirs},
+  volume = {3},
+  number = {7},
+  pages = {666--731},
+  year = {1843},
+  doi = {10.1000/notes-1843},
+  pdf = {engines.pdf},
+  abstract = {Translator's notes.}
+}
+
+@inproceedings{babbage1837,
+  title = {On the Mathematical Powers of the Calculating Engine},
+  author = {Babbage, Charles},
+  booktitle = {Proceedings of the Example Society},
+  year = {1837},
+  pdf = {https://example.org/elsewhere.pdf}
+}
+
+@misc{untitled,
+  author = {Nobody, Some},
+  year = {2020}
+}
+"""
+
+
+def test_bibliography_entry_pages_carry_the_tags_their_entries_support(make_user, client):
+    alice = make_user("alice")
+    store_file(alice, "pdf/engines.pdf")
+    bibliography.save_bibliography(alice, ZOTERO_BIB, source_name="zotero.bib")
+
+    article = scholar_tags(client, "/alice/publication/lovelace1843notes/")
+    assert_meets_inclusion_guidelines(article)
+    assert article == [
+        ("citation_title", "Notes on the Analytical Engine"),
+        ("citation_author", "Lovelace, Ada"), ("citation_author", "Babbage, Charles"),
+        ("citation_publication_date", "1843"),
+        ("citation_journal_title", "Scientific Memoirs"),
+        ("citation_volume", "3"), ("citation_issue", "7"),
+        ("citation_firstpage", "666"), ("citation_lastpage", "731"),
+        ("citation_doi", "10.1000/notes-1843"),
+        ("citation_abstract_html_url", f"{ROOT}/alice/publication/lovelace1843notes/"),
+        ("citation_pdf_url", f"{ROOT}/alice/files/pdf/engines.pdf"),
+    ]
+    paper = scholar_tags(client, "/alice/publication/babbage1837/")
+    assert_meets_inclusion_guidelines(paper)
+    assert ("citation_conference_title", "Proceedings of the Example Society") in paper
+    assert "citation_pdf_url" not in dict(paper)
+    assert scholar_tags(client, "/alice/publication/untitled/") == []
