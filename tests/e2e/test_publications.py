@@ -28,9 +28,9 @@ def test_the_publication_list_on_a_phone(new_page, site, axe_source, screenshots
     page.goto(page.base + "/alice/publications/")
     groups = page.locator("h2.bibliography-group").all_inner_texts()
     assert groups == ["Journal articles", "Conference papers", "Preprints", "Theses", "Talks"]
-    assert page.locator("li.bibliography-entry strong").first.inner_text().startswith("Lovelace, A")
+    assert page.locator("div.bibliography-entry strong").first.inner_text().startswith("Lovelace, A")
     assert horizontal_overflow(page) <= 0, "long titles, URLs and BibTeX wrap or scroll inside the page"
-    cite = page.locator("li.bibliography-entry").first.locator("details.bibliography-cite")
+    cite = page.locator("div.bibliography-entry").first.locator("details.bibliography-cite")
     cite.locator("summary").click()
     assert cite.locator("pre").is_visible()
     assert horizontal_overflow(page) <= 0
@@ -42,7 +42,7 @@ def test_the_publication_list_on_a_phone(new_page, site, axe_source, screenshots
 def test_an_entrys_bib_downloads_and_its_page_opens(new_page, site, axe_source):
     page = new_page(390, 844)
     page.goto(page.base + "/alice/publications/")
-    entry = page.locator("li.bibliography-entry", has_text="Notes on the Analytical Engine")
+    entry = page.locator("div.bibliography-entry", has_text="Notes on the Analytical Engine")
     entry.locator("summary", has_text="Cite").click()
     with page.expect_download() as download:
         entry.get_by_role("link", name="Download .bib").click()
