@@ -56,9 +56,12 @@ def test_a_code_of_the_next_step_signs_in_once(enrolled):
     assert two_factor.check_sign_in_code(user, code) is None
 
 
-def test_the_code_used_to_enrol_cannot_sign_in(enrolled):
-    user, secret, _codes = enrolled
-    assert two_factor.check_sign_in_code(user, code_at(secret)) is None
+def test_the_code_used_to_enrol_cannot_sign_in(make_user):
+    user = make_user("alice")
+    secret = two_factor.new_secret()
+    code = code_at(secret)
+    two_factor.enable(user, secret, code)
+    assert two_factor.check_sign_in_code(user, code) is None
 
 
 def test_a_code_older_than_the_last_one_accepted_is_refused(enrolled):

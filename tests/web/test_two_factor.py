@@ -175,6 +175,19 @@ def test_wrong_codes_spend_the_logins_budget(enrolled):
     assert second_step(browser, "333333").status_code == 429
 
 
+def test_wrong_codes_from_many_addresses_spend_the_accounts_own_budget(enrolled, make_client):
+    """Only someone with the password reaches the second step: ten wrong codes an hour, from anywhere, are all an
+    account allows."""
+    _secret, _codes, _browser = enrolled
+    answers = []
+    for address in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+        browser = make_client()
+        browser.environ_base["REMOTE_ADDR"] = address
+        log_in(browser, "alice")
+        answers += [second_step(browser, "999999").status_code for _ in range(4)]
+    assert answers == [401] * 10 + [429] * 2
+
+
 def test_turning_it_off_needs_the_password_and_a_code(enrolled, logged_in):
     secret, _codes, _browser = enrolled
     form = "/dashboard/account/two-factor/off"
