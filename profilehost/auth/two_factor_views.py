@@ -47,9 +47,18 @@ def _pending_username() -> str:
     return user.username if user is not None else ""
 
 
+def _account_key(user_id: int | None) -> str:
+    return f"two-factor:{user_id}"
+
+
 def _pending_account() -> str:
     user = _pending_user()
-    return f"two-factor:{user.id}" if user is not None else _pending_username()
+    return _account_key(user.id if user is not None else None)
+
+
+def _signed_in_account() -> str:
+    # The limiter's check runs before the dashboard's login check: an anonymous visitor has no id.
+    return _account_key(getattr(current_user, "id", None))
 
 
 def admins_need_two_factor() -> bool:
@@ -150,6 +159,8 @@ def two_factor_setup():
 
 
 @dashboard.route("/account/two-factor/off", methods=["GET", "POST"])
+@limiter.limit(FAILED_CODES_PER_ACCOUNT, methods=["POST"], key_func=_signed_in_account, deduct_when=login_failed,
+               error_message="Too many wrong passwords or codes for this account. Wait an hour, then try again.")
 def two_factor_disable():
     if not two_factor.is_enabled(current_user):
         return redirect(url_for("dashboard.account"))
@@ -158,6 +169,8 @@ def two_factor_disable():
         try:
             two_factor.disable(current_user, form.password.data, form.code.data)
         except FieldError as refused:
+            # A session left open must not become a way to guess the code, or the password, without limit.
+            g.login_failed = True
             getattr(form, refused.field).errors.append(refused.message)
         else:
             flash("Two-factor sign-in is off: your password alone signs you in.", "success")

@@ -200,6 +200,13 @@ def test_turning_it_off_needs_the_password_and_a_code(enrolled, logged_in):
     assert alice.totp_secret is None and RecoveryCode.query.filter_by(user_id=alice.id).count() == 0
 
 
+def test_wrong_codes_to_turn_it_off_spend_the_same_budget(enrolled, logged_in):
+    answers = [post_form(logged_in, "/dashboard/account/two-factor/off", {"password": PASSWORD, "code": "999999"})
+               .status_code for _ in range(11)]
+    assert answers == [422] * 10 + [429]
+    assert account().totp_secret is not None
+
+
 @pytest.fixture
 def strict_server(make_app):
     """A server where admins must use two-factor sign-in."""
