@@ -62,21 +62,44 @@ def row_counts() -> dict[str, int]:
 
 def test_making_sqlite_ids_never_reused_keeps_every_row_and_every_cascade(sqlite_app):
     upgrade(revision=BEFORE_IDS_NEVER_REUSED)
-    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
-    publish(alice, page_source("Home", "/"))
-    bob_id = accounts.create_account("bob", "bob@example.org", "correct horse battery").id
+    alice_id = insert_account_at_that_revision("alice", with_a_page=True)
+    bob_id = insert_account_at_that_revision("bob")
     before = row_counts()
     upgrade()
     assert row_counts() == before
     db.session.execute(text("DELETE FROM users WHERE username = 'bob'"))
     db.session.commit()
     carol = accounts.create_account("carol", "carol@example.org", "correct horse battery")
-    assert carol.id > bob_id
+    assert carol.id > bob_id > alice_id
     db.session.execute(text("DELETE FROM users WHERE username = 'alice'"))
     db.session.commit()
     assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
     downgrade(revision=BEFORE_IDS_NEVER_REUSED)
     assert row_counts() == {"users": 1, "profiles": 1, "pages": 0, "revisions": 0}
+
+
+def insert_account_at_that_revision(username: str, *, with_a_page: bool = False) -> int:
+    """An account (with a profile, and a page with one revision) in the columns of BEFORE_IDS_NEVER_REUSED: the
+    models describe the newest schema, so the rows of an old one are written in SQL."""
+    now = {"now": "2026-12-01 12:00:00"}
+    user_id = db.session.execute(text(
+        "INSERT INTO users (username, email, password_hash, role, state, session_token, created_at, site_version) "
+        "VALUES (:name, :email, 'x', 'user', 'active', :token, :now, 1) RETURNING id"),
+        {"name": username, "email": f"{username}@example.org", "token": username.ljust(32, "0"), **now}).scalar_one()
+    db.session.execute(text(
+        "INSERT INTO profiles (user_id, display_name, pronouns, bio, location, employer, avatar, links, updated_at) "
+        "VALUES (:id, :name, '', '', '', '', '', '{}', :now)"), {"id": user_id, "name": username, **now})
+    if with_a_page:
+        page_id = db.session.execute(text(
+            "INSERT INTO pages (user_id, permalink, title, published, current_revision, updated_at) "
+            "VALUES (:id, '/', 'Home', 1, 1, :now) RETURNING id"), {"id": user_id, **now}).scalar_one()
+        db.session.execute(text(
+            "INSERT INTO revisions (page_id, number, source, content_hash, front_matter, title, description, "
+            "author_profile, body_html, notices, created_at) "
+            "VALUES (:page, 1, :source, :hash, '{}', 'Home', '', 1, '<p>Hi</p>', '[]', :now)"),
+            {"page": page_id, "source": b"Hi", "hash": "0" * 64, **now})
+    db.session.commit()
+    return user_id
 
 
 BEFORE_COLLECTIONS = "215f71b66b56"
