@@ -57,6 +57,7 @@ class NewPasswordForm(FlaskForm):
                             validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
 
+
 class ForgotPasswordForm(FlaskForm):
     email = EmailField("Your account's email address", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
