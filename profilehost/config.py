@@ -27,6 +27,7 @@ KNOWN_VARIABLES = {
                  "folder)",
     "JOBS_WORKERS": "jobs (site imports) the one `flask jobs worker` process runs at once, as threads",
     "SQLITE_BUSY_TIMEOUT_MS": "how long a request waits for another SQLite writer before answering 503, in ms",
+    "SITE_REBUILD_IN_REQUEST_MAX": "pages a site-file change renders again inside its request; more go to a job",
     "HTTPS": "true when served over HTTPS: secure cookies and HSTS",
     "REGISTRATION": "open, approval, invite or closed",
     "ASSET_QUOTA_MB": "storage quota per tenant, in MiB",
@@ -81,6 +82,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "ADMIN_REQUIRE_2FA": (_boolean("ADMIN_REQUIRE_2FA", env["ADMIN_REQUIRE_2FA"])
                               if "ADMIN_REQUIRE_2FA" in env else None),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
+        "SITE_REBUILD_IN_REQUEST_MAX": _positive_int("SITE_REBUILD_IN_REQUEST_MAX",
+                                                     env.get("SITE_REBUILD_IN_REQUEST_MAX", "50")),
         **_mail_settings(env),
     }
 
