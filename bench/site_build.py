@@ -13,10 +13,12 @@ at the end). Each round imports into a fresh tenant.
 2. The same for a generated academicpages-style site of --pages pages (bench/academicsite.py: publications,
    talks, posts, teaching, portfolio, listings, a CV over _data/cv.yml, a year archive) and of --small-pages.
 3. After the generated site is imported, --edits real edits, each committed: a publication with
-   `pages.publish_page(..., collection="publications")` (its listings are rendered again in the same
+   `pages.publish_page(..., collection="publications")` (its listings are rendered again before its short write
    transaction), a plain page (nothing depends on it), and `_data/cv.yml` with `site_build.stage_site_file` +
    commit. p50/p90/max in ms and the pages each edit rendered again. --profile adds cProfile's view of one
    publication edit.
+4. A rebuild of every page of the generated site (what a `_config.yml` change leaves to the job queue): the time
+   it renders with no transaction open, and the time of its write transaction, during which the tenant is locked.
 
 Prints the machine (and its load average, at the start and the end) and the database engine first. Asserts
 nothing.
@@ -52,7 +54,7 @@ from populate import bench_app, prepare_schema  # noqa: E402
 from profilehost.config import database_url as normalised_url  # noqa: E402
 from profilehost.extensions import db  # noqa: E402
 from profilehost.models import Page, User  # noqa: E402
-from profilehost.services import accounts, pages, site_build, site_import  # noqa: E402
+from profilehost.services import accounts, dead_links, pages, site_build, site_files, site_import, site_versions  # noqa: E402, E501
 
 PASSWORD = "site build benchmark password"
 EDITED_PUBLICATION = 7  # or the last one, in a smaller site
@@ -157,10 +159,11 @@ def page_files(archive: Path) -> int:
 
 # --------------------------------------------------------------------------- measuring
 class Counter:
-    """Counts the pages `site_build.rerender_dependents` renders again (pages.py calls it through the module)."""
+    """Counts the pages rendered again and written by `site_build.take_renderings` (the services call it through
+    the module, whether the pages were rendered before the write or, on a last attempt, inside it)."""
 
     def __init__(self) -> None:
-        self.original = site_build.rerender_dependents
+        self.original = site_build.take_renderings
         self.rendered: list[str] = []
 
     def __call__(self, *args, **kwargs):
@@ -169,11 +172,11 @@ class Counter:
         return done
 
     def __enter__(self) -> Counter:
-        site_build.rerender_dependents = self
+        site_build.take_renderings = self
         return self
 
     def __exit__(self, *_exc) -> None:
-        site_build.rerender_dependents = self.original
+        site_build.take_renderings = self.original
 
     def take(self) -> list[str]:
         taken, self.rendered = self.rendered, []
@@ -253,11 +256,33 @@ def edit_plain_page(seed: int, which: int):
 
 def edit_cv_data(seed: int):
     def edit(tenant: User, number: int) -> list[str]:
-        again = site_build.stage_site_file(tenant, "_data/cv.yml", academicsite.cv_data(seed, revision=number)
-                                           .encode())
-        db.session.commit()
-        return again
+        saved = site_files.save_site_file(tenant, "_data/cv.yml", academicsite.cv_data(seed, revision=number)
+                                          .encode())
+        return saved.rerendered
     return edit
+
+
+def rebuild_rounds(tenant_id: int, rounds: int) -> tuple[list[float], list[float], int]:
+    """A rebuild of every page (what a _config.yml change queues): seconds rendering with no transaction open, and
+    seconds of the write transaction (the tenant locked), per round; pages rendered."""
+    rendering, writing, count = [], [], 0
+    for _ in range(rounds):
+        db.session.remove()
+        tenant = db.session.get(User, tenant_id)
+        started = time.perf_counter()
+        dependents = site_build.read_dependents(tenant, site_build.ALL_PAGES)
+        site = site_build.snapshot(tenant).context()
+        addresses = dead_links.SiteAddresses.of(tenant)
+        db.session.rollback()
+        renderings = site_build.render_dependents(dependents, site, addresses, failures=[])
+        rendered_at = time.perf_counter()
+        site_versions.claim(db.session, tenant_id)
+        count = len(site_build.take_renderings(tenant, renderings))
+        db.session.commit()
+        rendering.append(rendered_at - started)
+        writing.append(time.perf_counter() - rendered_at)
+    db.session.remove()
+    return rendering, writing, count
 
 
 def rendered_line(counts: list[int]) -> str:
@@ -342,7 +367,7 @@ def run(args, quota: int, site_zip: Path) -> None:
     print(f"\n3. Edits after the {args.pages}-page import, each committed ({args.edits} of each kind, each a real "
           "change, in a fresh session)")
     shape = academicsite.counts(args.pages)
-    kinds = [("_data/cv.yml (stage_site_file)", edit_cv_data(args.seed))]
+    kinds = [("_data/cv.yml (save_site_file)", edit_cv_data(args.seed))]
     if shape["pages"] > 7:  # the plain pages come after the seven every site has
         kinds.insert(0, ("plain page (publish_page)", edit_plain_page(args.seed, min(EDITED_PAGE, shape["pages"] - 8))))
     if shape["publications"]:
@@ -355,6 +380,10 @@ def run(args, quota: int, site_zip: Path) -> None:
                     f"{'met' if statistics.median(seconds) * 1000 <= EDIT_TARGET_MS else 'missed'})"
                     if label.startswith("publication") else "")
             print(f"  {label:<32} {percentiles(seconds)}   {rendered_line(rendered)}{goal}")
+    rendering, writing, count = rebuild_rounds(tenant_id, args.rounds)
+    print(f"\n4. A rebuild of all {count} pages of the {args.pages}-page site (what a _config.yml change leaves to "
+          f"the worker), {args.rounds} rounds:\n  rendering, no transaction open: {percentiles(rendering)}\n"
+          f"  its write transaction (the tenant locked): {percentiles(writing)}")
     print(f"  ({load()} at the end)")
     if args.profile and shape["publications"]:
         profile_one_edit(tenant_id, kinds[0][1], args.edits + 1)

@@ -70,8 +70,9 @@ def run_rebuild(job_id: int) -> None:
         dependents = site_build.read_dependents(tenant, keys)
         site = site_build.snapshot(tenant).context()
         addresses = dead_links.SiteAddresses.of(tenant)
-        if not inside:
-            db.session.rollback()
+        if inside:  # the progress is written on a connection of its own, which would wait for this write's lock
+            return site_build.render_dependents(dependents, site, addresses, failures=failures)
+        db.session.rollback()
         return site_build.render_dependents(dependents, site, addresses, failures=failures,
                                             progress=lambda done, total: progress("pages", done, total))
 

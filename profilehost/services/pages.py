@@ -130,11 +130,16 @@ def _render_before_writing(tenant: User, raw: bytes, filename: str, permalink: s
                               site=site, defaults=site_build.defaults_for(site, filename, collection),
                               collection=collection)
     rendered = with_dead_link_notices(None, rendered, addresses)
-    page = db.session.execute(select(Page.id, Page.collection, Page.moderation_reason).where(
-        Page.user_id == tenant.id, Page.permalink == rendered.meta.permalink)).first()
+    page = db.session.execute(
+        select(Page.id, Page.collection, Page.moderation_reason, Page.deleted_at, Revision.content_hash)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+        .where(Page.user_id == tenant.id, Page.permalink == rendered.meta.permalink)).first()
     own_collection = collection if collection is not None else page.collection if page else None
-    dependents = site_build.read_dependents(tenant, _listing_keys(own_collection),
-                                            skip=[page.id] if page else [])
+    # The same source again changes no listing (the write answers it as unchanged): nothing to render for them.
+    unchanged = (page is not None and page.deleted_at is None and page.content_hash == content_hash(raw)
+                 and own_collection == page.collection)
+    dependents = [] if unchanged else site_build.read_dependents(tenant, _listing_keys(own_collection),
+                                                                 skip=[page.id] if page else [])
     db.session.rollback()
     if not dependents:
         return _Publishing(rendered, [])

@@ -17,7 +17,7 @@ from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.jobs.models import Job, JobState
 from profilehost.models import User
-from profilehost.services import site_files, tokens
+from profilehost.services import site_build, site_files, tokens
 from support import log_in, post_form
 
 LIMIT = 2  # pages a request renders again; more go to the worker
@@ -98,6 +98,29 @@ def test_a_page_the_change_breaks_keeps_its_rendering_and_the_report_names_it(lo
     assert "1 page could not be rendered with the new _data/cv.yml" in html and "/ratio/" in html
     assert "Ratio: 5." in logged_in.get("/alice/ratio/").get_data(as_text=True)
     assert "Name: New name." in logged_in.get("/alice/p0/").get_data(as_text=True)
+
+
+def test_changes_during_each_rendering_make_the_rebuild_render_inside_its_write_and_still_finish(
+        app, logged_in, monkeypatch):
+    alice = logged_in.user
+    site_reading_cv(alice, 3)
+    seen: list[bool] = []
+    real = site_build.publish_source
+
+    def spy(*args, **kwargs):
+        seen.append(db.session().in_transaction())
+        if len(seen) in (1, 4):  # the first page of each rendering before the write: another change commits
+            with app.app_context():
+                publish(alice, page_source("Other", f"/other-{len(seen)}/", "Unrelated."), f"other-{len(seen)}.md")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(site_build, "publish_source", spy)
+    response = save_cv(logged_in, "name: New name\nparts: 2\n")
+    (job,) = jobs()
+    assert response.status_code == 302 and job.state == JobState.DONE
+    # two renderings with no transaction open each met a change; the third ran inside the write
+    assert seen == [False] * 6 + [True] * 3
+    assert "Name: New name." in logged_in.get("/alice/p1/").get_data(as_text=True)
 
 
 def test_a_rebuild_job_page_is_its_owners_alone(logged_in, make_client, make_user):
