@@ -21,6 +21,7 @@ from ..publishing.memo import MISSING, BoundedMemo, weight
 from ..publishing.meta import ENGLISH, Language, language_of
 from ..publishing.scholar import ScholarMeta, scholar_meta
 from ..services import sites
+from ..services.assets import SERVED_FOLDERS
 
 CONFIG_FILE = "_config.yml"
 DEFAULT_FEED_PATH = "feed.xml"
@@ -28,8 +29,6 @@ COLLECTION_FEED = "feed/{}.xml"
 POSTS_LIMIT = 10  # jekyll-feed's
 POSTS_LIMIT_MAX = 100
 PUBLICATION_COLLECTIONS = ("publications",)
-# The folders public.views serves a tenant's files from (services.assets.SERVED_FOLDERS once that is committed).
-SERVED_FOLDERS = ("files", "images", "assets")
 # Parsed settings per content of a _config.yml: a page view must not parse YAML.
 SETTINGS = BoundedMemo(max_bytes=4 * 1024 * 1024, max_entry_bytes=64 * 1024)
 
