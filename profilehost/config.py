@@ -37,8 +37,7 @@ KNOWN_VARIABLES = {
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
-    "ADMIN_REQUIRE_2FA": "true: an admin must turn on two-factor sign-in before any admin page opens (the default, "
-                         "except in the test suite)",
+    "ADMIN_REQUIRE_2FA": "true (the default): an admin must turn on two-factor sign-in before any admin page opens",
     "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
                 "(unset: each message is written to the log and to instance/mail/)",
     "MAIL_FROM": "the From of outgoing mail, as 'profilehost <no-reply@profiles.example.org>'",
@@ -78,9 +77,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
         "JOBS_WORKERS": _positive_int("JOBS_WORKERS", env.get("JOBS_WORKERS", "1")),
-        # None when unset: on, except under TESTING (the suite's admins sign in with a password alone).
-        "ADMIN_REQUIRE_2FA": (_boolean("ADMIN_REQUIRE_2FA", env["ADMIN_REQUIRE_2FA"])
-                              if "ADMIN_REQUIRE_2FA" in env else None),
+        "ADMIN_REQUIRE_2FA": _boolean("ADMIN_REQUIRE_2FA", env.get("ADMIN_REQUIRE_2FA", "true")),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
         "SITE_REBUILD_IN_REQUEST_MAX": _positive_int("SITE_REBUILD_IN_REQUEST_MAX",
                                                      env.get("SITE_REBUILD_IN_REQUEST_MAX", "50")),

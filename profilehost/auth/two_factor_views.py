@@ -62,10 +62,7 @@ def _signed_in_account() -> str:
 
 
 def admins_need_two_factor() -> bool:
-    """PROFILEHOST_ADMIN_REQUIRE_2FA; unset, it is on everywhere but in the test suite, whose admins sign in with a
-    password alone unless a test turns it on."""
-    required = current_app.config.get("ADMIN_REQUIRE_2FA")
-    return not current_app.testing if required is None else required
+    return current_app.config["ADMIN_REQUIRE_2FA"]
 
 
 def enrolment_required_path(user: User) -> str | None:
