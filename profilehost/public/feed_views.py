@@ -20,6 +20,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Page, Revision, User
 from ..publishing.meta import language_of
+from ..services import bibliography
 from ..services.collections import TITLES
 from . import page_heads
 
@@ -33,12 +34,20 @@ ATOM = "application/atom+xml; charset=utf-8"
 class FeedEntry:
     title: str
     url: str
-    published: str | None  # RFC 3339
-    updated: str
+    day: date | None  # the item's date: entries are newest first
+    updated_at: datetime  # the time of the revision (or bibliography version) it shows
     content_html: str
     summary: str
     language: str | None
     categories: tuple[str, ...]
+
+    @property
+    def published(self) -> str | None:
+        return rfc3339(self.day) if self.day else None
+
+    @property
+    def updated(self) -> str:
+        return rfc3339(self.updated_at)
 
 
 @dataclass(frozen=True)
@@ -67,13 +76,16 @@ def feed_response(tenant: User, subpath: str, root: str) -> Response | None:
         collection, limit = match.group(1), None
     else:
         return None
-    rows = _items(tenant, collection, limit)
-    if collection != "posts" and not rows:
+    base = f"{root}/{tenant.username}"
+    entries = [_entry(base, page, revision) for page, revision in _items(tenant, collection, limit)]
+    if collection == "publications":
+        entries = _with_bibliography(tenant, base, entries)
+    if collection != "posts" and not entries:
         return None
-    feed = _feed(tenant, settings, root, subpath, collection, rows)
+    feed = _feed(tenant, settings, root, subpath, collection, entries)
     response = Response(render_template("theme/feed.xml", feed=feed), content_type=ATOM)
     response.add_etag()
-    response.last_modified = max([*(revision.created_at for _page, revision in rows), tenant.profile.updated_at])
+    response.last_modified = max([*(entry.updated_at for entry in entries), tenant.profile.updated_at])
     return response
 
 
@@ -87,26 +99,53 @@ def _items(tenant: User, collection: str, limit: int | None) -> list[tuple[Page,
     return [(page, revision) for page, revision in db.session.execute(query.limit(limit)).all()]
 
 
+def _with_bibliography(tenant: User, base: str, items: list[FeedEntry]) -> list[FeedEntry]:
+    """The publications feed holds the bibliography's entries too, as site.publications lists them; an entry's
+    page is served at its address, so an item of the tenant's own at the same address is not in the feed."""
+    current = bibliography.current_version(tenant)
+    if current is None or not current.rendered:
+        return items
+    entries = [_bibliography_entry(base, entry, current.created_at) for entry in current.rendered.get("entries", [])]
+    shown = {entry.url for entry in entries}
+    merged = [item for item in items if item.url not in shown] + entries
+    return sorted(merged, key=lambda entry: (entry.day is not None, entry.day or date.min), reverse=True)
+
+
+def _bibliography_entry(base: str, entry: dict, saved_at: datetime) -> FeedEntry:
+    front = entry["front_matter"]
+    # Both parts were sanitized when the bibliography was saved (services.bibliography.render).
+    content = f'<p class="bibliography-citation">{entry["citation_html"]}</p>{entry["details_html"]}'
+    return FeedEntry(title=xml_text(entry["title"] or entry["key"]), url=base + front["permalink"],
+                     day=_day(front.get("date")), updated_at=saved_at, content_html=xml_text(content),
+                     summary=xml_text(entry["scholar"].get("abstract", "")), language=None, categories=())
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
 def _feed(tenant: User, settings: page_heads.SiteSettings, root: str, subpath: str, collection: str,
-          rows: list[tuple[Page, Revision]]) -> Feed:
+          entries: list[FeedEntry]) -> Feed:
     base = f"{root}/{tenant.username}"
     name = settings.title or tenant.profile.display_name or tenant.username
     if collection != "posts":
         name = f"{name} | {TITLES.get(collection, collection.capitalize())}"
-    entries = tuple(_entry(base, page, revision) for page, revision in rows)
-    updated = max((revision.created_at for _page, revision in rows), default=tenant.profile.updated_at)
+    updated = max((entry.updated_at for entry in entries), default=tenant.profile.updated_at)
     return Feed(title=xml_text(name), subtitle=xml_text(settings.description), self_url=f"{base}/{subpath}",
                 home_url=f"{base}/", service_url=f"{root}/", language=page_heads.site_language(tenant, settings).tag,
                 updated=rfc3339(updated), author=xml_text(tenant.profile.display_name or tenant.username),
-                entries=entries)
+                entries=tuple(entries))
 
 
 def _entry(base: str, page: Page, revision: Revision) -> FeedEntry:
     front = revision.front_matter or {}
     language = language_of(front.get("lang"))
     return FeedEntry(
-        title=xml_text(revision.title), url=base + page.permalink,
-        published=rfc3339(page.item_date) if page.item_date else None, updated=rfc3339(revision.created_at),
+        title=xml_text(revision.title), url=base + page.permalink, day=page.item_date,
+        updated_at=revision.created_at,
         content_html=xml_text(revision.body_html.strip()), summary=xml_text(revision.description),
         language=language.tag if language else None, categories=_categories(front))
 

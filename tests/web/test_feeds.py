@@ -10,7 +10,7 @@ from site_archive import CONFIG, build_zip, site_with
 
 from profilehost.extensions import db
 from profilehost.models import AccountState, Page, Revision
-from profilehost.services import moderation, pages, site_files, site_import
+from profilehost.services import bibliography, moderation, pages, site_files, site_import
 
 ROOT = "http://localhost"
 
@@ -226,3 +226,40 @@ def test_an_imported_sites_config_decides_its_feed_and_its_language(make_user, c
     assert feed.entries[0].link == f"{ROOT}/alice/posts/2020/08/blog-post-1/"
     home = client.get("/alice/").get_data(as_text=True)
     assert '<html lang="de-DE" dir="ltr">' in home and f'href="{ROOT}/alice/atom.xml"' in home
+
+
+BIB = rb"""@article{lovelace1843notes,
+  title = {Notes on the Analytical Engine},
+  author = {Lovelace, Ada},
+  journal = {Scientific Memoirs},
+  year = {1843},
+  abstract = {Translator's notes \& <b>more</b>.}
+}
+
+@misc{babbage2020,
+  title = {A Newer Preprint},
+  author = {Babbage, Charles},
+  year = {2020},
+  eprint = {2001.00001},
+  archiveprefix = {arXiv}
+}
+"""
+
+
+def test_the_publications_feed_holds_the_bibliographys_entries_beside_the_sites_own_items(make_user, client):
+    alice = make_user("alice")
+    source = b"---\ntitle: Notes on engines\ndate: 1900-05-06\nvenue: Journal of Examples\n---\n\nAbstract.\n"
+    pages.publish_page(alice, source, "_publications/engines.md", collection="publications")
+    bibliography.save_bibliography(alice, BIB, source_name="zotero.bib")
+    saved_at = bibliography.current_version(alice).created_at
+
+    _, feed = read_feed(client, "/alice/feed/publications.xml")
+
+    assert [entry.title for entry in feed.entries] == ["A Newer Preprint", "Notes on engines",
+                                                       "Notes on the Analytical Engine"]
+    notes = feed.entries[2]
+    assert notes.link == f"{ROOT}/alice/publication/lovelace1843notes/"
+    assert notes.updated == saved_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert "Scientific Memoirs" in notes.content[0].value
+    assert notes.summary == "Translator's notes & <b>more</b>."  # text, not markup
+    assert client.get(notes.link.removeprefix(ROOT)).status_code == 200
