@@ -250,6 +250,7 @@ def test_the_publications_feed_holds_the_bibliographys_entries_beside_the_sites_
     alice = make_user("alice")
     source = b"---\ntitle: Notes on engines\ndate: 1900-05-06\nvenue: Journal of Examples\n---\n\nAbstract.\n"
     pages.publish_page(alice, source, "_publications/engines.md", collection="publications")
+    assert len(read_feed(client, "/alice/feed/publications.xml")[1].entries) == 1  # cached now
     bibliography.save_bibliography(alice, BIB, source_name="zotero.bib")
     saved_at = bibliography.current_version(alice).created_at
 
