@@ -42,7 +42,7 @@ def _link_problem(error: Exception):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(form.email.data, ip=request.remote_addr or "")
+        password_reset.request_reset(form.email.data)
         # The same answer whether or not an account has the address: the form tells nobody who is registered.
         return render_template("auth/reset_sent.html", address=form.email.data)
     return render_template("auth/forgot_password.html", form=form), 422 if form.is_submitted() else 200
@@ -80,6 +80,8 @@ def _signed_in_after_reset(user):
 
 @auth.route("/email/confirm/<token>")
 def confirm_email(token: str):
+    # A GET that confirms: opening the link (by its owner, or a mail scanner fetching it from that very mailbox)
+    # proves the message arrived, and that is all it changes.
     try:
         user = verification.confirm_email(token)
     except (tokens.LinkExpired, tokens.LinkInvalid, verification.ConfirmationRefused) as refused:

@@ -112,3 +112,14 @@ def test_one_mailbox_gets_one_reset_message_in_a_short_time(mail_app, make_user,
 def test_requests_are_rate_limited_per_network(mail_app, app):
     answers = [ask_for_reset(mail_app.test_client(), f"n{i}@example.org").status_code for i in range(6)]
     assert answers[:5] == [200] * 5 and answers[5] == 429
+
+
+def test_a_reset_password_is_the_owners_own_and_is_not_asked_for_again(mail_app, make_user, smtp):
+    from profilehost.services import first_sign_in
+
+    first_sign_in.require_new_password(make_user("alice"))
+    browser = mail_app.test_client()
+    ask_for_reset(browser)
+    post_form(browser, link_in(smtp.last_to("alice@example.org"), "/password/reset/"),
+              {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert browser.get("/dashboard/").status_code == 200
