@@ -3,7 +3,7 @@ entries lack what a listing needs, restore an older version."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -106,13 +106,11 @@ def bibliography_settings():
 @dashboard.route("/bibliography/versions/<int:number>/restore", methods=["POST"])
 @publish_limit
 def restore_bibliography(number: int):
-    if not ActionForm().validate_on_submit():
-        flash("The form expired or was sent from elsewhere. Please submit it again.", "error")
-        return redirect(url_for("dashboard.bibliography_index"))
+    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = bibliography.restore_version(current_user, number)
     except LookupError:
-        flash(f"There is no version {number} of your bibliography to restore.", "error")
+        abort(404)
     except PublishError as refused:
         flash(f"Version {number} can no longer be read: {refused.message}", "error")
     else:
@@ -123,9 +121,7 @@ def restore_bibliography(number: int):
 @dashboard.route("/bibliography/remove", methods=["POST"])
 @publish_limit
 def remove_bibliography():
-    if not ActionForm().validate_on_submit():
-        flash("The form expired or was sent from elsewhere. Please submit it again.", "error")
-        return redirect(url_for("dashboard.bibliography_index"))
+    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = bibliography.remove_bibliography(current_user)
     except LookupError:
