@@ -19,7 +19,7 @@ from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
 from profilehost.services.export import export_site
-from support import csrf_token_from, post_form
+from support import csrf_token_from, log_in, post_form
 
 BIB = Path(__file__).parent.parent / "fixtures" / "bib"
 PUBLICATIONS_PAGE = page_source("Publications", "/publications/", body="{% bibliography %}")
@@ -242,3 +242,14 @@ def test_an_archives_bibliography_folder_is_one_bib_with_papers_first():
         "_bibliography/old/x.bib": b"@misc{x}", "_pages/about.md": b"---\n---\n"})
     assert found == (b"@misc{p, title={P}}\n\n@misc{t, title={T}}\n", "_bibliography (papers.bib, talks.bib)")
     assert bibliography.bibliography_from_archive_files({"_pages/about.md": b""}) is None
+
+
+def test_restoring_a_version_one_does_not_have_is_not_found(alice, make_user, make_client):
+    upload(alice, fixture("zotero.bib"))
+    upload(alice, fixture("scholar.bib"))
+    make_user("bob")
+    bob = make_client()
+    log_in(bob, "bob")
+    response = post_form(bob, "/dashboard/bibliography/versions/1/restore", {}, form_url="/dashboard/bibliography")
+    assert response.status_code == 404
+    assert version_numbers(alice.user) == [2, 1]
