@@ -15,7 +15,7 @@ from werkzeug.routing import Map
 from factories import page_source, publish, store_file
 from profilehost import create_app
 from profilehost.jobs import imports
-from profilehost.services import invites, moderation, reports, site_files, tokens
+from profilehost.services import bibliography, invites, moderation, reports, site_files, tokens
 from support import csrf_token_from, log_in
 
 ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
@@ -40,6 +40,34 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("auth.login", "GET"): EVERYONE,
     ("auth.login", "POST"): EVERYONE,
     ("auth.logout", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    # Signed links: the matrix's token was never signed here, so each answers "no such link" (a used or expired
+    # one answers 410).
+    ("auth.confirm_email", "GET"): (404,) * 5,
+    ("auth.reset_password", "GET"): (404,) * 5,
+    ("auth.reset_password", "POST"): (404,) * 5,
+    ("auth.unsubscribe", "GET"): (404,) * 5,
+    ("auth.unsubscribe", "POST"): (404,) * 5,
+    ("auth.forgot_password", "GET"): EVERYONE,
+    ("auth.forgot_password", "POST"): EVERYONE,
+    ("auth.resend_confirmation", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    # Without a pending sign-in or a given password, each sends the visitor where they belong.
+    ("auth.two_factor", "GET"): ("login", "ok", "ok", "ok", "ok"),
+    ("auth.two_factor", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    ("auth.new_password", "GET"): ("login", "ok", "ok", "ok", "ok"),
+    ("auth.new_password", "POST"): ("login", "ok", "ok", "ok", "ok"),
+    ("dashboard.two_factor_setup", "GET"): DASHBOARD_OWN,
+    ("dashboard.two_factor_setup", "POST"): DASHBOARD_OWN,
+    ("dashboard.two_factor_disable", "GET"): DASHBOARD_OWN,
+    ("dashboard.two_factor_disable", "POST"): DASHBOARD_OWN,
+    ("dashboard.mail_notices", "POST"): DASHBOARD_OWN,
+    ("dashboard.bibliography_index", "GET"): DASHBOARD_OWN,
+    ("dashboard.bibliography_index", "POST"): DASHBOARD_OWN,
+    ("dashboard.bibliography_settings", "POST"): DASHBOARD_OWN,
+    ("dashboard.restore_bibliography", "POST"): DASHBOARD_BY_ID,  # a version number of their own
+    ("dashboard.remove_bibliography", "POST"): DASHBOARD_OWN,
+    ("public.whole_bibliography", "GET"): EVERYONE,
+    ("public.entry_page", "GET"): EVERYONE,
+    ("public.entry_bibtex", "GET"): EVERYONE,
     ("dashboard.index", "GET"): DASHBOARD_OWN,
     ("dashboard.upload", "POST"): DASHBOARD_OWN,
     ("dashboard.new_page", "GET"): DASHBOARD_OWN,
@@ -87,7 +115,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
 # The API authenticates by token only: a logged-in browser's cookie never counts (so no CSRF exposure).
 for _endpoint, _methods in {"list_pages": "GET", "put_page": "PUT", "post_page": "POST", "delete_page": "DELETE",
                             "put_file": "PUT", "list_site_files": "GET", "get_site_file": "GET",
-                            "put_site_file": "PUT", "delete_site_file": "DELETE"}.items():
+                            "put_site_file": "PUT", "delete_site_file": "DELETE", "get_bibliography": "GET",
+                            "put_bibliography": "PUT"}.items():
     for _method in _methods.split():
         MATRIX[(f"api.{_endpoint}", _method)] = (401,) * 5
 MATRIX[("api.openapi", "GET")] = EVERYONE
@@ -134,11 +163,14 @@ def world(make_user):
     appeal = moderation.submit_appeal(sam, "please")
     invite = invites.create_invite(None)
     api_token, _secret = tokens.create_token(alice, "ci")
+    bibliography.save_bibliography(alice, b"@article{notes2021, title={Notes}, author={Lovelace, Ada}, "
+                                          b"journal={Journal}, year={2021}}")
     job = imports.start_import(alice, b"not a zip", "site.zip")  # runs at once: tests use Huey's immediate mode
     return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
             "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
             "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p",
-            "file_path": "_data/cv.yml", "job_id": job.id}
+            "file_path": "_data/cv.yml", "job_id": job.id,
+            "slug": bibliography.current_entries(alice)[0]["slug"]}
 
 
 def _url(rule: str, values: dict) -> str:
