@@ -32,7 +32,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
-from . import dead_links
+from . import bibliography, dead_links
 
 ALL_PAGES = None  # re-render every page: a _config.yml change can touch any of them
 
@@ -68,7 +68,9 @@ class SiteSnapshot:
 
 def snapshot(tenant: User, *, leaving_out: int | None = None, including: int | None = None) -> SiteSnapshot:
     """The site now; as if the page with id `leaving_out` were deleted, or `including` undeleted."""
-    return SiteSnapshot(current_site_files(tenant), _documents(tenant, leaving_out, including))
+    # The bibliography's entries are publications too; an item of the tenant's own at the same address wins.
+    return SiteSnapshot(current_site_files(tenant), {**bibliography.publication_documents(tenant),
+                                                     **_documents(tenant, leaving_out, including)})
 
 
 def site_context(tenant: User, files: Mapping[str, bytes] | None = None) -> SiteContext:
