@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from ..models import Page, Revision, User
+from ..public import page_heads
 from ..public.views import _site_view
 from ..services import collections, sites
 
@@ -27,5 +28,7 @@ def revision_as_published(tenant: User, page: Page, revision: Revision) -> str:
         after_content_html=revision.after_content_html,
         item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
-    return render_template("theme/page.html", site=_site_view(tenant, page.permalink), page=view, report_url=None,
-                           dashboard_url=None, framed=True)
+    head = page_heads.page_head(tenant, request.url_root.rstrip("/"), page.collection, revision.front_matter or {},
+                                revision.title, view.canonical_url)
+    return render_template("theme/page.html", site=_site_view(tenant, page.permalink), page=view, page_head=head,
+                           report_url=None, dashboard_url=None, framed=True)

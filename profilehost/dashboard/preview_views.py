@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from ..limits import preview_limit
 from ..models import Page, Revision, User, utcnow
+from ..public import page_heads
 from ..public.views import _site_view
 from ..publishing import PublishError, Rendered
 from ..security import CONTENT_SECURITY_POLICY
@@ -66,8 +67,10 @@ def themed_page(tenant: User, rendered: Rendered, filename: str, collection: str
         item=(_item(tenant, rendered, filename, collection, now)
               if collection and rendered.header_html is None else None),
     )
-    html = render_template("theme/page.html", site=_site_view(tenant, permalink), page=view, report_url=None,
-                           dashboard_url=None)
+    head = page_heads.page_head(tenant, request.url_root.rstrip("/"), collection, rendered.front_matter or {},
+                                rendered.meta.title, view.canonical_url)
+    html = render_template("theme/page.html", site=_site_view(tenant, permalink), page=view, page_head=head,
+                           report_url=None, dashboard_url=None)
     return _with_banner(html, pages.public_url(tenant, permalink), rendered.meta.published)
 
 

@@ -108,3 +108,10 @@ def test_a_configs_lang_counts_when_it_has_no_locale(make_user, client):
     pages.publish_page(alice, HOME, "index.md")
     site_files.save_site_file(alice, "_config.yml", b"lang: pt-BR\n")
     assert language_of_page(client, "/alice/") == ("pt-BR", "ltr", "pt_BR")
+
+
+def test_the_editors_preview_says_the_language_the_public_page_will(logged_in):
+    source = "---\ntitle: Startseite\npermalink: /\nlang: de\n---\n\nHallo.\n"
+    html = post_form(logged_in, "/dashboard/pages/preview", {"source": source}).get_data(as_text=True)
+    assert re.search(r'<html[^>]*\blang="de"', html)
+    assert '<meta property="og:locale" content="de_DE">' in html
