@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from factories import page_source, publish
+from factories import page_source, publish, store_file
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
 from profilehost.services.export import export_site
@@ -253,3 +253,17 @@ def test_restoring_a_version_one_does_not_have_is_not_found(alice, make_user, ma
     response = post_form(bob, "/dashboard/bibliography/versions/1/restore", {}, form_url="/dashboard/bibliography")
     assert response.status_code == 404
     assert version_numbers(alice.user) == [2, 1]
+
+
+def test_an_entrys_page_carries_google_scholars_tags_in_the_authors_order(alice, client):
+    store_file(alice.user, "pdf/engines.pdf")
+    upload(alice, fixture("dblp.bib") + fixture("zotero.bib"))
+    html = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    tags = re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)">', html)
+    assert tags[:5] == [("citation_title", "Notes on the Analytical Engine: A Re-reading"),
+                        ("citation_author", "Lovelace, Ada"), ("citation_author", "Babbage, Charles"),
+                        ("citation_author", "Müller, Jörg"), ("citation_publication_date", "2021/03/01")]
+    assert ("citation_journal_title", "Journal of Computing History") in tags
+    assert ("citation_doi", "10.1234/engine.2021.012") in tags
+    preprint = client.get("/alice/publication/dblp-misc-arxiv-lovelace25/").get_data(as_text=True)
+    assert '<meta name="citation_pdf_url" content="http://localhost/alice/files/pdf/engines.pdf">' in preprint
