@@ -87,6 +87,9 @@ class User(UserMixin, db.Model):
     # accepted, so that a code seen over a shoulder cannot be used again within its 30 seconds.
     totp_secret: Mapped[str | None] = mapped_column(String(32), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The secret of an enrolment not yet confirmed: kept here, not in the (readable) session cookie, which holds only
+    # a digest of it, so the browser that started the enrolment is the only one that can finish it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(32), nullable=True)
     # Set for a password someone else chose (the operator's CLI, the demo): every screen asks for a new one first.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
