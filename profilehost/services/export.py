@@ -177,6 +177,8 @@ def config_yaml(tenant: User) -> str:
                         for name in collections.COLLECTIONS if name != "posts"},
         "defaults": [{"scope": {"path": ""}, "values": {"layout": "single", "author_profile": True}}],
     }
+    if tenant.profile.locale:
+        config["locale"] = tenant.profile.locale  # academicpages' key: Profile > Language survives a re-import
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

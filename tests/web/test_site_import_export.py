@@ -13,7 +13,7 @@ import pytest
 from site_archive import build_zip, site_with
 
 from factories import PDF, PNG
-from profilehost.services import assets, pages
+from profilehost.services import assets, pages, profiles
 from profilehost.services.export import export_site
 from profilehost.services.site_import import import_site
 from support import csrf_token_from
@@ -245,3 +245,14 @@ def test_the_export_builds_with_jekyll_and_every_page_is_in_the_output(make_user
         text = visible_text(pages.current_revision(page).body_html) or page.title
         assert text[:40] in built, f"{page.permalink}: {text[:40]!r} is not in Jekyll's output"
     assert (source / "_site/files/paper1.pdf").read_bytes() == assets.find_asset(alice, "paper1.pdf").data
+
+
+def test_the_profiles_language_is_in_the_exported_config_and_comes_back_on_import(make_user, client):
+    alice, bob = make_user("alice"), make_user("bob")
+    pages.publish_page(alice, b"---\ntitle: Start\npermalink: /\n---\nHallo.\n", "about.md")
+    profiles.update_profile(alice, {"locale": "de"})
+    exported = export_site(alice).getvalue()
+    with zipfile.ZipFile(io.BytesIO(exported)) as archive:
+        assert "locale: de" in archive.read("alice-site/_config.yml").decode()
+    assert import_site(bob, exported, "alice-site.zip", quota=QUOTA).ok
+    assert 'lang="de"' in client.get("/bob/").get_data(as_text=True)
