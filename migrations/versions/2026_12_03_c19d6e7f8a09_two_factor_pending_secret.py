@@ -9,9 +9,8 @@ Revises: b20a3e2f4d03
 Create Date: 2026-12-03 09:10:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c19d6e7f8a09'

@@ -35,6 +35,9 @@ class TwoFactorSignInForm(FlaskForm):
 
 
 class TwoFactorEnrolForm(FlaskForm):
+    # A session left open must not be enough to tie the account to someone else's app.
+    password = PasswordField("Your password", validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
     code = StringField("Code from your app", validators=[DataRequired(), Length(max=40)],
                        description="The 6 digits the app shows for this account, to prove it has the secret.",
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"})

@@ -2,7 +2,8 @@
 
 The second step does not log anyone in until the code is right. Between the password and the code the session holds
 only a pending sign-in (signed like every Flask session, and short-lived): the user's session id, which a password
-change voids, where to go next, and when the password was checked.
+change voids, where to go next, and when the password was checked. During enrolment it holds only a digest of the
+secret being set up (services.two_factor.enrolment_reference): the cookie is signed, not encrypted.
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ from ..security import safe_next_path
 from ..services import accounts, two_factor
 from ..services.errors import FieldError
 from .forms import TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorSignInForm
-from .views import auth, limit_failed_sign_ins, login_failed
+from .views import auth, limit_failed_sign_ins
 
 PENDING_SIGN_IN = "two_factor_pending"
 PENDING_SECONDS = 300
 ENROLMENT = "two_factor_enrolment"
 # Only someone who knows the password reaches the second step, so a limit per account cannot be filled by a stranger
-# to lock its owner out (unlike one on the password form): it caps guesses spread over many addresses.
-FAILED_CODES_PER_ACCOUNT = "10 per hour"
+# to lock its owner out (unlike one on the password form): it caps guesses spread over many addresses. Each form has
+# a budget of its own (the limit's scope is its view), so a session holder's tries in Account cannot stop the owner
+# from signing in.
+ATTEMPTS_PER_ACCOUNT = "10 per hour"
+
+
+def limit_attempts_per_account(key_func, error_message: str):
+    """Every POST spends the budget before its code or password is checked, right or wrong (a right one ends the
+    form's purpose anyway). Counting only the failures afterwards would let guesses sent at the same moment all pass
+    the check before any of them was counted."""
+    return limiter.limit(ATTEMPTS_PER_ACCOUNT, methods=["POST"], key_func=key_func, error_message=error_message)
 
 
 def ask_for_code(user: User, next_path: str | None):
@@ -74,8 +84,7 @@ def enrolment_required_path(user: User) -> str | None:
 
 @auth.route("/login/two-factor", methods=["GET", "POST"], endpoint="two_factor")
 @limit_failed_sign_ins(_pending_username)
-@limiter.limit(FAILED_CODES_PER_ACCOUNT, methods=["POST"], key_func=_pending_account, deduct_when=login_failed,
-               error_message="Too many wrong codes for this account. Wait an hour, then try again.")
+@limit_attempts_per_account(_pending_account, "Too many codes tried for this account. Wait an hour, then try again.")
 def second_step():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -123,31 +132,29 @@ def two_factor_settings():
     return {"recovery_codes_left": two_factor.recovery_codes_left, "admins_need_two_factor": admins_need_two_factor}
 
 
-def _enrolment_secret() -> str:
-    """The secret being set up, kept in the session until confirmed, so reloading the page keeps the QR code the
-    app scanned."""
-    pending = session.get(ENROLMENT)
-    if isinstance(pending, dict) and pending.get("user") == current_user.id and pending.get("secret"):
-        return pending["secret"]
-    secret = two_factor.new_secret()
-    session[ENROLMENT] = {"user": current_user.id, "secret": secret}
-    return secret
+def _enrolment_reference() -> str | None:
+    reference = session.get(ENROLMENT)
+    return reference if isinstance(reference, str) else None
 
 
 @dashboard.route("/account/two-factor", methods=["GET", "POST"])
+@limit_attempts_per_account(_signed_in_account, "Too many tries to turn on two-factor sign-in for this account. "
+                                                "Wait an hour, then try again.")
 def two_factor_setup():
     if two_factor.is_enabled(current_user):
         return redirect(url_for("dashboard.account"))
-    secret = _enrolment_secret()
     form = TwoFactorEnrolForm()
     if form.validate_on_submit():
         try:
-            codes = two_factor.enable(current_user, secret, form.code.data)
-        except two_factor.TwoFactorError as refused:
-            form.code.errors.append(refused.message)
+            codes = two_factor.enable(current_user, _enrolment_reference(), form.password.data, form.code.data)
+        except FieldError as refused:
+            getattr(form, refused.field).errors.append(refused.message)
         else:
             session.pop(ENROLMENT, None)
             return render_template("auth/two_factor_recovery_codes.html", codes=codes)
+    # The same secret on a reload, so the QR code the app scanned stays right.
+    secret = two_factor.enrolment_secret(current_user, _enrolment_reference())
+    session[ENROLMENT] = two_factor.enrolment_reference(secret)
     # The app lists the account under the site's name, so two installations do not look alike.
     issuer = (current_app.config["SERVER_NAMES"] or (two_factor.ISSUER,))[0]
     uri = two_factor.provisioning_uri(current_user, secret, issuer)
@@ -156,8 +163,8 @@ def two_factor_setup():
 
 
 @dashboard.route("/account/two-factor/off", methods=["GET", "POST"])
-@limiter.limit(FAILED_CODES_PER_ACCOUNT, methods=["POST"], key_func=_signed_in_account, deduct_when=login_failed,
-               error_message="Too many wrong passwords or codes for this account. Wait an hour, then try again.")
+@limit_attempts_per_account(_signed_in_account, "Too many tries to turn off two-factor sign-in for this account. "
+                                                "Wait an hour, then try again.")
 def two_factor_disable():
     if not two_factor.is_enabled(current_user):
         return redirect(url_for("dashboard.account"))
@@ -166,8 +173,6 @@ def two_factor_disable():
         try:
             two_factor.disable(current_user, form.password.data, form.code.data)
         except FieldError as refused:
-            # A session left open must not become a way to guess the code, or the password, without limit.
-            g.login_failed = True
             getattr(form, refused.field).errors.append(refused.message)
         else:
             flash("Two-factor sign-in is off: your password alone signs you in.", "success")

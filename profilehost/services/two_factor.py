@@ -4,6 +4,11 @@ A code is accepted once: the time step of the last accepted code is kept, and a 
 is refused, so a code read over a shoulder or from a proxy log cannot be used again within its 30 seconds. Both
 claims (a time step, a recovery code) are one conditional UPDATE, so two requests racing with the same code cannot
 both win.
+
+Enrolment asks for the password as well as a code, so a session left open (or stolen) cannot tie the account to
+someone else's app. The secret being set up stays on the user's row until confirmed; the browser that started the
+enrolment holds only a digest of it (`enrolment_reference`), so another browser of the same account, which gets a
+secret of its own, neither sees this one nor finishes this enrolment.
 """
 
 from __future__ import annotations
@@ -47,6 +52,26 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
+def enrolment_reference(secret: str) -> str:
+    """What the browser keeps of the secret it is setting up: a digest, which does not give the secret away."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def enrolment_secret(user: User, reference: str | None) -> str:
+    """The secret this browser is setting up (the same on a reload, so the QR code the app scanned stays right), or
+    a new one if `reference` is not the account's pending secret (a first visit, or another browser since)."""
+    pending = user.totp_pending_secret
+    if pending is not None and _is_reference_of(pending, reference):
+        return pending
+    user.totp_pending_secret = new_secret()
+    db.session.commit()
+    return user.totp_pending_secret
+
+
+def _is_reference_of(secret: str, reference: str | None) -> bool:
+    return hmac.compare_digest(enrolment_reference(secret), reference or "")
+
+
 def provisioning_uri(user: User, secret: str, issuer: str = ISSUER) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
@@ -64,16 +89,23 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def enable(user: User, secret: str, code: str) -> list[str]:
-    """Turn two-factor sign-in on with `secret` once the user proves their app has it (`code`); returns the new
-    recovery codes, which are shown once and stored only as hashes."""
+def enable(user: User, reference: str | None, password: str, code: str) -> list[str]:
+    """Turn two-factor sign-in on with the secret this browser is setting up (`reference`, from
+    enrolment_reference) once the owner gives the password and proves their app has the secret (`code`); returns
+    the new recovery codes, which are shown once and stored only as hashes."""
     if is_enabled(user):
         raise TwoFactorError("code", "Two-factor sign-in is on already: turn it off first to set up another app.")
+    confirm_password(user, password, note="Two-factor sign-in is still off.")
+    secret = user.totp_pending_secret
+    if secret is None or not _is_reference_of(secret, reference):
+        raise TwoFactorError("code", "This setup was replaced by a newer one (in another tab or browser). Scan the "
+                                     "new QR code below, then type the code your app shows for it.")
     step = _matching_step(secret, code)
     if step is None:
         raise TwoFactorError("code", "That code does not match. Check that your app added this account, and that "
                                      "your phone's clock is right, then type the code it shows now.")
     user.totp_secret = secret
+    user.totp_pending_secret = None
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
     audit.record(user, "account.two_factor_on", user)
@@ -125,6 +157,7 @@ def recovery_codes_left(user: User) -> int:
 
 def _turn_off(user: User) -> None:
     user.totp_secret = None
+    user.totp_pending_secret = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
 
