@@ -41,13 +41,15 @@ def _load_timed(salt: str, token: str, age: timedelta) -> dict:
     return payload
 
 
-def confirm_email_token(user_id: int, address: str) -> str:
-    return _timed(_CONFIRM_SALT).dumps({"u": user_id, "e": address})
+def confirm_email_token(username: str, address: str) -> str:
+    # The name, not the row id: a registration makes its link before its row is written, so the transaction that
+    # writes both holds the database's write lock only for the writing.
+    return _timed(_CONFIRM_SALT).dumps({"n": username, "e": address})
 
 
-def read_confirm_email_token(token: str) -> tuple[int, str]:
+def read_confirm_email_token(token: str) -> tuple[str, str]:
     payload = _load_timed(_CONFIRM_SALT, token, CONFIRM_EMAIL_AGE)
-    return payload.get("u"), payload.get("e")
+    return payload.get("n"), payload.get("e")
 
 
 def password_fingerprint(password_hash: str) -> str:

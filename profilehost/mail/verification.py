@@ -22,8 +22,8 @@ def verification_required() -> bool:
 
 
 def ask_to_confirm(user: User, address: str) -> None:
-    """Queue the link to `address` (the caller commits). `user` must have an id (flushed)."""
-    link = external_url("auth.confirm_email", token=tokens.confirm_email_token(user.id, address))
+    """Queue the link to `address` (the caller commits). Needs no query: a new account's row need not exist yet."""
+    link = external_url("auth.confirm_email", token=tokens.confirm_email_token(user.username, address))
     queue_mail("verify_email", address, username=user.username, address=address, confirm_url=link,
                new_address=address != user.email, valid_days=tokens.CONFIRM_EMAIL_AGE.days)
 
@@ -45,8 +45,8 @@ def resend_confirmation(user: User) -> str | None:
 
 def confirm_email(token: str) -> User:
     """Follow a confirmation link. Raises tokens.LinkExpired, tokens.LinkInvalid or ConfirmationRefused."""
-    user_id, address = tokens.read_confirm_email_token(token)
-    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    username, address = tokens.read_confirm_email_token(token)
+    user = db.session.scalar(select(User).where(User.username == username)) if isinstance(username, str) else None
     if user is None or not isinstance(address, str):
         raise tokens.LinkInvalid
     if user.pending_email == address:

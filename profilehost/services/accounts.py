@@ -131,11 +131,11 @@ def create_account(username: str, email: str, password: str, *, admin: bool = Fa
                 role=Role.ADMIN if admin else Role.USER, state=state,
                 email_verified_at=utcnow() if email_confirmed else None)
     user.profile = Profile(display_name=username)
+    if not email_confirmed:
+        # Rendered before the account's row is written: the write lock is held only for the INSERTs.
+        verification.ask_to_confirm(user, email)
     db.session.add(user)
     try:
-        if not email_confirmed:
-            db.session.flush()
-            verification.ask_to_confirm(user, email)
         db.session.commit()
     except IntegrityError:
         # A request at the same moment took the name or the email after our check: its account is committed now.

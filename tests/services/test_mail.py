@@ -72,7 +72,7 @@ def test_html_in_what_a_tenant_or_reporter_wrote_is_escaped_in_the_html_part(app
 
 
 def test_a_link_of_one_kind_is_not_accepted_as_another(app):
-    confirm = tokens.confirm_email_token(1, "a@example.org")
+    confirm = tokens.confirm_email_token("alice", "a@example.org")
     with pytest.raises(tokens.LinkInvalid):
         tokens.read_password_reset_token(confirm)
     with pytest.raises(tokens.LinkInvalid):
