@@ -42,7 +42,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
-from . import assets, collections, dead_links, pages, profiles, site_build, site_versions
+from . import assets, bibliography, collections, dead_links, pages, profiles, site_build, site_versions
 from .pages import EditConflict
 
 PAGE_SUFFIXES = (".md", ".markdown")
@@ -52,6 +52,7 @@ ASSET_FOLDERS = ("files", "images")
 # The theme's folder: its images and PDFs are the site's (al-folio keeps the profile picture there), the rest is
 # the theme's.
 THEME_ASSET_FOLDER = "assets"
+BIBLIOGRAPHY_FOLDER = "_bibliography"  # al-folio's (jekyll-scholar's) .bib files
 TAKEN_FOLDERS = ("_pages", *COLLECTION_FOLDERS, *ASSET_FOLDERS)
 NAVIGATION_FILE = "_data/navigation.yml"
 CONFIG_FILE = "_config.yml"
@@ -149,6 +150,8 @@ class _Plan:
     pages: list[tuple[str, bytes, Rendered, str | None]] = field(default_factory=list)  # path, raw, rendered, coll.
     listed: list[SiteDocument] = field(default_factory=list)  # pages Jekyll makes that profilehost only lists
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
+    bibliography_files: dict[str, bytes] = field(default_factory=dict)  # al-folio's _bibliography/*.bib
+    bibliography: tuple[bytes, str] | None = None  # those as one .bib, checked, and its name
 
     def collection_folders(self) -> dict[str, str]:
         """'_talks' -> 'talks': the collections _config.yml names, and _posts, as Jekyll reads them; without a
@@ -262,6 +265,7 @@ def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report:
         report.errors.append((report.archive, str(refused)))
     if report.ok:
         _render_sources(tenant, plan, report)
+        _check_bibliography(tenant, plan, report)
     _keep_one_page_per_permalink(plan, report)
     if not plan.pages and not plan.assets and plan.config_fields is None and report.ok:
         report.errors.append((report.archive, "has no _pages/, collections, files/, images/ or _config.yml "
@@ -289,6 +293,11 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
         return None
     if folder == "_pages" and rest:
         return _plan_page(plan, path, _read(archive, entry), collection=None)
+    if folder == BIBLIOGRAPHY_FOLDER and rest:
+        if "/" in rest or not rest.lower().endswith(".bib"):
+            return "only the .bib files directly in _bibliography/ are read"
+        plan.bibliography_files[path] = _read(archive, entry)
+        return None
     if folder not in ASSET_FOLDERS and _may_be_a_page(plan, entry):
         raw = _read(archive, entry)
         if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
@@ -349,6 +358,21 @@ def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> st
         return "not a page (.md or .html); files belong in files/ or images/"
     plan.sources.append((path, raw, collection))
     return None
+
+
+def _check_bibliography(tenant: User, plan: _Plan, report: ImportReport) -> None:
+    """al-folio's _bibliography/*.bib, formatted now (with no transaction open) so a malformed entry refuses the
+    import before anything is written; the write then finds every citation formatted already."""
+    found = bibliography.bibliography_from_archive_files(plan.bibliography_files)
+    if found is None:
+        return
+    try:
+        bibliography.render(tenant, *found)
+        plan.bibliography = found
+    except PublishError as refused:
+        report.errors.append((found[1], refused.message))
+    finally:
+        db.session.rollback()
 
 
 def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
@@ -661,6 +685,10 @@ def _write(tenant: User, tenant_id: int, plan: _Plan, report: ImportReport, quot
         _stage_listing_pages(tenant, plan, report, author, listed, listings or {})
         if plan.navigation is not None:
             _stage_navigation(tenant, plan, report)
+        if plan.bibliography is not None:
+            raw, name = plan.bibliography
+            bibliography.stage_bibliography(tenant, raw, source_name=name, author=author)
+            report.imported.append((name, "bibliography", f"/{tenant.username}/publications.bib"))
         _notice_dead_links(tenant, staged, report)
         if before_commit is not None:
             before_commit(report)

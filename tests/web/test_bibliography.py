@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from site_archive import build_zip, site_with
 
 from factories import page_source, publish, store_file
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
 from profilehost.services.export import export_site
+from profilehost.services.site_import import import_site
 from support import csrf_token_from, log_in, post_form
 
 BIB = Path(__file__).parent.parent / "fixtures" / "bib"
@@ -267,3 +269,24 @@ def test_an_entrys_page_carries_google_scholars_tags_in_the_authors_order(alice,
     assert ("citation_doi", "10.1234/engine.2021.012") in tags
     preprint = client.get("/alice/publication/dblp-misc-arxiv-lovelace25/").get_data(as_text=True)
     assert '<meta name="citation_pdf_url" content="http://localhost/alice/files/pdf/engines.pdf">' in preprint
+
+
+def test_an_al_folio_bibliography_folder_in_an_import_is_the_bibliography(make_user, client):
+    alice = make_user("alice")
+    files = site_with({"_bibliography/papers.bib": fixture("zotero.bib"),
+                       "_pages/publications.md": PUBLICATIONS_PAGE})
+    report = import_site(alice, build_zip(files), "site.zip", quota=100 * 1024 * 1024)
+    assert report.ok, report.errors
+    assert ("papers.bib", "bibliography", "/alice/publications.bib") in report.imported
+    assert bibliography.current_version(alice).source_name == "papers.bib"
+    html = client.get("/alice/publications/").get_data(as_text=True)
+    assert "Notes on the Analytical Engine: A Re-reading" in html
+
+
+def test_a_malformed_bib_in_an_import_refuses_it_naming_the_entry_and_changes_nothing(make_user):
+    alice = make_user("alice")
+    report = import_site(alice, build_zip(site_with({"_bibliography/papers.bib": fixture("malformed.bib")})),
+                         "site.zip", quota=100 * 1024 * 1024)
+    assert not report.ok
+    assert any("broken2021" in message for _path, message in report.errors)
+    assert bibliography.current_version(alice) is None
