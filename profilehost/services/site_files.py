@@ -280,7 +280,8 @@ def _stage_author_block(tenant: User, raw: bytes) -> list[str]:
     if not isinstance(document, dict):
         raise PublishError(f"{CONFIG_FILE} is not a YAML mapping (key: value lines).")
     if profiles.author_block_of(document) is None:
-        return [f"{CONFIG_FILE} has no author: block; the profile was left as it is."]
+        return [f"{CONFIG_FILE} has no author: block; the profile was left as it is.",
+                *profiles.config_notices(document, CONFIG_FILE)]
     try:
         config = profiles.read_author_config(raw, CONFIG_FILE)
         changed = profiles.stage_from_author_block(tenant, config.fields)

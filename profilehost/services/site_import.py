@@ -587,6 +587,7 @@ def _plan_config(plan: _Plan, raw: bytes, report: ImportReport) -> None:
     plan.site_files[CONFIG_FILE] = raw
     if profiles.author_block_of(document) is None:
         report.notices.append((CONFIG_FILE, "has no author: block; the profile was left as it is."))
+        report.notices.extend((CONFIG_FILE, notice) for notice in profiles.config_notices(document, CONFIG_FILE))
         return
     try:
         config = profiles.read_author_config(raw, CONFIG_FILE)

@@ -5,9 +5,11 @@ not a BCP 47 tag is never used, and the author is told which field holds it."""
 import re
 
 import pytest
+from site_archive import build_zip, site_with
 
 from profilehost.extensions import db
 from profilehost.services import pages, site_files
+from profilehost.services.site_import import import_site
 from support import post_form
 
 HOME = b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n"
@@ -115,3 +117,12 @@ def test_the_editors_preview_says_the_language_the_public_page_will(logged_in):
     html = post_form(logged_in, "/dashboard/pages/preview", {"source": source}).get_data(as_text=True)
     assert re.search(r'<html[^>]*\blang="de"', html)
     assert '<meta property="og:locale" content="de_DE">' in html
+
+
+def test_a_bad_locale_in_a_config_without_an_author_block_is_a_notice_too(make_user):
+    alice = make_user("alice")
+    saved = site_files.save_site_file(alice, "_config.yml", b"title: Ada\nlocale: english\n")
+    assert any("field 'locale': 'english' is not a language tag" in notice for notice in saved.notices)
+    report = import_site(make_user("bob"), build_zip(site_with({"_config.yml": "title: Bob\nlocale: english\n"})),
+                         "site.zip", quota=100 * 1024 * 1024)
+    assert any("field 'locale': 'english'" in notice for _path, notice in report.notices)
