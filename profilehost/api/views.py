@@ -98,7 +98,10 @@ def delete_page(path: str):
     page = pages.find_page(g.api_user, _permalink(path))
     if page is None or page.deleted_at is not None:
         return error(404, "Not found", f"You have no page at {_permalink(path)}.")
-    pages.delete_page(g.api_user, page)
+    try:
+        pages.delete_page(g.api_user, page)
+    except PublishError as refused:  # a page that lists this one could not be rendered without it
+        return error(422, "Refused", refused.message)
     return "", 204
 
 

@@ -188,9 +188,13 @@ def restore(page_id: int, number: int):
 def delete(page_id: int):
     page = _owned_page_or_404(page_id)
     ActionForm().validate_on_submit() or abort(400)
-    pages.delete_page(current_user, page)
-    flash(f"Deleted {pages.public_url(current_user, page.permalink)}. You can restore it for 30 days "
-          "from 'Recently deleted'.", "success")
+    try:
+        pages.delete_page(current_user, page)
+    except PublishError as refused:  # a page that lists this one could not be rendered without it
+        flash(refused.message, "error")
+    else:
+        flash(f"Deleted {pages.public_url(current_user, page.permalink)}. You can restore it for 30 days "
+              "from 'Recently deleted'.", "success")
     return redirect(url_for("dashboard.index"))
 
 
