@@ -36,6 +36,9 @@ KNOWN_VARIABLES = {
                             "again (the delay of a takedown), in seconds",
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
+    "BASE_URL": "the address links in mail start with (https://profiles.example.org); default: the first "
+                "SERVER_NAME, else http://127.0.0.1:5000 when mail stays in instance/mail (required with SMTP_URL "
+                "and no SERVER_NAME)",
     "PASSWORD": "password for 'flask user create' (read by the CLI only)",
     "ADMIN_REQUIRE_2FA": "true (the default): an admin must turn on two-factor sign-in before any admin page opens",
     "SMTP_URL": "outgoing mail server: smtp://user:password@host:587?starttls=true or smtps://user:password@host:465 "
@@ -201,6 +204,7 @@ def _mail_settings(env: Mapping[str, str]) -> dict:
         "MAIL_TIMEOUT": _positive_int("SMTP_TIMEOUT", env.get("SMTP_TIMEOUT", "10")),
         "EMAIL_VERIFICATION": _boolean("EMAIL_VERIFICATION", env.get("EMAIL_VERIFICATION", "true")),
         "MAIL_BACKEND": INSTANCE_FOLDER_MAIL,
+        "BASE_URL": env.get("BASE_URL", "").strip(),
     }
     if env.get("SMTP_URL"):
         settings.update(_smtp_server(env["SMTP_URL"]))

@@ -13,7 +13,10 @@ SERVICE_NAME = "profilehost"
 def init_mail(app: Flask) -> None:
     from . import models, outbox  # noqa: F401  (the outbox tables and its after-commit hook)
     from .cli import mail_cli
+    from .links import base_url
 
+    # At start, so a site that would mail links to nowhere (or to a forged host) says so before it serves anyone.
+    app.config["MAIL_BASE_URL"] = base_url(app.config)
     Mail().init_app(app)
     app.config.setdefault("EMAIL_VERIFICATION", True)
     app.cli.add_command(mail_cli)

@@ -77,3 +77,20 @@ def test_a_link_of_one_kind_is_not_accepted_as_another(app):
         tokens.read_password_reset_token(confirm)
     with pytest.raises(tokens.LinkInvalid):
         tokens.read_unsubscribe_token(confirm)
+
+
+def test_mailed_links_start_with_the_configured_address():
+    from profilehost.mail.links import LOCAL_BASE_URL, base_url
+
+    assert base_url({"SERVER_NAMES": ("profiles.example.org", "www.example.org"), "HTTPS": True}) == \
+        "https://profiles.example.org"
+    assert base_url({"SERVER_NAMES": ("profiles.example.org",), "BASE_URL": "https://Other.example:8443/"}) == \
+        "https://other.example:8443"
+    assert base_url({"MAIL_BACKEND": config.INSTANCE_FOLDER_MAIL}) == LOCAL_BASE_URL
+    with pytest.raises(config.ConfigError, match="PROFILEHOST_SERVER_NAME"):
+        base_url({"MAIL_BACKEND": "smtp"})
+
+
+def test_the_base_url_is_read_from_the_environment():
+    settings = config.read_settings({"PROFILEHOST_BASE_URL": " https://profiles.example.org "})
+    assert settings["BASE_URL"] == "https://profiles.example.org"

@@ -12,6 +12,9 @@ from profilehost.jobs.queue import job_queue
 from profilehost.mail.models import OutboxMessage
 from support import PASSWORD, SmtpSink, post_form
 
+# Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
+SITE_URL = "https://profiles.example.org"
+
 
 def wait_for(condition, what: str, seconds: float = 30):
     deadline = time.monotonic() + seconds
@@ -30,7 +33,7 @@ def outbox() -> OutboxMessage:
 def test_the_worker_retries_until_the_mail_server_is_back(make_app, app, tmp_path):
     sink = SmtpSink()  # not started: nothing listens on its port yet
     server = make_app(JOBS_IMMEDIATE=False, REDIS_URL=None, INSTANCE_PATH=str(tmp_path), MAIL_RETRY_SECONDS=1,
-                      **sink.app_settings())
+                      **sink.app_settings(), BASE_URL=SITE_URL)
     client = server.test_client()
     answer = post_form(client, "/register", {"username": "carol", "email": "carol@example.org",
                                              "password": PASSWORD, "confirm": PASSWORD})

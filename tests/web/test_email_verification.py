@@ -13,6 +13,9 @@ from profilehost.mail.models import OutboxMessage
 from profilehost.models import User
 from support import PASSWORD, SmtpSink, link_in, log_in, mail_html, mail_text, post_form
 
+# Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
+SITE_URL = "https://profiles.example.org"
+
 
 @pytest.fixture
 def smtp():
@@ -24,7 +27,7 @@ def smtp():
 
 @pytest.fixture
 def mail_app(make_app, smtp):
-    return make_app(**smtp.app_settings())
+    return make_app(**smtp.app_settings(), BASE_URL=SITE_URL)
 
 
 @pytest.fixture
@@ -112,7 +115,7 @@ def test_a_changed_address_is_used_only_once_confirmed(browser, make_user, smtp)
 
 
 def test_without_verification_a_new_account_is_public_at_once(make_app, app, smtp):
-    client = make_app(EMAIL_VERIFICATION=False, **smtp.app_settings()).test_client()
+    client = make_app(EMAIL_VERIFICATION=False, **smtp.app_settings(), BASE_URL=SITE_URL).test_client()
     register(client)
     assert db.session.scalar(select(User.email_verified_at).where(User.username == "carol")) is not None
     assert smtp.messages == []
@@ -120,7 +123,7 @@ def test_without_verification_a_new_account_is_public_at_once(make_app, app, smt
 
 def test_no_mail_is_lost_while_the_mail_server_is_down(make_app, app):
     down = SmtpSink()  # its port is free: nothing listens there yet
-    mail_app = make_app(**down.app_settings())
+    mail_app = make_app(**down.app_settings(), BASE_URL=SITE_URL)
     register(mail_app.test_client())
     message = db.session.scalar(select(OutboxMessage))
     assert message.sent_at is None and message.attempts == 1 and message.last_error

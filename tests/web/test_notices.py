@@ -12,6 +12,9 @@ from profilehost.models import Appeal, Page, Report, User
 from profilehost.services import accounts, moderation, reports
 from support import PASSWORD, SmtpSink, link_in, log_in, mail_html, mail_text, post_form
 
+# Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
+SITE_URL = "https://profiles.example.org"
+
 
 @pytest.fixture
 def smtp():
@@ -23,7 +26,7 @@ def smtp():
 
 @pytest.fixture
 def mail_app(make_app, smtp, app):
-    mail_app = make_app(**smtp.app_settings())
+    mail_app = make_app(**smtp.app_settings(), BASE_URL=SITE_URL)
     with mail_app.app_context():  # the services below send through this app's SMTP settings
         yield mail_app
 

@@ -11,6 +11,9 @@ from profilehost.mail.models import OutboxMessage
 from profilehost.services import tokens
 from support import SmtpSink, link_in, log_in, post_form
 
+# Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
+SITE_URL = "https://profiles.example.org"
+
 NEW_PASSWORD = "a new and long password"
 
 
@@ -24,7 +27,7 @@ def smtp():
 
 @pytest.fixture
 def mail_app(make_app, smtp):
-    return make_app(**smtp.app_settings())
+    return make_app(**smtp.app_settings(), BASE_URL=SITE_URL)
 
 
 def ask_for_reset(client, email="alice@example.org"):
@@ -123,3 +126,87 @@ def test_a_reset_password_is_the_owners_own_and_is_not_asked_for_again(mail_app,
     post_form(browser, link_in(smtp.last_to("alice@example.org"), "/password/reset/"),
               {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert browser.get("/dashboard/").status_code == 200
+
+
+# Links in mail: from the configuration, never from the request (its Host is whatever the sender typed).
+
+FORGED = "evil.example"
+
+
+def every_link_and_header(message) -> str:
+    from support import mail_html, mail_text
+
+    return " ".join([mail_text(message), mail_html(message), *(str(value) for value in message.values())])
+
+
+def test_a_forged_host_never_reaches_a_mailed_link(mail_app, make_user, smtp):
+    make_user("alice")
+    browser = mail_app.test_client()
+    page = browser.get("/password/forgot", headers={"Host": FORGED})
+    from support import csrf_token_from
+
+    browser.post("/password/forgot", headers={"Host": FORGED},
+                 data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "email": "alice@example.org"})
+
+    message = smtp.last_to("alice@example.org")
+    assert FORGED not in every_link_and_header(message)
+    assert f"{SITE_URL}/password/reset/" in every_link_and_header(message)
+
+
+@pytest.fixture
+def behind_proxy(make_app, smtp):
+    return make_app(**smtp.app_settings(), BASE_URL=SITE_URL, TRUST_PROXY=1)
+
+
+@pytest.fixture
+def named(make_app, smtp):
+    return make_app(**smtp.app_settings(), SERVER_NAMES=("localhost", "www.localhost"))
+
+
+def test_a_forged_forwarded_host_never_reaches_a_mailed_link(behind_proxy, make_user, smtp):
+    make_user("alice")
+    post_form(behind_proxy.test_client(), "/password/forgot", {"email": "alice@example.org"},
+              headers={"X-Forwarded-Host": FORGED})
+    message = smtp.last_to("alice@example.org")
+    assert FORGED not in every_link_and_header(message)
+    assert f"{SITE_URL}/password/reset/" in every_link_and_header(message)
+
+
+def test_links_use_the_first_server_name(named, make_user, smtp):
+    make_user("alice")
+    post_form(named.test_client(), "/password/forgot", {"email": "alice@example.org"})
+    assert "http://localhost/password/reset/" in every_link_and_header(smtp.last_to("alice@example.org"))
+
+
+def test_without_a_mail_server_links_go_to_the_local_address_whatever_the_host(app, make_user, server):
+    from profilehost.mail.backend import mail_folder
+
+    make_user("alice")
+    browser = server.test_client()
+    from support import csrf_token_from
+
+    page = browser.get("/password/forgot", headers={"Host": FORGED})
+    browser.post("/password/forgot", headers={"Host": FORGED},
+                 data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "email": "alice@example.org"})
+
+    from email import message_from_bytes, policy
+
+    written = " ".join(every_link_and_header(message_from_bytes(path.read_bytes(), policy=policy.default))
+                       for path in mail_folder().glob("*.eml"))
+    assert "http://127.0.0.1:5000/password/reset/" in written and FORGED not in written
+
+
+def test_a_mail_server_without_the_sites_address_refuses_to_start(make_app, smtp):
+    from profilehost.config import ConfigError
+
+    with pytest.raises(ConfigError, match="PROFILEHOST_SERVER_NAME"):
+        make_app(**smtp.app_settings())
+
+
+@pytest.mark.parametrize("given", ["profiles.example.org", "ftp://profiles.example.org",
+                                   "https://profiles.example.org/sub", "https://user@profiles.example.org"])
+def test_a_malformed_base_url_is_named(make_app, given):
+    from profilehost.config import ConfigError
+
+    with pytest.raises(ConfigError, match="PROFILEHOST_BASE_URL"):
+        make_app(BASE_URL=given)
