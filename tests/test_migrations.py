@@ -174,3 +174,28 @@ def test_downgrading_below_site_files_keeps_every_page_and_revision(downgradable
     downgrade_to(BEFORE_SITE_FILES)
     assert current_revision() == BEFORE_SITE_FILES
     assert row_counts() == before
+
+
+BEFORE_TWO_FACTOR = "b20b4f3a5e04"  # the down_revision of a19f2d1e3c02, which added two-factor sign-in
+
+
+def test_downgrading_below_two_factor_refuses_while_an_account_uses_it_and_drops_it_when_told(downgradable_app,
+                                                                                              capsys):
+    alice = accounts.create_account("alice", "alice@example.org", "correct horse battery")
+    db.session.execute(text("UPDATE users SET totp_secret = :secret WHERE id = :id"),
+                       {"secret": "A" * 32, "id": alice.id})
+    db.session.commit()
+    with pytest.raises(SystemExit):
+        downgrade_to(BEFORE_TWO_FACTOR)
+    refusal = capsys.readouterr().err
+    assert "would turn two-factor sign-in off for 1 account(s)" in refusal
+    assert "flask db downgrade -x discard_data=yes" in refusal
+    assert current_revision() != BEFORE_TWO_FACTOR
+    assert db.session.execute(text("SELECT totp_secret FROM users")).scalars().all() == ["A" * 32]
+
+    downgrade_to(BEFORE_TWO_FACTOR, x_arg=["discard_data=yes"])
+    assert current_revision() == BEFORE_TWO_FACTOR
+    columns = {column["name"] for column in inspect(db.engine).get_columns("users")}
+    assert not columns & {"totp_secret", "totp_last_step", "totp_pending_secret", "must_change_password"}
+    assert "recovery_codes" not in inspect(db.engine).get_table_names()
+    assert db.session.execute(text("SELECT username FROM users")).scalars().all() == ["alice"]
