@@ -353,7 +353,10 @@ def publication_front_matter(found: FormattedEntry) -> dict:
               "venue": venue(entry), "citation": found.citation_html, "bibtex_key": entry.key,
               "excerpt": entry.fields.get("abstract", "")[:500], "authors": list(entry.authors),
               "paperurl": pdf_url(entry) or next((url for label, url in entry_links(entry) if label != "PDF"), ""),
-              "date": _item_date(entry), "year": entry.year, "month": entry.month}
+              "date": _item_date(entry), "year": entry.year, "month": entry.month,
+              # what jekyll-scholar's queries test (`@article[selected=true]`): the entry's short fields
+              "bibtex_fields": {"entry_type": entry.entry_type,
+                                **{name: value for name, value in entry.fields.items() if len(value) <= 200}}}
     return {name: value for name, value in values.items() if value not in ("", None, [])}
 
 

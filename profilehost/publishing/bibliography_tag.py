@@ -7,6 +7,8 @@ is page text like any other: Markdown and the sanitizer see it after this tag.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from liquid.ast import Node
@@ -14,12 +16,19 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
-from .bibliography_html import ListedEntry, list_html
+from .bibliography_html import ListedEntry, entry_item_html, list_html
 from .jekyll_include import FIRST_LINE, INCLUDE_NOTICES, INCLUDE_READS
 
 if TYPE_CHECKING:
     from liquid.context import RenderContext
     from liquid.token import Token
+
+
+# jekyll-scholar's options as al-folio pages write them: `-f papers -q @*[year={{ y }}]*`.
+OPTION = re.compile(r"(?:^|\s)(-f|--file|-q|--query|-\w|--[\w-]+)(?:\s+([^-\s]\S*))?")
+QUERY = re.compile(r"^@(?P<type>\w+|\*)(?:\[(?P<conditions>[^\]]*)\])?\*?$")
+CONDITION = re.compile(r"^\s*(?P<field>\w+)\s*(?P<op>!=|~=|<=|>=|=|<|>)\s*(?P<value>.*?)\s*$")
+VARIABLE = re.compile(r"\{\{-?\s*([\w.]+)\s*-?\}\}")
 
 
 class BibliographyNode(Node):
@@ -39,13 +48,29 @@ class BibliographyNode(Node):
             reads.add("site.publications")  # also while the site has none: the first .bib renders this page again
         site = context.globals.get("site")
         items = site["publications"] if site is not None and "publications" in site else []
-        listed = [found for item in items or () if (found := ListedEntry.of_item(item)) is not None]
-        if self.arguments.strip():
-            self._notice(context, f"{{% bibliography {self.arguments.strip()[:60]} %}}: profilehost lists the whole "
-                                  "bibliography and ignores jekyll-scholar's options (--query, --file...).")
+        arguments = VARIABLE.sub(lambda found: str(_resolve(context, found[1])), self.arguments)
+        options = dict(OPTION.findall(arguments))
+        query = options.pop("-q", None) or options.pop("--query", None)
+        options.pop("-f", None), options.pop("--file", None)  # al-folio's one .bib is the site's bibliography
+        if options:
+            self._notice(context, f"{{% bibliography {arguments.strip()[:60]} %}}: profilehost reads --query and "
+                                  f"--file of jekyll-scholar's options and ignores {', '.join(sorted(options))}.")
+        chosen = [item for item in items or () if isinstance(item, Mapping) and item.get("bibtex_key")]
+        if query:
+            matches = _query(query)
+            if matches is None:
+                self._notice(context, f"{{% bibliography %}}: the query {query[:60]} is not one profilehost reads "
+                                      "(it reads @type[field=value, ...]); the whole bibliography is listed.")
+            else:
+                listed = sorted((ListedEntry.of_item(item) for item in chosen if matches(item)),
+                                key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
+                buffer.write('\n\n<ol class="bibliography">'
+                             + "".join(f"<li>{entry_item_html(found)}</li>" for found in listed) + "</ol>\n\n")
+                return 1
+        listed = [found for item in chosen if (found := ListedEntry.of_item(item)) is not None]
         if not listed:
-            self._notice(context, "{% bibliography %}: the site has no bibliography yet. Upload your .bib under "
-                                  "Dashboard > Bibliography and this page will list it.")
+            self._notice(context, "{% bibliography %} (jekyll-scholar's list): the site has no bibliography yet. "
+                                  "Upload your .bib under Dashboard > Bibliography and this page will list it.")
             return 0
         buffer.write("\n\n" + list_html(listed) + "\n\n")
         return 1
@@ -75,3 +100,50 @@ class BibliographyTag(Tag):
         token = stream.eat(TOKEN_TAG)
         arguments = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
         return self.node_class(token, arguments)
+
+
+def _resolve(context: RenderContext, path: str) -> object:
+    """A `{{ name.key }}` inside the tag's options, as jekyll-scholar renders its options with Liquid first."""
+    first, *rest = path.split(".")
+    value = context.resolve(first, default="")
+    for key in rest:
+        value = value.get(key, "") if isinstance(value, Mapping) else ""
+    return "" if value is None else value
+
+
+def _query(query: str):
+    """jekyll-scholar's (bibtex-ruby's) `@type[field=value, ...]` as a test of a site.publications item; None
+    for a query it does not read."""
+    found = QUERY.match(query.strip())
+    if found is None:
+        return None
+    conditions = []
+    for condition in filter(str.strip, (found["conditions"] or "").split(",")):
+        parsed = CONDITION.match(condition)
+        if parsed is None:
+            return None
+        conditions.append((parsed["field"].lower(), parsed["op"], parsed["value"].strip("'\"")))
+    wanted_type = found["type"].lower()
+
+    def matches(item: Mapping) -> bool:
+        fields = {**{str(name).lower(): value for name, value in (item.get("bibtex_fields") or {}).items()},
+                  **{name: item[name] for name in ("year", "category", "title") if name in item},
+                  "key": item.get("bibtex_key")}
+        if wanted_type != "*" and str(fields.get("entry_type") or "").lower() != wanted_type:
+            return False
+        return all(_holds(fields.get(name), op, value) for name, op, value in conditions)
+
+    return matches
+
+
+def _holds(actual: object, op: str, wanted: str) -> bool:
+    text = "" if actual is None else str(actual)
+    if op in ("<", ">", "<=", ">="):
+        try:
+            number, limit = float(text), float(wanted)
+        except ValueError:
+            return False
+        return {"<": number < limit, ">": number > limit, "<=": number <= limit, ">=": number >= limit}[op]
+    if op == "~=":
+        return wanted.lower() in text.lower()
+    return (text.lower() == wanted.lower()) == (op == "=")
