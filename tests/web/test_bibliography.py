@@ -290,3 +290,40 @@ def test_a_malformed_bib_in_an_import_refuses_it_naming_the_entry_and_changes_no
     assert not report.ok
     assert any("broken2021" in message for _path, message in report.errors)
     assert bibliography.current_version(alice) is None
+
+
+YEARS_BIB = b"""@article{loom2023, title={Looms Revisited}, author={Lovelace, Ada}, journal={J}, year={2023},
+  selected={true}}
+@inproceedings{cards2023, title={Punched Cards at Scale}, author={Lovelace, Ada}, booktitle={Proc}, year={2023}}
+@article{engine2021, title={The Engine Notes}, author={Lovelace, Ada}, journal={J}, year={2021}}
+"""
+# al-folio's publications page: one list per year, each from jekyll-scholar's query.
+BY_YEAR = page_source("Years", "/by-year/", body="{% for y in page.years %}\n<h3 class=\"year\">{{ y }}</h3>\n"
+                      "{% bibliography -f papers -q @*[year={{y}}]* %}\n{% endfor %}").replace(
+    b"title: \"Years\"\n", b"title: \"Years\"\nyears: [2023, 2021]\n")
+
+
+def sections(html: str) -> dict[str, str]:
+    parts = re.split(r'<h3 class="year">(\d{4})</h3>', html)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_a_query_per_year_lists_each_years_entries_under_it_and_only_those(alice, client):
+    publish(alice.user, BY_YEAR, "by-year.md")
+    upload(alice, YEARS_BIB)
+    page = client.get("/alice/by-year/").get_data(as_text=True)
+    by_year = sections(page[page.index("data-page-body"):])
+    assert "Looms Revisited" in by_year["2023"] and "Punched Cards at Scale" in by_year["2023"]
+    assert "The Engine Notes" not in by_year["2023"]
+    assert "The Engine Notes" in by_year["2021"] and "Looms Revisited" not in by_year["2021"]
+    assert '<ol class="bibliography">' in by_year["2021"]
+
+
+def test_a_query_by_type_and_field_lists_what_jekyll_scholar_would(alice, client):
+    publish(alice.user, page_source("Chosen", "/chosen/", body="{% bibliography -q @*[selected=true]* %}\n\n"
+                                    "---\n\n{% bibliography --query @inproceedings %}"), "chosen.md")
+    upload(alice, YEARS_BIB)
+    page = client.get("/alice/chosen/").get_data(as_text=True)
+    selected, papers = page[page.index("data-page-body"):].split("<hr", 1)
+    assert "Looms Revisited" in selected and "Punched Cards" not in selected and "Engine Notes" not in selected
+    assert "Punched Cards at Scale" in papers and "Looms Revisited" not in papers
