@@ -1,5 +1,6 @@
 """A researcher turns on two-factor sign-in from the QR page (the secret read off the screen, the code computed as an
-authenticator app does), keeps the recovery codes, logs out, and signs in again with password and code."""
+authenticator app does, and the password), keeps the recovery codes, logs out, and signs in again with password and
+code."""
 
 import time
 
@@ -30,6 +31,7 @@ def test_two_factor_journey(new_page, make_user, axe_source, width, height, sche
     assert serious_violations(page, axe_source) == [] and horizontal_overflow(page) <= 0
     totp = pyotp.TOTP(page.locator("[data-two-factor-secret]").inner_text().replace(" ", ""))
     page.get_by_label("Code from your app").fill(totp.now())
+    page.get_by_label("Your password").fill(PASSWORD)  # a session alone cannot turn it on
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
 
     assert page.get_by_role("heading", name="Save your recovery codes now").is_visible()
