@@ -114,27 +114,56 @@ def _folded(text: str) -> str:
 @cache
 def _style(name: str) -> CitationStylesStyle:
     style = CitationStylesStyle(get_style_filepath(name), validate=False)
-    STYLE_MACROS[id(style.root)] = (style.root, {macro.get("name"): macro
-                                                 for macro in style.root.xpath_search("cs:macro")})
+    # lxml makes a new Python object for an element whenever none is alive, and what an element remembers (below)
+    # lives on that object: the style holds every element of its tree and of its locales' for as long as it lives.
+    style.elements = [*style.root.iter(), *(element for locale in style.root.locales for element in locale.iter())]
     return style
 
 
-# citeproc-py finds a style's macro with an XPath query every time one is used, some 300 times an entry: half of
-# its time. Our styles are parsed once (_style) and kept, so their macros are found once; any other root (none is
-# used here) still goes through citeproc-py's own lookup.
-STYLE_MACROS: dict[int, tuple[object, dict]] = {}
-_citeproc_get_macro = model.CitationStylesElement.get_macro
+# citeproc-py asks a style the same questions for every entry it formats: which macro has this name, which layout
+# or <bibliography> encloses this element, which locale term is this, does this group call a variable. Each answer
+# is an XPath query or a walk of the tree, and together they were three quarters of its time. They depend only on
+# the style's tree, which is parsed once (_style) and never edited but for citeproc-py adding a <name> to a <names>
+# without one (which changes none of these answers), so each element remembers its own.
+def _remembered_xpath(element, expression: str, _query=model.CitationStylesElement.xpath_search):
+    known = element.__dict__.setdefault("_xpath", {})
+    if expression not in known:
+        known[expression] = _query(element, expression)
+    return known[expression]
 
 
-def _get_macro(element, name: str):
-    root = element.get_root()
-    known = STYLE_MACROS.get(id(root))
-    if known is not None and known[0] is root and name in known[1]:
-        return known[1][name]
-    return _citeproc_get_macro(element, name)
+def _remembered_root(element):
+    known = element.__dict__.get("_root")
+    if known is None:
+        known = element.__dict__["_root"] = element.getroottree().getroot()
+    return known
 
 
-model.CitationStylesElement.get_macro = _get_macro
+def _remembering_calls_variable(calls_variable):
+    def remembered(element) -> bool:
+        known = element.__dict__.get("_calls_variable")
+        if known is None:
+            known = element.__dict__["_calls_variable"] = calls_variable(element)
+        return known
+    return remembered
+
+
+model.CitationStylesElement.xpath_search = _remembered_xpath
+model.CitationStylesElement.get_root = _remembered_root
+for _kind in (model.Parent, model.Text, model.Label):
+    _kind.calls_variable = _remembering_calls_variable(_kind.__dict__["calls_variable"])
+
+
+class _CitedItem(CitationItem):
+    """citeproc-py reaches an item's reference through three dictionaries each time the style tests or prints one
+    of its variables, hundreds of times an entry: the item looks it up once."""
+
+    @property
+    def reference(self):
+        known = self.__dict__.get("_reference")
+        if known is None:
+            known = self.__dict__["_reference"] = self.bibliography.source[self.key]
+        return known
 
 
 def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) -> dict[str, str]:
@@ -152,7 +181,7 @@ def _citation(item: dict, style: str) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about every field a style does not use
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([item]), formatter.html)
-        bibliography.register(Citation([CitationItem(item["id"])]))
+        bibliography.register(Citation([_CitedItem(item["id"])]))
         rendered = bibliography.bibliography()
     return _own_name_bold(str(rendered[0])) if rendered else ""
 
