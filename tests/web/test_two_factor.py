@@ -284,6 +284,15 @@ def test_wrong_codes_to_turn_it_off_spend_the_same_budget(enrolled, logged_in):
     assert account().totp_secret is not None
 
 
+def test_tries_in_account_do_not_spend_the_sign_ins_budget(enrolled, logged_in):
+    """A session left open can spend the budget of the Account forms, not the owner's way in."""
+    secret, _codes, browser = enrolled
+    for _ in range(11):
+        post_form(logged_in, "/dashboard/account/two-factor/off", {"password": "a guess", "code": "999999"})
+    log_in(browser, "alice")
+    assert second_step(browser, code_at(secret, 1)).status_code == 302
+
+
 @pytest.fixture
 def strict_server(make_app):
     """A server where admins must use two-factor sign-in."""
