@@ -199,19 +199,55 @@ def _decoded(value: str) -> str:
     if not LATEX_SPECIALS.search(value):
         # Most values are plain text with case-protecting braces: no LaTeX to read.
         return " ".join(value.replace("{", "").replace("}", "").split())
-    return _latex_text(value) if len(value) <= MAX_REMEMBERED_CHARS else _latex_text.__wrapped__(value)
+    pieces = _braced_pieces(value)
+    if pieces is None:
+        return " ".join((_latex_text(value) if len(value) <= MAX_REMEMBERED_CHARS
+                         else _latex_text.__wrapped__(value)).split())
+    return " ".join("".join(_latex_text(piece) if LATEX_SPECIALS.search(piece) else piece.replace("{", "")
+                            .replace("}", "") for piece in pieces).split())
 
 
 MAX_REMEMBERED_CHARS = 200  # names and venues, which recur in every entry; never a whole abstract
+# What LaTeX reads in the text between brace groups (besides LATEX_SPECIALS), and what can carry LaTeX across a
+# group's end or hide a brace from the count (a comment, \verb, an escaped brace): a value with any of it is
+# read whole.
+LATEX_OUTSIDE = re.compile(r"[\\$~%&^_#{}]|--|``|''|[!?]`")
+LATEX_ACROSS_GROUPS = re.compile(r"%|\\verb|\\[{}]")
+
+
+def _braced_pieces(value: str) -> list[str] | None:
+    """`value` cut into its top-level brace groups and the text between them when that text holds no LaTeX, else
+    None. Exports write an accent in braces of its own ('{\\'E}tudes', 'M{\\"u}ller'), which LaTeX reads apart
+    from what surrounds it: each group is read (and remembered) once for the whole file, not once in every title."""
+    if LATEX_ACROSS_GROUPS.search(value):
+        return None
+    pieces, depth, start = [], 0, 0
+    for position, character in enumerate(value):
+        if character == "{":
+            if depth == 0:
+                pieces.append(value[start:position])
+                start = position
+            depth += 1
+        elif character == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                pieces.append(value[start:position + 1])
+                start = position + 1
+    if depth:
+        return None
+    pieces.append(value[start:])
+    return None if any(LATEX_OUTSIDE.search(text) for text in pieces[0::2]) else pieces
 
 
 @lru_cache(maxsize=4096)
 def _latex_text(value: str) -> str:
+    """The text of `value` with its spaces as LaTeX reads them (the caller squeezes them)."""
     try:
-        text = LATEX.latex_to_text(value, latex_context=LATEX_CONTEXT)
+        return LATEX.latex_to_text(value, latex_context=LATEX_CONTEXT)
     except Exception:  # pylatexenc refuses some malformed LaTeX: the value is shown as written
-        text = value.replace("{", "").replace("}", "")
-    return " ".join(text.split())
+        return value.replace("{", "").replace("}", "")
 
 
 def _verbatim(value: str) -> str:
@@ -221,7 +257,8 @@ def _verbatim(value: str) -> str:
 
 def _raw_entry(parsed) -> str:
     """The entry as BibTeX for citing: its own LaTeX, without the fields al-folio uses only for display."""
-    kept = [Field(found.key, found.value) for found in parsed.fields if found.key.lower() not in DISPLAY_FIELDS]
+    kept = [Field(found.key, found.value, enclosing=found.enclosing) for found in parsed.fields
+            if found.key.lower() not in DISPLAY_FIELDS]
     library = bibtexparser.Library([Entry(parsed.entry_type, parsed.key, kept)])
     return bibtexparser.write_string(library, unparse_stack=UNPARSE_STACK).strip()
 

@@ -15,6 +15,7 @@ from profilehost.publishing.bibliography import (
     parse_bibliography,
 )
 from profilehost.publishing.bibliography_html import (
+    CITATIONS,
     STYLES,
     ListedEntry,
     entry_links,
@@ -205,3 +206,32 @@ def test_an_author_list_longer_than_any_paper_needs_is_refused():
     authors = " and ".join(f"Person, P{number}" for number in range(600))
     with pytest.raises(PublishError, match="names 600 people"):
         parse_bibliography(f"@article{{big, author={{{authors}}}}}".encode())
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    (r"On {\'E}tudes and {\"U}bungen", "On Études and Übungen"),
+    (r"M{\"{u}}ller and Fran{\c{c}}ois at {\O}sterg{\aa}rd", "Müller and François at Østergård"),
+    (r"a{ \'E}b {\aa} b {\ae }x", "a Éb å b æx"),
+    (r"{\textbf{Bold}} and {\emph{em}}phasis", "Bold and emphasis"),
+    (r"\"{U}ber {\'E}tudes", "Über Études"),  # an accent outside braces: the value is read whole
+    (r"50\% of {\'E}tudes", "50% of Études"),
+    (r"{\'E}tudes--{\"U}bungen", "Études–Übungen"),
+])
+def test_latex_in_a_value_reads_the_same_whether_its_accents_are_braced_or_not(title, expected):
+    assert one(f"@misc{{a, title={{{title}}}}}").title == expected
+
+
+def test_an_entrys_bib_keeps_its_fields_as_written():
+    raw = one("@article{a, title={On {Engines}}, month = mar, year = 2020, pdf={a.pdf}}").raw
+    assert raw == "@article{a,\n\ttitle = {On {Engines}},\n\tmonth = mar,\n\tyear = {2020}\n}"
+
+
+def test_a_citation_is_the_same_whichever_styles_and_entries_were_formatted_before():
+    entries = parsed("zotero.bib").entries + parsed("dblp.bib").entries + parsed("scholar.bib").entries
+
+    def citations(order, entries):
+        CITATIONS.clear()
+        return {style: {found.entry.key: found.citation_html for found in format_entries(entries, style=style)}
+                for style in order}
+
+    assert citations(STYLES, entries) == citations(list(reversed(STYLES)), list(reversed(entries)))
