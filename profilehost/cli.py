@@ -16,7 +16,7 @@ from . import config
 from .demo import DEMO_USERNAME, create_demo_tenant
 from .extensions import db
 from .publishing import PublishError
-from .services import accounts, first_sign_in, moderation, pages, site_import, two_factor
+from .services import accounts, moderation, pages, site_import, two_factor
 from .services.export import export_site
 
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -50,12 +50,10 @@ OWN_PASSWORD = click.option(
     help="The password is the account owner's own (you are its owner): no new one is asked for at first sign-in.")
 
 
-def _given_password_note(user, own_password: bool) -> str:
-    """Mark a password the operator chose for someone else: its owner must replace it at first sign-in."""
-    if own_password:
-        return ""
-    first_sign_in.require_new_password(user)
-    return f" {user.username} must choose a new password at first sign-in."
+def _given_password_note(user) -> str:
+    """What the operator is told of a password chosen for someone else (marked in the account's own transaction:
+    its owner must replace it at first sign-in)."""
+    return f" {user.username} must choose a new password at first sign-in." if user.must_change_password else ""
 
 
 @user_cli.command("create")
@@ -68,10 +66,10 @@ def create_user(username: str, email: str, admin: bool, own_password: bool) -> N
     first sign-in, unless --own-password."""
     password = config.cli_password() or click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = accounts.create_account(username, email, password, admin=admin)
+        user = accounts.create_account(username, email, password, admin=admin, must_change_password=not own_password)
     except accounts.AccountError as error:
         _fail(f"{error.field}: {error.message}")
-    note = _given_password_note(user, own_password)
+    note = _given_password_note(user)
     click.echo(f"Created {'admin' if user.is_admin else 'user'} {user.username} <{user.email}>.{note}")
 
 
@@ -84,10 +82,10 @@ def reset_user_password(username: str, own_password: bool) -> None:
     tenant = _tenant(username)
     password = config.cli_password() or click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
-        accounts.reset_password(tenant, password)
+        accounts.reset_password(tenant, password, must_change_password=not own_password)
     except accounts.AccountError as error:
         _fail(f"{error.field}: {error.message}")
-    note = _given_password_note(tenant, own_password)
+    note = _given_password_note(tenant)
     click.echo(f"Set a new password for {tenant.username}; its sessions have ended.{note}")
 
 
@@ -227,8 +225,8 @@ def demo_command() -> None:
         click.echo("An admin exists already.")
     else:
         password = secrets.token_urlsafe(12)
-        admin = accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True)
-        first_sign_in.require_new_password(admin)
+        accounts.create_account("demo-admin", "demo-admin@example.org", password, admin=True,
+                                must_change_password=True)
         click.echo("Created the demo admin. Log in at /login as 'demo-admin' with this one-time password "
                    f"(shown only now; you choose your own at first sign-in):\n\n    {password}\n")
     created = create_demo_tenant(current_app.config["ASSET_QUOTA_BYTES"])

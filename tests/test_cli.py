@@ -2,7 +2,7 @@ import pyotp
 
 from profilehost.models import Role, User
 from profilehost.services import audit, two_factor
-from support import log_in
+from support import PASSWORD, log_in
 
 
 def test_user_create_reads_the_password_from_the_environment(runner, monkeypatch):
@@ -101,8 +101,8 @@ def test_user_password_asks_for_a_new_one_at_first_sign_in(runner, make_user, mo
 
 def test_user_reset_2fa_turns_it_off_and_is_audited(runner, make_user):
     carol = make_user("carol")
-    secret = two_factor.new_secret()
-    two_factor.enable(carol, secret, pyotp.TOTP(secret).now())
+    secret = two_factor.enrolment_secret(carol, None)
+    two_factor.enable(carol, two_factor.enrolment_reference(secret), PASSWORD, pyotp.TOTP(secret).now())
     result = runner.invoke(args=["user", "reset-2fa", "carol"])
     assert result.exit_code == 0 and "Turned two-factor sign-in off for carol" in result.output
     assert User.query.filter_by(username="carol").one().totp_secret is None

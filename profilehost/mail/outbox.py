@@ -4,13 +4,14 @@ handed to the job queue only once that transaction has committed."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import User
+from ..models import User, utcnow
 from . import SERVICE_NAME
 from .links import external_url
 from .models import MailSuppression, OutboxMessage
@@ -46,6 +47,14 @@ def render_message(kind: str, **context) -> tuple[str, str, str]:
     subject = " ".join(str(text_template.subject).split())
     html = env.get_template(f"mail/{kind}.html").render(subject=subject, **context)
     return subject, str(text_template).strip() + "\n", html
+
+
+def sent_recently(kind: str, address: str, pause: timedelta) -> bool:
+    """Whether a message of this kind went to the address less than `pause` ago: one mailbox is not flooded by
+    a form sent for it again and again."""
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.kind == kind, OutboxMessage.recipient == address,
+        OutboxMessage.created_at > utcnow() - pause).limit(1)) is not None
 
 
 def wants_optional_mail(address: str) -> bool:

@@ -52,13 +52,14 @@ def read_confirm_email_token(token: str) -> tuple[str, str]:
     return payload.get("n"), payload.get("e")
 
 
-def password_fingerprint(password_hash: str) -> str:
-    """Bound into a reset link: once the password changes (by this link or any other way) the link is void."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def account_fingerprint(password_hash: str, email: str) -> str:
+    """Bound into a reset link: once the password or the address changes (by this link or any other way) the link
+    is void, so a link mailed to an address the account no longer has cannot take the account back."""
+    return hashlib.sha256(f"{password_hash}\0{email}".encode()).hexdigest()[:16]
 
 
-def password_reset_token(user_id: int, password_hash: str) -> str:
-    return _timed(_RESET_SALT).dumps({"u": user_id, "p": password_fingerprint(password_hash)})
+def password_reset_token(user_id: int, password_hash: str, email: str) -> str:
+    return _timed(_RESET_SALT).dumps({"u": user_id, "p": account_fingerprint(password_hash, email)})
 
 
 def read_password_reset_token(token: str) -> tuple[int, str]:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import User, utcnow
-from . import tokens
+from . import notices, tokens
 from .links import external_url
 from .outbox import queue_mail
 
@@ -67,7 +67,9 @@ def _take_new_address(user: User, address: str) -> None:
                                 "address in your account settings.")
     if db.session.scalar(select(User.id).where(User.email == address, User.id != user.id)) is not None:
         raise taken
+    old_address, old_confirmed = user.email, user.email_verified_at is not None
     user.email, user.pending_email, user.email_verified_at = address, None, utcnow()
+    notices.email_changed(user, old_address, old_confirmed=old_confirmed)
     try:
         db.session.commit()
     except IntegrityError:

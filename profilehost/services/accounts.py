@@ -119,9 +119,11 @@ def find_user(username: str) -> User | None:
 
 
 def create_account(username: str, email: str, password: str, *, admin: bool = False,
-                   state: str = AccountState.ACTIVE, email_confirmed: bool = True) -> User:
+                   state: str = AccountState.ACTIVE, email_confirmed: bool = True,
+                   must_change_password: bool = False) -> User:
     """Validate and store a new account with an empty profile. Raises AccountError. An operator's account (the
-    CLI, the demo) has its address confirmed; otherwise a confirmation link is mailed in the same transaction."""
+    CLI, the demo) has its address confirmed; otherwise a confirmation link is mailed in the same transaction.
+    must_change_password: the password was chosen by someone else (services.first_sign_in)."""
     username = normalize_username(username)
     check_username(username)
     email = check_email(email)
@@ -129,7 +131,7 @@ def create_account(username: str, email: str, password: str, *, admin: bool = Fa
     _refuse_taken(username, email)
     user = User(username=username, email=email, password_hash=hash_password(password),
                 role=Role.ADMIN if admin else Role.USER, state=state,
-                email_verified_at=utcnow() if email_confirmed else None)
+                email_verified_at=utcnow() if email_confirmed else None, must_change_password=must_change_password)
     user.profile = Profile(display_name=username)
     if not email_confirmed:
         # Rendered before the account's row is written: the write lock is held only for the INSERTs.
@@ -149,7 +151,15 @@ def _refuse_taken(username: str, email: str) -> None:
     if find_user(username) is not None:
         raise AccountTaken("username", f"The name '{username}' is taken. Please choose another.")
     if _email_owner(email) is not None:
-        raise AccountTaken("email", "An account with this email address exists already. Try logging in.")
+        raise AccountTaken("email", ADDRESS_TAKEN)
+
+
+ADDRESS_TAKEN = "An account with this email address exists already. Try logging in."
+
+
+class RegistrationMailed(AccountError, FieldConflict):
+    """The address belongs to an account already: its owner was mailed, and the visitor is told only what a new
+    account's registration tells (a link was sent), so the form's words say nothing of who has an account."""
 
 
 def _email_owner(email: str) -> User | None:
@@ -179,11 +189,24 @@ def register_account(username: str, email: str, password: str, *, mode: str, inv
         raise AccountError("username", "Registration is closed on this site. Ask an administrator for an account.")
     try:
         return _register_open_account(username, email, password, mode=mode, invite_code=invite_code)
-    except AccountError:
+    except AccountError as refused:
         db.session.rollback()
         if (made := _made_by_the_same_form(username, email, password)) is not None:
             return made
+        if refused.message == ADDRESS_TAKEN and verification.verification_required():
+            raise _mail_the_owner(check_email(email), password) from None
         raise
+
+
+def _mail_the_owner(email: str, password: str) -> RegistrationMailed:
+    """With verification on, a registration with a taken address is answered as a new one would be, and the
+    address's owner is told by mail (what to do if it was them). Without verification no mail could say it, so
+    the form says the address is taken."""
+    hash_password(password)  # the work a new account's registration does, so the answer takes as long
+    if (owner := _email_owner(email)) is not None:
+        notices.registration_attempted(owner)
+        db.session.commit()
+    return RegistrationMailed("email", f"We sent a link to {email}: follow it to confirm your address and go on.")
 
 
 def _register_open_account(username: str, email: str, password: str, *, mode: str, invite_code: str) -> User:
@@ -238,13 +261,18 @@ def change_password(user: User, current: str, new: str) -> None:
     again)."""
     confirm_password(user, current, field="current_password")
     _set_password(user, new)
+    notices.password_changed(user, "changed")
     db.session.commit()
 
 
-def reset_password(user: User, new: str) -> None:
-    """An operator's reset (the command line), for a forgotten password: every session of the account ends, and
-    the audit log says who did it."""
+def reset_password(user: User, new: str, *, must_change_password: bool = False) -> None:
+    """An operator's reset (the command line), for a forgotten password: every session of the account ends, a
+    change of address waiting for confirmation is cancelled, the owner is told by mail, and the audit log says
+    who did it. must_change_password: the password is the operator's choice (services.first_sign_in)."""
     _set_password(user, new)
+    user.must_change_password = must_change_password
+    user.pending_email = None
+    notices.password_changed(user, "reset_by_operator")
     audit.record(None, "account.reset_password", user)
     db.session.commit()
 
@@ -302,9 +330,12 @@ def change_email(user: User, password: str, new_email: str) -> bool:
     if verification.verification_required():
         user.pending_email = email
         verification.ask_to_confirm(user, email)
+        notices.email_change_requested(user, email)
         db.session.commit()
         return False
+    old_address, old_confirmed = user.email, user.email_verified_at is not None
     user.email, user.pending_email = email, None
+    notices.email_changed(user, old_address, old_confirmed=old_confirmed)
     try:
         db.session.commit()
     except IntegrityError:

@@ -7,6 +7,7 @@ replaces it, it must not be the password of a live account."""
 from __future__ import annotations
 
 from ..extensions import db
+from ..mail import notices
 from ..models import User
 from .accounts import AccountError, check_password, confirm_password, end_sessions_and_tokens, hash_password
 
@@ -29,4 +30,5 @@ def replace_given_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     end_sessions_and_tokens(user)
+    notices.password_changed(user, "changed")
     db.session.commit()

@@ -140,3 +140,105 @@ def test_no_mail_is_lost_while_the_mail_server_is_down(make_app, app):
     db.session.expire_all()
     sent = db.session.scalar(select(OutboxMessage))
     assert sent.sent_at is not None and sent.text_body == ""
+
+
+# A change of address is told to the old address; a reset link sent there dies with the change.
+
+def ask_for_address(browser, address="new@example.org"):
+    return post_form(browser, "/dashboard/account/email", {"email-email": address, "email-password": PASSWORD},
+                     form_url="/dashboard/account")
+
+
+def test_the_old_address_hears_of_a_change_when_it_is_asked_for_and_when_it_is_made(browser, make_user, smtp):
+    make_user("alice")
+    log_in(browser, "alice")
+    ask_for_address(browser)
+
+    asked = smtp.last_to("alice@example.org")
+    assert asked["Subject"] == "Your profilehost account is changing its email address"
+    assert "new@example.org" in mail_text(asked) and "If this was not you" in mail_text(asked)
+    assert f"{SITE_URL}/password/forgot" in mail_text(asked)
+    assert "List-Unsubscribe" not in asked  # a security notice is never optional
+
+    browser.get(link_in(smtp.last_to("new@example.org"), "/email/confirm/"))
+
+    made = smtp.last_to("alice@example.org")
+    assert made["Subject"] == "Your profilehost account has a new email address"
+    assert "now new@example.org instead of alice@example.org" in mail_text(made)
+    assert "List-Unsubscribe" not in made
+
+
+def test_a_notice_is_sent_even_to_an_owner_who_turned_notices_off(browser, make_user, smtp):
+    from profilehost.mail import preferences
+
+    preferences.set_mail_notices(make_user("alice"), False)
+    log_in(browser, "alice")
+    ask_for_address(browser)
+    assert smtp.last_to("alice@example.org")["Subject"].endswith("is changing its email address")
+
+
+def test_without_verification_the_old_address_hears_of_the_change(make_app, app, make_user, smtp):
+    client = make_app(EMAIL_VERIFICATION=False, **smtp.app_settings(), BASE_URL=SITE_URL).test_client()
+    make_user("alice")
+    log_in(client, "alice")
+    ask_for_address(client)
+    assert "now new@example.org instead of alice@example.org" in mail_text(smtp.last_to("alice@example.org"))
+
+
+def test_a_reset_link_sent_to_the_old_address_stops_working_once_the_address_changes(browser, make_user, smtp):
+    make_user("alice")
+    post_form(browser, "/password/forgot", {"email": "alice@example.org"})
+    old_reset = link_in(smtp.last_to("alice@example.org"), "/password/reset/")
+    log_in(browser, "alice")
+    ask_for_address(browser)
+    browser.get(link_in(smtp.last_to("new@example.org"), "/email/confirm/"))
+
+    answer = browser.get(old_reset)
+
+    assert answer.status_code == 410 and "email address was changed" in answer.get_data(as_text=True)
+
+
+def test_a_password_reset_cancels_a_change_of_address_waiting_for_its_link(browser, make_app, make_user, smtp):
+    make_user("alice")
+    log_in(browser, "alice")  # someone who knows alice's password...
+    ask_for_address(browser, "thief@example.org")
+    owner = browser.application.test_client()
+    post_form(owner, "/password/forgot", {"email": "alice@example.org"})  # ...and alice, told by mail, resets it
+    post_form(owner, link_in(smtp.last_to("alice@example.org"), "/password/reset/"),
+              {"new_password": "alice's own new password", "confirm": "alice's own new password"})
+
+    answer = browser.get(link_in(smtp.last_to("thief@example.org"), "/email/confirm/"))
+
+    assert answer.status_code == 410
+    db.session.expire_all()
+    assert db.session.scalar(select(User.email).where(User.username == "alice")) == "alice@example.org"
+
+
+# Registration with an address that has an account: the form does not say so; the address's owner is told.
+
+def test_registering_with_a_taken_address_answers_as_a_new_one_and_mails_the_owner(browser, make_user, smtp):
+    make_user("alice")
+    answer = register(browser, username="mallory", email="Alice@Example.org")
+
+    page = answer.get_data(as_text=True)
+    assert "exists already" not in page and "We sent a link to alice@example.org" in page
+    notice = smtp.last_to("alice@example.org")
+    assert notice["Subject"] == "Someone tried to register at profilehost with your address"
+    assert "belongs to your account, alice" in mail_text(notice)
+    assert f"{SITE_URL}/login" in mail_text(notice) and f"{SITE_URL}/password/forgot" in mail_text(notice)
+    assert db.session.scalar(select(User.id).where(User.username == "mallory")) is None
+
+
+def test_repeated_registrations_with_a_taken_address_mail_its_owner_once_in_a_while(browser, make_user, smtp):
+    make_user("alice")
+    for name in ("mallory", "mallory2", "mallory3"):
+        register(browser.application.test_client(), username=name, email="alice@example.org")
+    assert len(smtp.to("alice@example.org")) == 1
+
+
+def test_without_verification_a_taken_address_is_named_and_nothing_is_mailed(make_app, app, make_user, smtp):
+    client = make_app(EMAIL_VERIFICATION=False, **smtp.app_settings(), BASE_URL=SITE_URL).test_client()
+    make_user("alice")
+    answer = register(client, username="mallory", email="alice@example.org")
+    assert answer.status_code == 409 and "exists already" in answer.get_data(as_text=True)
+    assert smtp.messages == []

@@ -154,3 +154,65 @@ def test_a_refused_change_sends_nothing(mail_app, smtp):
         moderation.suspend_account(None, user("alice"), "   ")
     db.session.rollback()
     assert smtp.to("alice@example.org") == []
+
+
+# Security notices: never optional, each with what to do if it was not the owner.
+
+NEW = "a brand new long password"
+
+
+def assert_security_notice(message, subject: str, says: str) -> None:
+    assert message["Subject"] == subject
+    assert says in mail_text(message) and "If this was not you" in mail_text(message)
+    assert f"{SITE_URL}/password/forgot" in mail_text(message) and "List-Unsubscribe" not in message
+
+
+def test_a_password_changed_in_the_dashboard_is_told_even_with_notices_off(mail_app, smtp):
+    from profilehost.mail import preferences
+
+    preferences.set_mail_notices(make("alice"), False)
+    browser = mail_app.test_client()
+    log_in(browser, "alice")
+    post_form(browser, "/dashboard/account", {"current_password": PASSWORD, "new_password": NEW, "confirm": NEW})
+    assert_security_notice(smtp.last_to("alice@example.org"), "Your profilehost password was changed",
+                           "the password of your account was changed")
+
+
+def test_a_password_reset_by_link_is_told(mail_app, smtp):
+    make("alice")
+    browser = mail_app.test_client()
+    post_form(browser, "/password/forgot", {"email": "alice@example.org"})
+    post_form(browser, link_in(smtp.last_to("alice@example.org"), "/password/reset/"),
+              {"new_password": NEW, "confirm": NEW})
+    assert_security_notice(smtp.last_to("alice@example.org"), "Your profilehost password was changed",
+                           "reset with a link we mailed to this address")
+
+
+def test_a_password_set_by_the_operator_is_told(mail_app, smtp, monkeypatch):
+    make("alice")
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", NEW)
+    assert mail_app.test_cli_runner().invoke(args=["user", "password", "alice"]).exit_code == 0
+    assert_security_notice(smtp.last_to("alice@example.org"), "Your profilehost password was changed",
+                           "an administrator of profilehost set a new password")
+
+
+def test_a_given_password_replaced_at_first_sign_in_is_told(mail_app, smtp):
+    make("alice", must_change_password=True)
+    browser = mail_app.test_client()
+    log_in(browser, "alice")
+    post_form(browser, "/account/new-password", {"current_password": PASSWORD, "new_password": NEW, "confirm": NEW})
+    assert_security_notice(smtp.last_to("alice@example.org"), "Your profilehost password was changed",
+                           "the password of your account was changed")
+
+
+@pytest.mark.parametrize(("what", "subject", "says"), [
+    ("enabled", "Two-factor sign-in is on for your profilehost account", "two-factor sign-in is now on"),
+    ("disabled", "Two-factor sign-in is off for your profilehost account", "was turned off for your account"),
+    ("reset", "Two-factor sign-in is off for your profilehost account", "an administrator of profilehost turned"),
+])
+def test_two_factor_changes_are_told(mail_app, smtp, what, subject, says):
+    from profilehost.mail import notices
+
+    notices.two_factor_changed(make("alice"), what)
+    db.session.commit()
+    assert_security_notice(smtp.last_to("alice@example.org"), subject, says)

@@ -78,7 +78,7 @@ def test_a_used_link_answers_a_clear_page(mail_app, make_user, smtp):
     again = mail_app.test_client().get(link)
 
     assert again.status_code == 410
-    assert "has been used, or the password was changed" in again.get_data(as_text=True)
+    assert "has been used, or the password or the account" in again.get_data(as_text=True)
 
 
 def test_an_expired_link_answers_a_clear_page(mail_app, make_user, smtp, monkeypatch):
