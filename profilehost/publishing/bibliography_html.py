@@ -148,8 +148,24 @@ def _remembering_calls_variable(calls_variable):
     return remembered
 
 
+def _remembered_child(element, name: str, _find=model.SomewhatObjectifiedElement.__getattr__):
+    found = _find(element, name)
+    if found is not None:  # a <name> citeproc-py adds later is found then; an element found stays
+        element.__dict__[name] = found  # so Python finds it without asking again
+    return found
+
+
+def _remembered_locale_option(element, name: str, _ask=model.CitationStylesElement.get_locale_option):
+    known = element.get_root().__dict__.setdefault("_locale_options", {})
+    if name not in known:
+        known[name] = _ask(element, name)
+    return known[name]
+
+
 model.CitationStylesElement.xpath_search = _remembered_xpath
 model.CitationStylesElement.get_root = _remembered_root
+model.SomewhatObjectifiedElement.__getattr__ = _remembered_child
+model.CitationStylesElement.get_locale_option = _remembered_locale_option
 for _kind in (model.Parent, model.Text, model.Label):
     _kind.calls_variable = _remembering_calls_variable(_kind.__dict__["calls_variable"])
 
