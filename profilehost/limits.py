@@ -91,3 +91,37 @@ def _duration(seconds: int) -> str:
     if seconds < 120:
         return f"{seconds} seconds"
     return f"{math.ceil(seconds / 60)} minutes"
+
+
+# Confirmation links (and the notices a change of address sends): the dashboard's change of address and the "send
+# the link again" button spend one budget per account, and every account together one budget per address it is
+# sent to, so no form mails anyone's inbox over and over. Only answers that may have mailed (a redirect) count.
+CONFIRMATION_MAILS = "3 per hour"
+CONFIRMATION_MAILS_TO_ONE_ADDRESS = "5 per day"
+CHANGE_EMAIL_FIELD = "email-email"
+
+
+def _confirmation_address_key() -> str:
+    from .mail.verification import address_waiting
+    from .services.accounts import AccountError, check_email
+
+    typed = request.form.get(CHANGE_EMAIL_FIELD, "") if request.endpoint == "dashboard.change_email" \
+        else address_waiting(current_user) or ""
+    try:
+        return f"address:{check_email(typed)}"
+    except AccountError:
+        return f"address:{typed.strip().lower()}"
+
+
+def _may_have_mailed(response) -> bool:
+    return response.status_code == 302
+
+
+confirmation_mail_limit = limiter.shared_limit(
+    CONFIRMATION_MAILS, scope="confirmation-mail", key_func=account_key, methods=["POST"],
+    deduct_when=_may_have_mailed,
+    error_message="We have sent your account several confirmation links in a short time.")
+confirmation_address_limit = limiter.shared_limit(
+    CONFIRMATION_MAILS_TO_ONE_ADDRESS, scope="confirmation-address", key_func=_confirmation_address_key,
+    methods=["POST"], deduct_when=_may_have_mailed,
+    error_message="We have sent several confirmation links to this address in a short time.")

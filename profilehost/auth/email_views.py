@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..extensions import csrf, limiter
-from ..limits import account_key
+from ..limits import confirmation_address_limit, confirmation_mail_limit
 from ..mail import init_mail, password_reset, preferences, tokens, verification
 from ..services import accounts
 from .forms import ForgotPasswordForm, MailActionForm, ResetPasswordForm
@@ -14,7 +14,6 @@ from .views import _client_network, auth
 
 # Per network: enough for a person who mistyped the address a few times, too few to mail-bomb anyone.
 RESET_REQUESTS = "5 per 15 minutes; 20 per day"
-CONFIRMATION_RESENDS = "3 per hour"
 
 
 @auth.record_once
@@ -91,8 +90,8 @@ def confirm_email(token: str):
 
 @auth.route("/email/resend", methods=["POST"])
 @login_required
-@limiter.limit(CONFIRMATION_RESENDS, key_func=account_key,
-               error_message="We have sent you several confirmation links in a short time.")
+@confirmation_mail_limit
+@confirmation_address_limit
 def resend_confirmation():
     form = MailActionForm()
     if form.validate_on_submit():

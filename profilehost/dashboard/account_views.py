@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..auth.forms import MailNoticesForm
+from ..limits import confirmation_address_limit, confirmation_mail_limit
 from ..mail import preferences
 from ..services import accounts
 from . import dashboard
@@ -36,6 +37,8 @@ def account():
 
 
 @dashboard.route("/account/email", methods=["POST"])
+@confirmation_mail_limit
+@confirmation_address_limit
 def change_email():
     form = EmailChangeForm(prefix="email")
     if form.validate_on_submit():

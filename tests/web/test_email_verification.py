@@ -242,3 +242,45 @@ def test_without_verification_a_taken_address_is_named_and_nothing_is_mailed(mak
     answer = register(client, username="mallory", email="alice@example.org")
     assert answer.status_code == 409 and "exists already" in answer.get_data(as_text=True)
     assert smtp.messages == []
+
+
+# Confirmation mail is limited: per account (the change of address and "send the link again" together) and per
+# address it goes to (from every account together).
+
+def test_changes_of_address_and_resends_share_one_budget_per_account(browser, make_user, smtp):
+    make_user("alice")
+    log_in(browser, "alice")
+    answers = [ask_for_address(browser, f"new{i}@example.org").status_code for i in range(3)]
+    resend = post_form(browser, "/email/resend", {}, form_url="/dashboard/account")
+    another = ask_for_address(browser, "victim@example.org")
+
+    assert answers == [302] * 3 and resend.status_code == 429 and another.status_code == 429
+    assert "several confirmation links" in another.get_data(as_text=True)
+    assert smtp.to("victim@example.org") == []
+
+
+def test_a_refused_change_does_not_spend_the_budget(browser, make_user, smtp):
+    make_user("alice")
+    log_in(browser, "alice")
+    for _ in range(4):
+        refused = post_form(browser, "/dashboard/account/email", {"email-email": "new@example.org",
+                                                                   "email-password": "not the password"},
+                            form_url="/dashboard/account")
+        assert refused.status_code == 422
+    assert ask_for_address(browser).status_code == 302
+
+
+def test_one_address_gets_few_confirmation_links_from_all_accounts_together(mail_app, make_user, smtp):
+    statuses = []
+    for name in ("ann", "bob", "cid", "dan"):
+        make_user(name)
+        browser = mail_app.test_client()
+        log_in(browser, name)
+        statuses += [ask_for_address(browser, "Victim@Example.org").status_code for _ in range(2)]
+    assert statuses.count(302) == 5 and set(statuses[5:]) == {429}
+    assert len(smtp.to("victim@example.org")) == 5
+
+
+def test_the_limits_ask_a_visitor_to_log_in_first(browser):
+    assert browser.post("/dashboard/account/email", data={"email-email": "x@example.org"}).status_code in (302, 400)
+    assert browser.post("/email/resend").status_code in (302, 400)
