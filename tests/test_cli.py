@@ -99,6 +99,44 @@ def test_user_password_asks_for_a_new_one_at_first_sign_in(runner, make_user, mo
     assert User.query.filter_by(username="carol").one().must_change_password is True
 
 
+def test_user_password_with_the_owners_own_password_asks_for_none_any_more(runner, make_user, monkeypatch):
+    make_user("carol", must_change_password=True)
+    monkeypatch.setenv("PROFILEHOST_PASSWORD", "a brand new long password")
+    result = runner.invoke(args=["user", "password", "carol", "--own-password"])
+    assert result.exit_code == 0 and "must choose" not in result.output
+    assert User.query.filter_by(username="carol").one().must_change_password is False
+
+
+def test_a_given_password_is_marked_in_the_accounts_own_transaction(runner, monkeypatch, app):
+    """The new password and its mark are one transaction: no moment (or crash) leaves a given password unmarked."""
+    from sqlalchemy import event
+
+    from profilehost.extensions import db
+
+    transactions = [[]]
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith(("INSERT INTO USERS", "UPDATE USERS")):
+            transactions[-1].append(statement)
+
+    def commit(_conn):
+        transactions.append([])
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    event.listen(db.engine, "commit", commit)
+    try:
+        monkeypatch.setenv("PROFILEHOST_PASSWORD", "a long enough password")
+        runner.invoke(args=["user", "create", "carol", "--email", "carol@example.org"])
+        runner.invoke(args=["user", "password", "carol", "--own-password"])
+        runner.invoke(args=["user", "password", "carol"])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+        event.remove(db.engine, "commit", commit)
+    writing = [" ".join(statements) for statements in transactions if statements]
+    assert len(writing) == 3 and all("password_hash" in t and "must_change_password" in t for t in writing), writing
+    assert User.query.filter_by(username="carol").one().must_change_password is True
+
+
 def test_user_reset_2fa_turns_it_off_and_is_audited(runner, make_user):
     carol = make_user("carol")
     secret = two_factor.enrolment_secret(carol, None)
