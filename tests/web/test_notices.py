@@ -216,3 +216,27 @@ def test_two_factor_changes_are_told(mail_app, smtp, what, subject, says):
     notices.two_factor_changed(make("alice"), what)
     db.session.commit()
     assert_security_notice(smtp.last_to("alice@example.org"), subject, says)
+
+
+@pytest.fixture
+def proxied_mail_app(make_app, smtp, app):
+    proxied = make_app(**smtp.app_settings(), BASE_URL=SITE_URL, TRUST_PROXY=1)
+    with proxied.app_context():
+        yield proxied
+
+
+def test_an_optional_notice_sent_from_a_request_links_to_the_configured_site(proxied_mail_app, smtp):
+    from profilehost.models import AccountState
+
+    make("boss", admin=True)
+    make("alice", state=AccountState.PENDING)
+    admin = proxied_mail_app.test_client()
+    log_in(admin, "boss")
+    post_form(admin, "/admin/accounts/alice/approve", {"reason": ""}, form_url="/admin/accounts/alice",
+              headers={"X-Forwarded-Host": "evil.example"})
+
+    message = smtp.last_to("alice@example.org")
+    everything = " ".join([mail_text(message), mail_html(message), message["List-Unsubscribe"]])
+    assert "evil.example" not in everything
+    assert message["List-Unsubscribe"].strip().startswith(f"<{SITE_URL}/mail/unsubscribe/")
+    assert f"{SITE_URL}/alice/" in mail_text(message)
