@@ -27,7 +27,7 @@ from ..publishing.bibliography_html import (
 )
 from ..publishing.sanitize import sanitize_html
 from ..publishing.site import SiteDocument
-from . import site_build, site_versions
+from . import dead_links, site_build, site_versions
 from .errors import FieldError
 
 MAX_NAME_FORMS = 20
@@ -74,7 +74,9 @@ def save_bibliography(tenant: User, raw: bytes, *, source_name: str = "bibliogra
     current = current_version(tenant)
     if current is not None and current.source == raw:
         return BibliographySaved(current.number, unchanged=True)
-    rendered = render(tenant, raw, source_name)
+    inputs = _format_inputs(tenant)
+    db.session.rollback()  # formatting a long list holds no transaction open
+    rendered = _formatted(raw, source_name, *inputs)
     return _write(tenant, raw, source_name, rendered, author)
 
 
@@ -122,14 +124,18 @@ def save_settings(tenant: User, style: str, name_forms_text: str) -> Bibliograph
 
 def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,
            author: User | None) -> BibliographySaved:
-    try:
-        site_versions.claim(db.session, tenant.id)
+    """The version written in one short transaction, with the pages that list the publications rendered before
+    it (the rule of site_versions.write_after_rendering)."""
+    new_documents = _documents_of((rendered or {}).get("entries", []))
+
+    def write(renderings: list[site_build.Rerendered] | None) -> tuple[int, list[str]]:
         number = _stage_version(tenant, raw, source_name, rendered, author)
-        rerendered = site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        if renderings is None:
+            return number, site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+        return number, site_build.take_renderings(tenant, renderings)
+
+    number, rerendered = site_versions.write_after_rendering(
+        db.session, tenant.id, lambda: _render_dependents(tenant, new_documents), write)
     entries = (rendered or {}).get("entries", [])
     return BibliographySaved(number if raw is not None else None, len(entries), list((rendered or {}).get(
         "notices", [])), [(entry["key"], tuple(entry["missing"])) for entry in entries if entry["missing"]],
@@ -152,12 +158,21 @@ def _stage_version(tenant: User, raw: bytes | None, source_name: str, rendered: 
 def render(tenant: User, raw: bytes, source_name: str, settings: BibliographySettings | None = None) -> dict:
     """What the public pages show of this source, as stored with its version: each entry formatted, its
     details sanitized, its academicpages front matter and Google Scholar metadata."""
-    parsed = parse_bibliography(raw, source_name)
+    return _formatted(raw, source_name, *_format_inputs(tenant, settings))
+
+
+def _format_inputs(tenant: User, settings: BibliographySettings | None = None) -> tuple[str, list[str], dict, str]:
+    """What formatting reads of the tenant (style, names, the config's categories, the base path): read first,
+    so the formatting itself needs no database."""
     settings = settings or settings_of(tenant)
-    formatted = format_entries(parsed.entries, style=settings.style or DEFAULT_STYLE,
-                               own_names=own_names(tenant, settings), config_categories=_config_categories(tenant))
-    base = f"/{tenant.username}"
-    return {"style": settings.style or DEFAULT_STYLE, "notices": list(parsed.notices),
+    return (settings.style or DEFAULT_STYLE, own_names(tenant, settings), _config_categories(tenant),
+            f"/{tenant.username}")
+
+
+def _formatted(raw: bytes, source_name: str, style: str, names: list[str], categories: dict, base: str) -> dict:
+    parsed = parse_bibliography(raw, source_name)
+    formatted = format_entries(parsed.entries, style=style, own_names=names, config_categories=categories)
+    return {"style": style, "notices": list(parsed.notices),
             "entries": [_rendered_entry(found, base) for found in formatted]}
 
 
@@ -190,11 +205,31 @@ def current_entries(tenant: User) -> list[dict]:
     return list((current.rendered or {}).get("entries", [])) if current is not None else []
 
 
+def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> list[site_build.Rerendered]:
+    """The pages that list the publications, rendered in the site as it will be with these entries in place of
+    the current ones (the tenant's own items at an entry's address still win)."""
+    dependents = site_build.read_dependents(tenant, site_build.collection_keys("publications"))
+    if not dependents:
+        db.session.rollback()
+        return []
+    snapshot, old = site_build.snapshot(tenant), publication_documents(tenant)
+    addresses = dead_links.SiteAddresses.of(tenant)
+    db.session.rollback()
+    own = {permalink for permalink, document in snapshot.documents.items() if old.get(permalink) != document}
+    changed = {**{permalink: None for permalink in old if permalink not in own},
+               **{permalink: document for permalink, document in new_documents.items() if permalink not in own}}
+    return site_build.render_dependents(dependents, snapshot.context(changed=changed), addresses)
+
+
 def publication_documents(tenant: User) -> dict[str, SiteDocument]:
     """The entries as academicpages `_publications` items, by address: what `site.publications` lists besides
     the tenant's own items."""
+    return _documents_of(current_entries(tenant))
+
+
+def _documents_of(entries: list[dict]) -> dict[str, SiteDocument]:
     documents = {}
-    for entry in current_entries(tenant):
+    for entry in entries:
         front_matter = entry["front_matter"]
         documents[front_matter["permalink"]] = SiteDocument(
             url=front_matter["permalink"], front_matter=front_matter, content=entry["details_html"],

@@ -12,7 +12,7 @@ from site_archive import build_zip
 
 from factories import page_source, publish
 from profilehost.extensions import db
-from profilehost.services import pages, site_build, site_files, site_import
+from profilehost.services import bibliography, pages, site_build, site_files, site_import
 from support import csrf_token_from, post_form
 
 
@@ -246,3 +246,26 @@ def test_an_import_renders_every_page_with_no_transaction_open_and_locks_the_ten
     assert len(seen) > 10 and not any(seen)
     assert "Written during the import." in logged_in.get("/alice/notes/").get_data(as_text=True)
     assert pages.find_page(alice, "/publications/") is not None
+
+
+BIB = b"@article{looms2023, title={Looms Revisited}, author={Lovelace, Ada}, journal={J}, year={2023}}\n"
+
+
+def test_a_bibliography_saved_is_formatted_and_its_list_rendered_with_no_transaction_open(logged_in,
+                                                                                         dependent_renders,
+                                                                                         monkeypatch):
+    alice = logged_in.user
+    publish(alice, page_source("Publications", "/publications/", body="{% bibliography %}"), "publications.md")
+    formatting: list[bool] = []
+    real_format = bibliography.format_entries
+
+    def spy(*args, **kwargs):
+        formatting.append(db.session().in_transaction())
+        return real_format(*args, **kwargs)
+
+    monkeypatch.setattr(bibliography, "format_entries", spy)
+    seen, _ = dependent_renders
+    seen.clear()
+    bibliography.save_bibliography(alice, BIB)
+    assert formatting == [False] and seen == [False]
+    assert "Looms Revisited" in logged_in.get("/alice/publications/").get_data(as_text=True)
