@@ -2,7 +2,7 @@ import pyotp
 
 from profilehost.models import Role, User
 from profilehost.services import audit, two_factor
-from support import PASSWORD, log_in
+from support import PASSWORD, log_in, mail_in_folder, mail_text
 
 
 def test_user_create_reads_the_password_from_the_environment(runner, monkeypatch):
@@ -137,11 +137,14 @@ def test_a_given_password_is_marked_in_the_accounts_own_transaction(runner, monk
     assert User.query.filter_by(username="carol").one().must_change_password is True
 
 
-def test_user_reset_2fa_turns_it_off_and_is_audited(runner, make_user):
+def test_user_reset_2fa_turns_it_off_and_is_audited_and_the_owner_is_told(runner, make_user, instance_path):
     carol = make_user("carol")
     secret = two_factor.enrolment_secret(carol, None)
     two_factor.enable(carol, two_factor.enrolment_reference(secret), PASSWORD, pyotp.TOTP(secret).now())
+    assert "on" in mail_in_folder(instance_path, carol.email)["Subject"]
     result = runner.invoke(args=["user", "reset-2fa", "carol"])
+    told = mail_in_folder(instance_path, carol.email)
+    assert "Two-factor" in told["Subject"] and "an administrator" in mail_text(told)
     assert result.exit_code == 0 and "Turned two-factor sign-in off for carol" in result.output
     assert User.query.filter_by(username="carol").one().totp_secret is None
     event = audit.events(target="carol", action="account.reset_two_factor")[0]

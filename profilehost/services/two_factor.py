@@ -24,6 +24,7 @@ import segno
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
+from ..mail import notices
 from ..models import RecoveryCode, User, utcnow
 from . import audit
 from .accounts import confirm_password
@@ -109,6 +110,7 @@ def enable(user: User, reference: str | None, password: str, code: str) -> list[
     user.totp_last_step = step
     codes = _replace_recovery_codes(user)
     audit.record(user, "account.two_factor_on", user)
+    notices.two_factor_changed(user, "enabled")  # the owner hears of it, with what to do if not them
     db.session.commit()
     return codes
 
@@ -139,6 +141,7 @@ def disable(user: User, password: str, code: str) -> None:
         raise TwoFactorError("code", "That code is not correct, or was used already. Two-factor sign-in is still on.")
     _turn_off(user)
     audit.record(user, "account.two_factor_off", user)
+    notices.two_factor_changed(user, "disabled")  # the owner hears of it, with what to do if not them
     db.session.commit()
 
 
@@ -147,6 +150,7 @@ def reset(user: User) -> None:
     only, until the user turns two-factor sign-in on again. The audit log says who did it."""
     _turn_off(user)
     audit.record(None, "account.reset_two_factor", user)
+    notices.two_factor_changed(user, "reset")  # the owner hears of it, with what to do if not them
     db.session.commit()
 
 
