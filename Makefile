@@ -20,6 +20,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run
 	$(PIP) -e '.[dev]'
 	@touch $@
 
+# Mailed links (written to instance/mail/ without an SMTP server) lead to the port this serves.
+run: export PROFILEHOST_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
 	$(BIN)/flask --app profilehost db upgrade
 	$(BIN)/flask --app profilehost demo

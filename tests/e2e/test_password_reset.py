@@ -9,7 +9,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from browser_checks import serious_violations
-from support import SmtpSink, link_in
+from support import SmtpSink, free_port, link_in
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -25,7 +25,9 @@ def smtp():
 @pytest.fixture
 def live_server(make_app, smtp):
     """As conftest's live server, sending its mail to the test's SMTP server."""
-    server = make_server("127.0.0.1", 0, make_app(**smtp.app_settings()), threaded=True)
+    port = free_port()  # mailed links name the site's configured address, never the request's Host
+    server = make_server("127.0.0.1", port, make_app(**smtp.app_settings(), BASE_URL=f"http://127.0.0.1:{port}"),
+                         threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -195,13 +195,13 @@ def test_profile_form_refuses_bad_links(logged_in, field, value, message):
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
-def test_change_email(logged_in):
+def test_change_email_waits_for_the_new_address_to_be_confirmed(logged_in):
     response = post_form(logged_in, "/dashboard/account/email", {"email-email": "new@example.org",
                                                                  "email-password": PASSWORD},
                          form_url="/dashboard/account")
     assert response.status_code == 302
     db.session.expire_all()
-    assert logged_in.user.email == "new@example.org"
+    assert (logged_in.user.email, logged_in.user.pending_email) == ("alice@example.org", "new@example.org")
 
 
 def test_delete_account_asks_for_the_password_and_can_be_cancelled(logged_in, client):
