@@ -17,7 +17,7 @@ from sqlalchemy import inspect, text
 from profilehost import config, create_app
 from profilehost.extensions import db, limiter
 from profilehost.services import accounts
-from support import PASSWORD, free_port, log_in
+from support import PASSWORD, SmtpSink, free_port, log_in
 
 
 def pytest_report_header() -> str:
@@ -207,3 +207,13 @@ def start_gunicorn(app_settings, migrated_database, instance_path):
     for process in processes:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a loopback port, keeping what it receives; `smtp.app_settings()` points
+    an app at it."""
+    sink = SmtpSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()

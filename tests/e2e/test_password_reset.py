@@ -9,17 +9,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from browser_checks import serious_violations
-from support import SmtpSink, free_port, link_in
+from support import free_port, link_in
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 @pytest.fixture

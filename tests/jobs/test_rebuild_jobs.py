@@ -5,10 +5,6 @@ all of them show the new one, the public cache included."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -140,30 +136,9 @@ POLL_SECONDS = 0.05
 
 
 @pytest.fixture
-def queued(make_app, make_user, tmp_path):
-    """A logged-in browser of an app whose jobs go to the real queue, and a way to start its worker."""
-    server = make_app(JOBS_IMMEDIATE=False, REDIS_URL=None, INSTANCE_PATH=str(tmp_path),
-                      SITE_REBUILD_IN_REQUEST_MAX=LIMIT)
-    make_user("alice")
-    client = server.test_client()
-    log_in(client, "alice")
-    workers = []
-
-    def start_worker() -> subprocess.Popen:
-        env = {name: value for name, value in os.environ.items() if not name.startswith("PROFILEHOST_")}
-        env.update(PROFILEHOST_DATABASE_URL=server.config["SQLALCHEMY_DATABASE_URI"],
-                   PROFILEHOST_INSTANCE_PATH=str(tmp_path), PROFILEHOST_SECRET_KEY=server.config["SECRET_KEY"])
-        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "profilehost", "jobs", "worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        workers.append(worker)
-        return worker
-
-    client.start_worker = start_worker
-    yield client
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
+def queued(queued_client_of):
+    """A logged-in browser of an app whose rebuilds go to the real queue, and a way to start its worker."""
+    return queued_client_of(SITE_REBUILD_IN_REQUEST_MAX=LIMIT)
 
 
 def poll_until(condition, what: str):

@@ -5,10 +5,7 @@ worker killed in the middle of an import leaves nothing written and the job fail
 from __future__ import annotations
 
 import io
-import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -18,36 +15,16 @@ from profilehost.extensions import db
 from profilehost.jobs.models import Job, JobState
 from profilehost.models import User
 from profilehost.services import pages
-from support import csrf_token_from, log_in
+from support import csrf_token_from
 
 POLLS = 600  # of POLL_SECONDS each: the budget a job gets before the test gives up
 POLL_SECONDS = 0.05
 
 
 @pytest.fixture
-def queued_client(make_app, make_user, tmp_path):
+def queued_client(queued_client_of):
     """A logged-in browser of an app whose imports go to the real queue, and a way to start its worker."""
-    server = make_app(JOBS_IMMEDIATE=False, REDIS_URL=None, INSTANCE_PATH=str(tmp_path))
-    make_user("alice")
-    client = server.test_client()
-    log_in(client, "alice")
-    workers = []
-
-    def start_worker() -> subprocess.Popen:
-        env = {name: value for name, value in os.environ.items() if not name.startswith("PROFILEHOST_")}
-        env.update(PROFILEHOST_DATABASE_URL=server.config["SQLALCHEMY_DATABASE_URI"],
-                   PROFILEHOST_INSTANCE_PATH=str(tmp_path), PROFILEHOST_SECRET_KEY=server.config["SECRET_KEY"])
-        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "profilehost", "jobs", "worker"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        workers.append(worker)
-        return worker
-
-    client.start_worker = start_worker
-    yield client
-    for worker in workers:
-        if worker.poll() is None:
-            worker.send_signal(signal.SIGTERM)
-            worker.wait(timeout=30)
+    return queued_client_of()
 
 
 def upload_zip(client, data: bytes):

@@ -18,14 +18,6 @@ SITE_URL = "https://profiles.example.org"
 
 
 @pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
-
-
-@pytest.fixture
 def mail_app(make_app, smtp):
     return make_app(**smtp.app_settings(), BASE_URL=SITE_URL)
 

@@ -10,18 +10,10 @@ from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.models import Appeal, Page, Report, User
 from profilehost.services import accounts, moderation, reports
-from support import PASSWORD, SmtpSink, link_in, log_in, mail_html, mail_text, post_form
+from support import PASSWORD, link_in, log_in, mail_html, mail_text, post_form
 
 # Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
 SITE_URL = "https://profiles.example.org"
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 @pytest.fixture

@@ -9,20 +9,12 @@ from sqlalchemy import select
 from profilehost.extensions import db
 from profilehost.mail.models import OutboxMessage
 from profilehost.services import tokens
-from support import SmtpSink, link_in, log_in, post_form
+from support import link_in, log_in, post_form
 
 # Mailed links start with the configured address (PROFILEHOST_BASE_URL), never with the request's host.
 SITE_URL = "https://profiles.example.org"
 
 NEW_PASSWORD = "a new and long password"
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    sink.controller.start()
-    yield sink
-    sink.controller.stop()
 
 
 @pytest.fixture
