@@ -39,7 +39,7 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 
 test: $(VENV)/.installed-dev $(AXE)
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install -y chromium"
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
