@@ -8,7 +8,7 @@ from huey import Huey
 
 from .queue import job_queue
 
-# 30 s, 1, 2, 4 ... 64 min: about four hours in all; after that `flask mail send-pending` sends what is left.
+# 30 s, 1, 2, 4 ... 64 min: about two hours in all; after that `flask mail send-pending` sends what is left.
 RETRIES = 8
 FIRST_RETRY_SECONDS = 30
 
