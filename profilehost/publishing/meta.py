@@ -43,6 +43,15 @@ AL_FOLIO_LAYOUTS = ("about", "archive-category", "archive-tag", "archive-year", 
 THEME_LAYOUTS = frozenset(ACADEMICPAGES_LAYOUTS + MINIMAL_MISTAKES_LAYOUTS + AL_FOLIO_LAYOUTS)
 FORBIDDEN_IN_PATHS = re.compile(r"[\s\\?#<>\"'`]|[\x00-\x1f\x7f]")
 DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def check_file_name(name: str) -> None:
+    """A source's file name, kept with its history and shown back: refused when it holds control characters
+    (a NUL cannot even be stored in PostgreSQL's text)."""
+    if CONTROL_CHARACTERS.search(name):
+        raise PublishError("The file name has control characters in it. Name the file plainly, such as about.md "
+                           "or papers.bib.", field="filename")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from ..publishing.bibliography_html import (
     publication_front_matter,
     scholar_metadata,
 )
+from ..publishing.meta import check_file_name
 from ..publishing.sanitize import sanitize_html
 from ..publishing.site import SiteDocument
 from . import dead_links, site_build, site_versions
@@ -71,6 +72,7 @@ def settings_of(tenant: User) -> BibliographySettings:
 def save_bibliography(tenant: User, raw: bytes, *, source_name: str = "bibliography.bib",
                       author: User | None = None) -> BibliographySaved:
     """Make `raw` the current bibliography. Raises PublishError naming the malformed entry's key and line."""
+    check_file_name(source_name)
     current = current_version(tenant)
     if current is not None and current.source == raw:
         return BibliographySaved(current.number, unchanged=True)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
+from ..publishing.meta import check_file_name
 from . import site_build, site_versions  # noqa: F401 - site_versions registers the session's version bump
 from .dead_links import SiteAddresses, with_dead_link_notices
 
@@ -84,6 +85,7 @@ def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None
     Liquid run (a database's idle-in-transaction timeout would end it); the write re-checks everything it
     depends on, and renders again when the site changed in between.
     """
+    check_file_name(filename)
     tenant_id = tenant.id
     renderings: list[_Publishing] = []
 

@@ -113,3 +113,9 @@ def test_allow_lists_only_the_apis_methods(client, token):
     assert set(response.headers["Allow"].split(", ")) == {"DELETE", "OPTIONS", "PUT"}
     refused = client.get("/api/v1/files/cv.pdf", headers=auth(token))
     assert refused.status_code == 405 and refused.json["error"] and "GET" not in refused.headers["Allow"]
+
+
+def test_a_file_name_with_control_characters_is_refused_with_a_message(client, token):
+    response = client.post("/api/v1/pages?filename=a%00b.md", data=page_source("T", "/t/"), headers=auth(token))
+    assert response.status_code == 422 and "control characters" in response.json["message"]
+    assert client.get("/api/v1/pages", headers=auth(token)).json["pages"] == []

@@ -327,3 +327,12 @@ def test_a_query_by_type_and_field_lists_what_jekyll_scholar_would(alice, client
     selected, papers = page[page.index("data-page-body"):].split("<hr", 1)
     assert "Looms Revisited" in selected and "Punched Cards" not in selected and "Engine Notes" not in selected
     assert "Punched Cards at Scale" in papers and "Looms Revisited" not in papers
+
+
+def test_a_file_name_with_control_characters_is_refused_by_the_api_and_nothing_is_stored(make_user, client):
+    alice = make_user("alice")
+    secret = tokens.create_token(alice, "CI")[1]
+    response = client.put("/api/v1/bibliography?filename=pa%00pers.bib", data=b"@misc{a, title={A}, year={2020}}",
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422 and "file name" in response.json["message"]
+    assert bibliography.current_version(alice) is None
