@@ -9,6 +9,7 @@ from flask import Response, current_app, g, jsonify, request
 from ..extensions import limiter
 from ..limits import explain_rate_limits, publish_limit
 from ..publishing import PublishError
+from ..publishing.meta import CONTROL_CHARACTERS
 from ..services import assets, bibliography, pages, site_files, tokens
 from ..services.pages import EditConflict
 from . import api
@@ -68,7 +69,9 @@ def _permalink(path: str) -> str:
 def put_page(path: str):
     permalink = _permalink(path)
     filename = "index.md" if permalink == "/" else permalink.strip("/").rsplit("/", 1)[-1] + ".md"
-    return _publish(filename, expected_permalink=permalink)
+    # The name is ours, made from the address: a control character there is the address's fault, and its check
+    # (with expected_permalink) says so.
+    return _publish(CONTROL_CHARACTERS.sub("", filename), expected_permalink=permalink)
 
 
 @api.post("/pages")
