@@ -14,7 +14,9 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# `make screenshots` points this at docs/screenshots/; a test run writes into a temporary folder, so running the
+# suite never rewrites tracked files.
+SCREENSHOTS_ENV = "PROFILEHOST_SCREENSHOTS_DIR"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
@@ -82,6 +84,8 @@ def axe_source() -> str:
 
 
 @pytest.fixture(scope="session")
-def screenshots_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots_dir(tmp_path_factory) -> Path:
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
