@@ -68,9 +68,10 @@ def _permalink(path: str) -> str:
 @publish_limit
 def put_page(path: str):
     permalink = _permalink(path)
-    filename = "index.md" if permalink == "/" else permalink.strip("/").rsplit("/", 1)[-1] + ".md"
-    # The name is ours, made from the address: a control character there is the address's fault, and its check
-    # (with expected_permalink) says so.
+    # The name is the page's own (pages.file_name), or made from the address: a control character there is the
+    # address's fault, and its check (with expected_permalink) says so; no database is asked about such an address.
+    page = None if CONTROL_CHARACTERS.search(permalink) else pages.find_page(g.api_user, permalink)
+    filename = pages.file_name(page, address=permalink)
     return _publish(CONTROL_CHARACTERS.sub("", filename), expected_permalink=permalink)
 
 

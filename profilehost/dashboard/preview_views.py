@@ -19,7 +19,7 @@ from ..security import CONTENT_SECURITY_POLICY
 from ..services import collections, pages, sites
 from . import dashboard
 from .forms import EditForm
-from .views import _owned_page_or_404, _source_name
+from .views import _owned_page_or_404
 
 PREVIEW_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow",
                    "Content-Security-Policy": CONTENT_SECURITY_POLICY}
@@ -44,7 +44,7 @@ def _themed_preview(page: Page | None) -> Response:
     form = EditForm()
     if not form.validate_on_submit():
         return _refused("The form expired or the text is empty. Go back to the editor and try again.", 400)
-    filename = _source_name(page)
+    filename = pages.file_name(page)
     collection = page.collection if page else None
     raw = form.source.data.replace("\r\n", "\n").encode("utf-8")
     try:

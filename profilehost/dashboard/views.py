@@ -80,7 +80,7 @@ def _editor(form: EditForm, page):
     status = 200
     if form.validate_on_submit():
         raw = form.source.data.replace("\r\n", "\n").encode("utf-8")
-        filename = _source_name(page)
+        filename = pages.file_name(page)
         if "preview" in request.form:
             preview, error = _preview(raw, filename, page)
         else:
@@ -106,14 +106,6 @@ def _preview(raw: bytes, filename: str, page):
                                  page.collection if page else None), None
     except PublishError as refused:
         return None, refused.message
-
-
-def _source_name(page) -> str:
-    if page is None:
-        return "new-page.md"
-    # An imported .html page stays HTML: Markdown would turn its indented markup into code blocks.
-    suffix = ".html" if pages.is_html_source(pages.current_revision(page)) else ".md"
-    return "index" + suffix if page.permalink == "/" else page.permalink.strip("/").replace("/", "-") + suffix
 
 
 def _base_revision(form: EditForm, page) -> int | None:

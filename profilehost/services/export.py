@@ -18,9 +18,11 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Page, Revision, User
+from ..publishing import PublishError
 from ..publishing.jekyll_include import our_include
+from ..publishing.meta import derived_permalink
 from . import assets, bibliography, collections, site_build
-from .pages import is_html_source, tenant_pages
+from .pages import address_name, file_name, is_html_source, tenant_pages
 from .profiles import AUTHOR_KEYS, AUTHOR_LINK_KEYS, HANDLE_URLS
 
 # academicpages' _config.yml wants bare user names for these services, URLs for the others.
@@ -72,13 +74,14 @@ def export_site(tenant: User) -> io.BytesIO:
             archive.writestr(f"{root}/{path}", _buildable(path, source))
         includes: set[str] = set()
         exported = _current_revisions(tenant)
+        paths = export_paths(exported)
         for page, revision in exported:
             source = bibliography.jekyll_buildable(revision.source)
-            archive.writestr(f"{root}/{export_path(page, revision)}", source)
+            archive.writestr(f"{root}/{paths[page.id]}", source)
             includes.update(INCLUDE_TAG.findall(source.decode("utf-8", "replace")))
         if bibliography.INCLUDE_NAME in includes and f"_includes/{bibliography.INCLUDE_NAME}" not in site_files:
             archive.writestr(f"{root}/_includes/{bibliography.INCLUDE_NAME}", bibliography.BIBLIOGRAPHY_INCLUDE)
-        own_paths = {export_path(page, revision) for page, revision in exported}
+        own_paths = set(paths.values())
         for path, source in bibliography.export_files(tenant, own_paths).items():
             archive.writestr(f"{root}/{path}", source)
         for asset in assets.list_assets(tenant):
@@ -113,24 +116,52 @@ def _buildable(path: str, source: bytes) -> bytes:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
 
 
-def export_path(page: Page, revision: Revision) -> str:
-    """A path that gives the page back its permalink when imported: from the front matter's permalink, or,
-    without one, the file name the permalink was derived from."""
-    suffix = ".html" if is_html_source(revision) else ".md"
-    if page.collection:
-        return f"_{page.collection}/{_item_name(page)}{suffix}"
-    if page.permalink == "/":
-        return f"_pages/{'about' if 'permalink' in revision.front_matter else 'index'}{suffix}"
-    return "_pages/" + page.permalink.strip("/").replace("/", "-") + suffix
+def export_paths(exported: list[tuple[Page, Revision]]) -> dict[int, str]:
+    """Each page's path in the ZIP, by page id: its one file name (pages.file_name), unless that name would not
+    give the page back its address when imported, or another page has it already."""
+    paths: dict[int, str] = {}
+    taken: set[str] = set()
+    for page, revision in exported:
+        path = _importable_path(page, revision)
+        if path in taken:
+            path = _address_path(page, revision)
+        stem, dot, suffix = path.rpartition(".")
+        number = 1
+        while path in taken:
+            number += 1
+            path = f"{stem}-{number}{dot}{suffix}"
+        taken.add(path)
+        paths[page.id] = path
+    return paths
 
 
-def _item_name(page: Page) -> str:
-    name = page.permalink.strip("/").rsplit("/", 1)[-1] or page.collection
+def _importable_path(page: Page, revision: Revision) -> str:
+    path = file_name(page, revision)
+    folder, name = path.rsplit("/", 1)
     if page.collection == "posts" and not collections.DATED_NAME.match(name):
         # Jekyll only takes posts named YYYY-MM-DD-title.
         when = page.item_date or page.updated_at.date()
-        name = f"{when.isoformat()}-{name}"
-    return name
+        return f"{folder}/{when.isoformat()}-{name}"
+    if page.collection is None and "permalink" not in revision.front_matter and derived_address(name) != page.permalink:
+        return _address_path(page, revision)  # the address came from elsewhere (the editor, the API's URL)
+    return path
+
+
+def _address_path(page: Page, revision: Revision) -> str:
+    """A name holding the whole address ('/a/b/' -> 'a-b.md'): unique among the tenant's pages."""
+    if page.collection:
+        return file_name(page, revision)
+    html = is_html_source(revision)
+    if page.permalink == "/":
+        return f"_pages/{address_name('/', html=html, front_permalink='permalink' in revision.front_matter)}"
+    return f"_pages/{page.permalink.strip('/').replace('/', '-')}{'.html' if html else '.md'}"
+
+
+def derived_address(name: str) -> str | None:
+    try:
+        return derived_permalink(name)
+    except PublishError:
+        return None
 
 
 def _current_revisions(tenant: User) -> list[tuple[Page, Revision]]:

@@ -348,6 +348,42 @@ def is_html_source(revision: Revision) -> bool:
     return (revision.source_name or "").lower().endswith(HTML_SUFFIXES)
 
 
+# What a page's source file may be called: Markdown or HTML (an imported .html page stays HTML).
+PAGE_FILE_SUFFIXES = (".md", ".markdown", *HTML_SUFFIXES)
+NEW_PAGE_NAME = "_pages/new-page.md"
+
+
+def file_name(page: Page | None, revision: Revision | None = None, *, address: str | None = None) -> str:
+    """The one name a page's source goes by, in the editor, through the API, in an export and on import: the file
+    it was uploaded or imported as (its stored source_name), in its folder as academicpages has it (_pages/ or
+    _<collection>/). A page with no usable stored name gets one from its address; a page not written yet, from
+    the `address` it will have, else the editor's 'new-page.md'.
+
+    The name matters beyond the export: without a `title:` the title comes from it, an item's date from its
+    'YYYY-MM-DD-' prefix, and _config.yml's defaults from its folder; a name made up anew changes the page."""
+    if page is None:
+        return f"{page_folder(None)}/{address_name(address)}" if address else NEW_PAGE_NAME
+    revision = revision or current_revision(page)
+    stored = (revision.source_name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    if not stored.lower().endswith(PAGE_FILE_SUFFIXES):
+        stored = address_name(page.permalink, html=is_html_source(revision),
+                              front_permalink="permalink" in (revision.front_matter or {}))
+    return f"{page_folder(page.collection)}/{stored}"
+
+
+def page_folder(collection: str | None) -> str:
+    return f"_{collection}" if collection else "_pages"
+
+
+def address_name(permalink: str, *, html: bool = False, front_permalink: bool = False) -> str:
+    """A name made from an address, the last part of the permalink ('/talks/keynote/' -> 'keynote.md'); the home
+    page is academicpages' about.md when its front matter names its address, else index.md."""
+    suffix = ".html" if html else ".md"
+    if permalink.strip("/") == "":
+        return ("about" if front_permalink else "index") + suffix
+    return permalink.strip("/").rsplit("/", 1)[-1] + suffix
+
+
 def editable_source(revision: Revision) -> str:
     """The text an editor starts from: decoded (and repaired) as the pipeline reads it, whatever its encoding."""
     return decode_source(revision.source, "page.md")[0]

@@ -45,8 +45,9 @@ from ..publishing.site import (
 from . import assets, bibliography, collections, dead_links, pages, profiles, site_build, site_versions
 from .pages import EditConflict
 
-PAGE_SUFFIXES = (".md", ".markdown")
-HTML_PAGE_SUFFIXES = (".html", ".htm")
+# A page's file: the one rule that names pages (pages.file_name) reads the same suffixes, so an exported page
+# comes back as the page it was.
+PAGE_SUFFIXES = pages.PAGE_FILE_SUFFIXES
 COLLECTION_FOLDERS = {f"_{name}": name for name in COLLECTIONS}
 ASSET_FOLDERS = ("files", "images")
 # The theme's folder: its images and PDFs are the site's (al-folio keeps the profile picture there), the rest is
@@ -74,7 +75,7 @@ SKIP_REASONS = {
 COLLECTION_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 # Files elsewhere in the repository that Jekyll makes pages of when they start with front matter: profilehost
 # publishes those at the top (index.md, about.md) and lists the rest (assets/css/main.scss) in site.pages.
-LISTED_SUFFIXES = (".scss", ".sass", ".css", ".js", ".json", ".xml", ".txt", *PAGE_SUFFIXES, *HTML_PAGE_SUFFIXES)
+LISTED_SUFFIXES = (".scss", ".sass", ".css", ".js", ".json", ".xml", ".txt", *PAGE_SUFFIXES)
 OUTPUT_SUFFIXES = {".scss": ".css", ".sass": ".css", ".md": ".html", ".markdown": ".html", ".htm": ".html"}
 JEKYLL_EXCLUDES = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "gemfiles")
 MAX_LISTED_BYTES = 1024 * 1024
@@ -301,12 +302,12 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
     if folder not in ASSET_FOLDERS and _may_be_a_page(plan, entry):
         raw = _read(archive, entry)
         if raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-            if path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+            if path.lower().endswith(PAGE_SUFFIXES):
                 return _plan_page(plan, path, raw, collection=None)  # at the top or in a folder (blog/index.html)
             _plan_listed(plan, path, raw)
     folders = plan.collection_folders()
     if folder in folders and rest:
-        if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+        if not path.lower().endswith(PAGE_SUFFIXES):
             return "only Markdown (.md) and HTML items of a collection are imported"
         return _plan_page(plan, path, _read(archive, entry), collection=folders[folder])
     if folder in COLLECTION_FOLDERS and rest:
@@ -354,7 +355,7 @@ def _output_url(path: str) -> str:
 
 
 def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> str | None:
-    if not path.lower().endswith(PAGE_SUFFIXES + HTML_PAGE_SUFFIXES):
+    if not path.lower().endswith(PAGE_SUFFIXES):
         return "not a page (.md or .html); files belong in files/ or images/"
     plan.sources.append((path, raw, collection))
     return None

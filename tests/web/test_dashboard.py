@@ -227,7 +227,7 @@ def test_export_contains_every_page_and_file_and_round_trips(logged_in, make_use
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(archive.namelist())
     root = "alice-site/"
-    assert {root + "_pages/about.md", root + "_pages/publications.md", root + "_pages/wip.md",
+    assert {root + "_pages/about.md", root + "_pages/publications.md", root + "_pages/draft.md",
             root + "files/cv.pdf", root + "images/me.png", root + "_config.yml"} <= names
     assert archive.read(root + "_pages/about.md") == (SITE / "about.md").read_bytes()
     bob = make_user("bob")
