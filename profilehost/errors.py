@@ -1,14 +1,23 @@
-"""Error pages in the house look (JSON under /api), for every status we answer with on purpose."""
+"""Error pages in the house look (JSON under /api), for every status we answer with on purpose.
+
+A page says what a person can do: a refusal (services.errors.Refusal) and a rate limit (limits.py) with their own
+message, every other error with the words below. Werkzeug's descriptions are written for developers and are never
+shown.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
+from .limits import limit_reached
+from .services.errors import Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +29,14 @@ PAGES = {
     409: ("Conflict", "Someone changed this at the same time. Reload and try again."),
     410: ("Unavailable", "This profile is unavailable."),
     413: ("Too large", "The upload is larger than the service accepts."),
-    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute, then try again."),
+    422: ("Not done", "The request was refused."),
+    429: ("Too many requests", "Too many requests in a short time. Wait a while, then try again."),
     500: ("Something went wrong", "An error on our side stopped this page. It has been logged; try again soon."),
     503: ("Temporarily unavailable", "The service cannot reach its database right now. Nothing was changed; "
                                      "try again in a minute."),
 }
+STALE_FORM = ("This form has expired or was not sent from our page, so nothing was changed. Reload the page and "
+              "send the form again.")
 BUSY_MESSAGE = "The database is busy with another change. Nothing was changed; try again in a few seconds."
 # Seconds a client should wait: a held write lock clears in moments, a stopped database takes a restart.
 RETRY_AFTER_BUSY = 2
@@ -38,14 +50,28 @@ DATABASE_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.D
 def init_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        body, status = error_response(error.code or 500, getattr(error, "description", None))
-        # Keep what the exception says about itself: a 405's Allow header (RFC 9110), a 429's Retry-After.
+        body, status = error_response(error.code or 500)
+        # Keep what the exception says about itself: a 405's Allow header (RFC 9110).
         headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
         return body, status, headers
 
     @app.errorhandler(InternalServerError)
     def internal_error(error: InternalServerError):
-        return error_response(500, None)
+        return error_response(500)
+
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):
+        return error_response(refusal.status, refusal.message)
+
+    @app.errorhandler(CSRFError)
+    def stale_form(error: CSRFError):
+        return error_response(400, STALE_FORM)
+
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(error: RateLimitExceeded):
+        message, wait = limit_reached(error)
+        body, status = error_response(429, message)
+        return body, status, {"Retry-After": str(wait)}
 
     for error_type in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_type, database_unavailable)
@@ -73,9 +99,8 @@ def _forget_the_transaction() -> None:
         logger.debug("rollback after an unavailable database failed", exc_info=True)
 
 
-def error_response(status: int, description: str | None):
+def error_response(status: int, message: str | None = None):
     title, default_message = PAGES.get(status, ("Error", "The request could not be completed."))
-    message = description if status in (400, 409, 410, 503) and description and _is_ours(description) else None
     message = message or default_message
     if request.path.startswith("/api/"):
         return jsonify(error=title, message=message), status
@@ -89,8 +114,3 @@ def _render_as_anonymous() -> None:
     # template (its context processor) unless g already holds one. A 5xx page shows the logged-out header.
     g._login_user = login_manager.anonymous_user()
 
-
-def _is_ours(description: str) -> bool:
-    # Werkzeug's stock descriptions are written for developers; only our own messages are shown as given.
-    return not description.startswith(("The server could not", "The browser (or proxy)", "The requested URL",
-                                       "The server is temporarily"))

@@ -1,5 +1,5 @@
 """Per-account rate limits on the requests that cost a worker the most (publishing, previews, imports, diffs),
-and the 429 that says which limit was reached and when to try again.
+and what a 429 says: which limit was reached and when to try again (errors.py answers it, as HTML or JSON).
 
 An account has one budget per kind of request, whether it spends it from the dashboard or the API: the key is
 the account, never the address or the token.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, g, request
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
@@ -59,18 +59,15 @@ diff_limit = limiter.shared_limit(
     error_message="Your account has compared many revisions in a short time.")
 
 
-def explain_rate_limits(blueprint: Blueprint) -> None:
-    """Answer this blueprint's 429s with what the limit is and when to try again (JSON under /api)."""
+def explain_rate_limits(_blueprint: Blueprint) -> None:
+    """Nothing to do any more: the app answers every 429 (errors.py). Kept until its callers drop the call."""
 
-    @blueprint.errorhandler(RateLimitExceeded)
-    def too_many_requests(error: RateLimitExceeded):
-        wait = _seconds_until_reset()
-        message = f"{error.description} The limit is {_said(error.limit.limit)}; try again in {_duration(wait)}."
-        headers = {"Retry-After": str(wait)}
-        if request.path.startswith("/api/"):
-            return jsonify(error="Too many requests", message=message), 429, headers
-        return render_template("errors/error.html", status=429, title="Too many requests",
-                               message=message), 429, headers
+
+def limit_reached(error: RateLimitExceeded) -> tuple[str, int]:
+    """What a 429 says (the limit's own message, the limit, when to try again) and the seconds until then."""
+    wait = _seconds_until_reset()
+    said = error.limit.error_message and error.description or "You have sent many requests in a short time."
+    return f"{said} The limit is {_said(error.limit.limit)}; try again in {_duration(wait)}.", wait
 
 
 def _seconds_until_reset() -> int:
@@ -88,9 +85,14 @@ def _said(item) -> str:
 
 
 def _duration(seconds: int) -> str:
+    """'45 seconds', '12 minutes', 'an hour', '5 hours'. Minutes are rounded up, so nobody comes back too early;
+    hours to the nearest (a window's reset is a second past its length: an hourly limit says 'an hour')."""
     if seconds < 120:
         return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+    if (minutes := math.ceil(seconds / 60)) < 60:
+        return f"{minutes} minutes"
+    hours = round(minutes / 60)
+    return "an hour" if hours == 1 else f"{hours} hours"
 
 
 # Confirmation links (and the notices a change of address sends): the dashboard's change of address and the "send

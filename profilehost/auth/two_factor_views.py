@@ -84,7 +84,7 @@ def enrolment_required_path(user: User) -> str | None:
 
 @auth.route("/login/two-factor", methods=["GET", "POST"], endpoint="two_factor")
 @limit_failed_sign_ins(_pending_username)
-@limit_attempts_per_account(_pending_account, "Too many codes tried for this account. Wait an hour, then try again.")
+@limit_attempts_per_account(_pending_account, "Too many codes tried for this account.")
 def second_step():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -138,8 +138,7 @@ def _enrolment_reference() -> str | None:
 
 
 @dashboard.route("/account/two-factor", methods=["GET", "POST"])
-@limit_attempts_per_account(_signed_in_account, "Too many tries to turn on two-factor sign-in for this account. "
-                                                "Wait an hour, then try again.")
+@limit_attempts_per_account(_signed_in_account, "Too many tries to turn on two-factor sign-in for this account.")
 def two_factor_setup():
     if two_factor.is_enabled(current_user):
         return redirect(url_for("dashboard.account"))
@@ -163,8 +162,7 @@ def two_factor_setup():
 
 
 @dashboard.route("/account/two-factor/off", methods=["GET", "POST"])
-@limit_attempts_per_account(_signed_in_account, "Too many tries to turn off two-factor sign-in for this account. "
-                                                "Wait an hour, then try again.")
+@limit_attempts_per_account(_signed_in_account, "Too many tries to turn off two-factor sign-in for this account.")
 def two_factor_disable():
     if not two_factor.is_enabled(current_user):
         return redirect(url_for("dashboard.account"))

@@ -54,11 +54,11 @@ def limit_failed_sign_ins(username_of_request: Callable[[], str] = _typed_userna
     by_address = limiter.shared_limit(
         FAILED_LOGINS_PER_ADDRESS, scope="failed-sign-in", methods=["POST"], key_func=_client_network,
         deduct_when=login_failed,
-        error_message="Too many failed logins from your network. Wait a while, then try again.")
+        error_message="Too many failed logins from your network.")
     by_address_and_name = limiter.shared_limit(
         FAILED_LOGINS_PER_ADDRESS_AND_NAME, scope="failed-sign-in-name", methods=["POST"],
         key_func=client_network_and_username, deduct_when=login_failed,
-        error_message="Too many failed logins for this username from your network. Wait a minute, then try again.")
+        error_message="Too many failed logins for this username from your network.")
     return lambda view: by_address(by_address_and_name(view))
 
 

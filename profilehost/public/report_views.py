@@ -12,7 +12,7 @@ from .forms import ReportForm
 
 @public.route("/report", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"],
-               error_message="You have sent several reports in a short time. Please try again in an hour.")
+               error_message="You have sent several reports in a short time.")
 def report():
     form = ReportForm(url=request.args.get("url", ""))
     if form.validate_on_submit():
