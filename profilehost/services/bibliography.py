@@ -106,22 +106,32 @@ def save_settings(tenant: User, style: str, name_forms_text: str) -> Bibliograph
     if len(forms) > MAX_NAME_FORMS or any(len(form) > MAX_NAME_FORM_CHARS for form in forms):
         raise FieldError("name_forms", f"Give at most {MAX_NAME_FORMS} forms of your name, one a line, each "
                                        f"under {MAX_NAME_FORM_CHARS} characters.")
-    settings = db.session.get(BibliographySettings, tenant.id)
-    if settings is None:
-        settings = BibliographySettings(user_id=tenant.id)
-        db.session.add(settings)
-    settings.style, settings.name_forms = style, forms
     current = current_version(tenant)
-    try:
-        if current is not None and current.source is not None:
-            current.rendered = render(tenant, current.source, current.source_name, settings)
-        site_versions.claim(db.session, tenant.id)
-        rerendered = site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return BibliographySaved(current.number if current else None, rerendered=rerendered)
+    number = current.number if current is not None else None
+    source = (current.source, current.source_name) if current is not None and current.source is not None else None
+    inputs = _format_inputs(tenant, BibliographySettings(user_id=tenant.id, style=style, name_forms=forms))
+    db.session.rollback()  # formatting a long list holds no transaction open
+    rendered = _formatted(*source, *inputs) if source else None
+    new_documents = _documents_of((rendered or {}).get("entries", []))
+
+    def write(renderings: list[site_build.Rerendered] | None) -> list[str]:
+        settings = db.session.get(BibliographySettings, tenant.id)
+        if settings is None:
+            settings = BibliographySettings(user_id=tenant.id)
+            db.session.add(settings)
+        settings.style, settings.name_forms = style, forms
+        written = current_version(tenant)
+        if written is not None and written.source is not None:
+            # A bibliography saved while this one was formatted is formatted again, here.
+            fresh = rendered is not None and written.source == source[0]
+            written.rendered = rendered if fresh else render(tenant, written.source, written.source_name, settings)
+        if renderings is None:
+            return site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+        return site_build.take_renderings(tenant, renderings)
+
+    rerendered = site_versions.write_after_rendering(
+        db.session, tenant.id, lambda: _render_dependents(tenant, new_documents), write)
+    return BibliographySaved(number, rerendered=rerendered)
 
 
 def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,

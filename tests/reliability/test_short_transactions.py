@@ -269,3 +269,24 @@ def test_a_bibliography_saved_is_formatted_and_its_list_rendered_with_no_transac
     bibliography.save_bibliography(alice, BIB)
     assert formatting == [False] and seen == [False]
     assert "Looms Revisited" in logged_in.get("/alice/publications/").get_data(as_text=True)
+
+
+def test_a_new_citation_style_formats_the_list_again_with_no_transaction_open(logged_in, dependent_renders,
+                                                                              monkeypatch):
+    alice = logged_in.user
+    publish(alice, page_source("Publications", "/publications/", body="{% bibliography %}"), "publications.md")
+    bibliography.save_bibliography(alice, BIB)
+    formatting: list[bool] = []
+    real_format = bibliography.format_entries
+
+    def spy(*args, **kwargs):
+        formatting.append(db.session().in_transaction())
+        return real_format(*args, **kwargs)
+
+    monkeypatch.setattr(bibliography, "format_entries", spy)
+    seen, _ = dependent_renders
+    seen.clear()
+    bibliography.save_settings(alice, "ieee", "")
+    assert formatting == [False] and seen == [False]
+    listed = logged_in.get("/alice/publications/").get_data(as_text=True)
+    assert "Looms Revisited" in listed and bibliography.settings_of(alice).style == "ieee"
