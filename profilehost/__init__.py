@@ -27,6 +27,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     register_errors(app)
     register_cli(app)
     register_jobs(app)
+    register_domains(app)
     register_template_helpers(app)
     register_theme_assets(app)
     register_fast_path(app)
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from .api import api
     from .auth.views import auth
     from .dashboard import dashboard
+    from .dashboard import domain_views  # noqa: F401  (its views join the dashboard blueprint before it registers)
     from .public import public
     from .public.routing import TenantNameConverter
 
@@ -130,14 +132,14 @@ def register_jobs(app: Flask) -> None:
     init_jobs(app)
 
 
-def register_fast_path(app: Flask) -> None:
-    """Cached public pages are answered before Flask."""
-    from .public.fast_path import PublicPageFastPath
-    from .public.tenant_heads import TenantHeads
-    from .public.views import THEME_VERSION
-    from .security import security_headers
-    from .services.accounts import RESERVED_USERNAMES
+def register_domains(app: Flask) -> None:
+    from .domains import init_domains
 
+    init_domains(app)
+
+
+def _engine_getter(app: Flask):
+    """The app's engine, found on first use (creating the app opens no connection)."""
     engines = []
 
     def engine():
@@ -146,17 +148,32 @@ def register_fast_path(app: Flask) -> None:
                 engines.append(db.engine)
         return engines[0]
 
-    head_query = app.extensions["profilehost.tenant_heads"] = TenantHeads(engine)
+    return engine
+
+
+def register_fast_path(app: Flask) -> None:
+    """Cached public pages are answered before Flask."""
+    from .public.fast_path import PublicPageFastPath
+    from .public.tenant_heads import TenantHeads
+    from .public.views import THEME_VERSION
+    from .security import security_headers
+    from .services.accounts import RESERVED_USERNAMES
+
+    head_query = app.extensions["profilehost.tenant_heads"] = TenantHeads(_engine_getter(app))
     headers = tuple(h for h in security_headers(app.config["HTTPS"]) if h[0] != "Cache-Control")
     app.wsgi_app = PublicPageFastPath(app.wsgi_app, app.extensions["profilehost.page_cache"], head_query,
                                       RESERVED_USERNAMES, THEME_VERSION, headers)
 
 
 def register_host_gate(app: Flask) -> None:
-    """Before the fast path and Flask: a request for a host the site does not serve does no work at all."""
+    """Before the fast path and Flask: a request for a host the site does not serve does no work at all; one for
+    the content origin or a researcher's domain carries no cookie in and none out."""
+    from .domains.lookup import DomainTenants
     from .public.routing import HostGate
+    from .services.accounts import RESERVED_USERNAMES
 
-    app.wsgi_app = HostGate(app.wsgi_app, app.config["SERVER_NAMES"])
+    app.wsgi_app = HostGate(app.wsgi_app, app.config["SERVER_NAMES"], app.config["PAGES_HOST"],
+                            DomainTenants(_engine_getter(app)), RESERVED_USERNAMES)
 
 
 def register_proxy_fix(app: Flask) -> None:

@@ -6,6 +6,7 @@ This is the only module that reads the environment: everything else receives set
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import secrets
@@ -35,6 +36,13 @@ KNOWN_VARIABLES = {
     "PUBLIC_CACHE_SECONDS": "how long nginx or another shared cache may serve a public page or file without asking "
                             "again (the delay of a takedown), in seconds",
     "SERVER_NAME": "the host names the site answers for, comma-separated (profiles.example.org); others get 400",
+    "PAGES_HOST": "the content origin: a host name of its own (pages.example.org) that serves the tenants' sites, "
+                  "never a session cookie; unset: they are served under the site's own names",
+    "DOMAIN_TARGET": "the host name a researcher's own domain names in its CNAME record (default: PAGES_HOST, else "
+                     "the first SERVER_NAME)",
+    "DOMAIN_ADDRESSES": "the IP addresses, comma-separated, an apex domain's A/AAAA records name (an apex can have no "
+                        "CNAME); unset: only subdomains can be added",
+    "DNS_RESOLVER": "host:port of the DNS resolver that verifies researchers' domains (default: the system's)",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
     "BASE_URL": "the address links in mail start with (https://profiles.example.org); default: the first "
                 "SERVER_NAME, else http://127.0.0.1:5000 when mail stays in instance/mail (required with SMTP_URL "
@@ -78,6 +86,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         "TRUST_PROXY": _non_negative_int("TRUST_PROXY", env.get("TRUST_PROXY", "0")),
         "PUBLIC_CACHE_SECONDS": _positive_int("PUBLIC_CACHE_SECONDS", env.get("PUBLIC_CACHE_SECONDS", "10")),
         "SERVER_NAMES": _server_names(env.get("SERVER_NAME", "")),
+        **_domain_settings(env),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
         "JOBS_WORKERS": _positive_int("JOBS_WORKERS", env.get("JOBS_WORKERS", "1")),
         "ADMIN_REQUIRE_2FA": _boolean("ADMIN_REQUIRE_2FA", env.get("ADMIN_REQUIRE_2FA", "true")),
@@ -180,6 +189,48 @@ def _server_names(raw: str) -> tuple[str, ...]:
                 "them, without scheme or path, separated by commas (profiles.example.org,www.profiles.example.org)")
         names.append(name)
     return tuple(dict.fromkeys(names))
+
+
+def _domain_settings(env: Mapping[str, str]) -> dict:
+    pages_host = None
+    if env.get("PAGES_HOST", "").strip():
+        pages_host = host_name(env["PAGES_HOST"])
+        if pages_host is None:
+            raise ConfigError(f"{PREFIX}PAGES_HOST={env['PAGES_HOST']!r} is not a host name: give it as the address "
+                              "bar shows it, without scheme or path (pages.example.org)")
+    target = None
+    if env.get("DOMAIN_TARGET", "").strip():
+        target = host_name(env["DOMAIN_TARGET"])
+        if target is None or ":" in target:
+            raise ConfigError(f"{PREFIX}DOMAIN_TARGET={env['DOMAIN_TARGET']!r} is not a host name without a port "
+                              "(pages.example.org)")
+    return {"PAGES_HOST": pages_host, "DOMAIN_TARGET": target,
+            "DOMAIN_ADDRESSES": _addresses(env.get("DOMAIN_ADDRESSES", "")),
+            "DNS_RESOLVER": _resolver(env.get("DNS_RESOLVER", ""))}
+
+
+def _addresses(raw: str) -> tuple[str, ...]:
+    addresses = []
+    for given in filter(None, (part.strip() for part in raw.split(","))):
+        try:
+            addresses.append(str(ipaddress.ip_address(given)))
+        except ValueError:
+            raise ConfigError(f"{PREFIX}DOMAIN_ADDRESSES: {given!r} is not an IP address (203.0.113.7 or "
+                              "2001:db8::7)") from None
+    return tuple(addresses)
+
+
+def _resolver(raw: str) -> tuple[str, int] | None:
+    if not raw.strip():
+        return None
+    address, _, port = raw.strip().rpartition(":")
+    try:
+        ipaddress.ip_address(address.strip("[]"))
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(port)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}DNS_RESOLVER={raw!r} is not an IP address and port (127.0.0.1:53)") from None
+    return address.strip("[]"), int(port)
 
 
 def _redis_url(raw: str | None) -> str | None:

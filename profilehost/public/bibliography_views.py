@@ -17,7 +17,7 @@ from ..models import User
 from ..publishing.scholar import scholar_meta
 from ..security import same_for_every_visitor
 from ..services import bibliography, sites
-from . import page_heads, public, views
+from . import page_heads, public, routing, views
 
 BIBTEX_TYPE = "application/x-bibtex; charset=utf-8"
 
@@ -61,7 +61,7 @@ def _tenant(username: str) -> User | None:
     """The tenant whose bibliography a visitor may see, or None: the ordinary view then answers (its 404, its
     410 for a suspended account, its redirect to the lowercase name)."""
     head = views._public_tenant(username)
-    if username != head.username:
+    if username != head.username or views.served_elsewhere(head, "") is not None:
         return None
     return db.session.get(User, head.id)
 
@@ -80,13 +80,12 @@ def _entry_page(tenant: User, entry: dict) -> Response:
     head = page_heads.site_head(tenant, root)
     scholar = scholar_meta(entry["scholar"], page_url, lambda value: page_heads.own_pdf_url(tenant, root, value))
     html = render_template("theme/page.html", site=site, page=page_view, page_head=replace(head, scholar=scholar),
-                           report_url=f"/report?url=/{tenant.username}{front_matter['permalink']}",
-                           dashboard_url=None)
+                           report_url=views.report_url(tenant, front_matter["permalink"]), dashboard_url=None)
     response = Response(html)
     response.add_etag()
     response.last_modified = updated_at
     response.headers["Cache-Control"] = views._public_cache()
-    return response.make_conditional(request)
+    return routing.rebased(response, request.environ, tenant.username).make_conditional(request)
 
 
 def _body_html(entry: dict) -> str:

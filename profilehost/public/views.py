@@ -12,7 +12,8 @@ from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, sites
 from ..services.assets import SERVED_FOLDERS, is_image
-from . import feed_views, page_heads, public
+from ..domains.service import served_domains
+from . import feed_views, page_heads, public, routing
 from .cache import CachedResponse
 from .fast_path import page_cache_key
 
@@ -46,7 +47,11 @@ def robots():
 @public.route("/sitemap.xml")
 @same_for_every_visitor
 def sitemap_index():
-    body = render_template("sitemap_index.xml", tenants=sites.tenants_with_public_pages())
+    tenants = sites.tenants_with_public_pages()
+    domains = served_domains([tenant.id for tenant in tenants])
+    bases = {tenant.id: routing.tenant_base_url(request.environ, tenant.username, domains.get(tenant.id),
+                                                current_app.config["PAGES_HOST"]) for tenant in tenants}
+    body = render_template("sitemap_index.xml", tenants=tenants, bases=bases)
     return Response(body, mimetype="application/xml")
 
 
@@ -67,6 +72,9 @@ def tenant_path(username: str, subpath: str):
     head = _public_tenant(username)
     if username != head.username:
         return redirect(f"/{head.username}/{subpath}", 301)
+    elsewhere = served_elsewhere(head, subpath)
+    if elsewhere is not None:
+        return elsewhere
     cache = current_app.extensions["profilehost.page_cache"]
     key = page_cache_key(request.environ, head.id, subpath, THEME_VERSION)
     cached = cache.get(key, head.site_version)
@@ -75,7 +83,8 @@ def tenant_path(username: str, subpath: str):
         folder, _, name = subpath.partition("/")
         if folder in SERVED_FOLDERS and name:
             return _serve_asset(tenant, name)
-        cached = _freeze(_render_tenant_path(tenant, subpath), head.site_version)
+        rendered = routing.rebased(_render_tenant_path(tenant, subpath), request.environ, tenant.username)
+        cached = _freeze(rendered, head.site_version)
         cache.put(key, cached)
     return _thaw(cached).make_conditional(request)
 
@@ -100,6 +109,20 @@ def _thaw(cached: CachedResponse) -> Response:
     for name, value in cached.headers:
         response.headers[name] = value
     return response
+
+
+def served_elsewhere(head: sites.TenantHead, subpath: str) -> Response | None:
+    """A 301 to where the tenant's site lives (its domain, the content origin), for a request that came elsewhere."""
+    moved = routing.misplaced(request.environ, head.username, head.domain, current_app.config["PAGES_HOST"], subpath)
+    return None if moved is None else _redirect(moved)
+
+
+def report_url(tenant: User, permalink: str) -> str:
+    """The report form lives on the site's own address: a content origin links there, never to a form of its own."""
+    path = f"/report?url=/{tenant.username}{permalink}"
+    if routing.request_origin(request.environ).content:
+        return current_app.config["MAIL_BASE_URL"].rstrip("/") + path
+    return path
 
 
 def _public_tenant(username: str) -> sites.TenantHead:
@@ -171,7 +194,7 @@ def _render_page(tenant: User, page, revision) -> Response:
     head = page_heads.page_head(tenant, root, page.collection, revision.front_matter or {}, revision.title,
                                 page_view.canonical_url)
     html = render_template("theme/page.html", site=site, page=page_view, page_head=head,
-                           report_url=f"/report?url=/{tenant.username}{page.permalink}", dashboard_url=None)
+                           report_url=report_url(tenant, page.permalink), dashboard_url=None)
     response = Response(html)
     # A hash of the body: it changes when what a visitor sees changes, and tells nothing else (not the drafts
     # saved since, nor how many revisions the whole site holds).

@@ -98,11 +98,16 @@ class TenantHead:
     username: str
     state: str  # as a visitor sees it: User.public_state
     site_version: int
+    domain: str | None = None  # the verified domain the site is served at, if any (profilehost.domains)
 
 
 # The state a visitor sees (models.User.public_state: an unconfirmed email shows as pending), compiled once.
 PUBLIC_STATE_SQL = str(User.public_state.expression.compile(compile_kwargs={"literal_binds": True}))
-TENANT_HEAD_SQL = "SELECT id, username, " + PUBLIC_STATE_SQL + ", site_version FROM users WHERE username = {}"
+# The domain in the same query: whether the site is served elsewhere decides a page view as much as its state.
+SERVED_DOMAIN_SQL = ("(SELECT name FROM domains WHERE domains.user_id = users.id AND domains.verified_at IS NOT NULL "
+                     "ORDER BY domains.id LIMIT 1)")
+TENANT_HEAD_SQL = ("SELECT id, username, " + PUBLIC_STATE_SQL + ", site_version, " + SERVED_DOMAIN_SQL
+                   + " FROM users WHERE username = {}")
 PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
 
 
