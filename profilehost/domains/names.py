@@ -36,12 +36,12 @@ def domain_name(raw: str, own_hosts: tuple[str, ...]) -> str:
         pass
     else:
         raise DomainError("Domain: an IP address cannot be a domain: give a name such as jane.example.org.")
+    if len(given) > MAX_NAME:
+        raise DomainError(f"Domain: a name has at most {MAX_NAME} characters; this one has {len(given)}.")
     try:
         name = idna.encode(given, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError) as error:
         raise DomainError(f"Domain: {given[:80]!r} is not a valid domain name ({error}).") from None
-    if len(name) > MAX_NAME:
-        raise DomainError(f"Domain: a name has at most {MAX_NAME} characters; this one has {len(name)}.")
     labels = name.split(".")
     if len(labels) < 2 or labels[-1].isdigit():
         raise DomainError(f"Domain: {given[:80]!r} is not a full name: it needs a dot and a top-level domain "
