@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, flash, g, jsonify, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
@@ -75,6 +75,20 @@ def init_errors(app: Flask) -> None:
 
     for error_type in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_type, database_unavailable)
+
+
+def show_on_form(form, refusal: Refusal) -> int:
+    """A refusal's message under the field it names (above the form when it names none): the status to answer."""
+    field = form._fields.get(refusal.field) if refusal.field else None
+    if field is None:
+        form.form_errors = [*form.form_errors, refusal.message]
+    else:
+        field.errors = [*field.errors, refusal.message]
+    return refusal.status
+
+
+def flash_refusal(refusal: Refusal) -> None:
+    flash(refusal.message, "error")
 
 
 def database_unavailable(error: Exception):

@@ -7,6 +7,7 @@ from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user
 
 from ..api import api
+from ..errors import show_on_form
 from ..services import accounts, first_sign_in
 from .forms import NewPasswordForm
 from .two_factor_views import enrolment_required_path
@@ -46,7 +47,7 @@ def new_password():
         try:
             first_sign_in.replace_given_password(user, form.current_password.data, form.new_password.data)
         except accounts.AccountError as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+            show_on_form(form, refused)
         else:
             login_user(user)  # the change ended every session, this one too
             flash("Your password is your own now. Welcome!", "success")

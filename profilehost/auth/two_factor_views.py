@@ -14,11 +14,12 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_login import current_user, login_user
 
 from ..dashboard import dashboard
+from ..errors import show_on_form
 from ..extensions import limiter
 from ..models import User
 from ..security import safe_next_path
 from ..services import accounts, two_factor
-from ..services.errors import FieldError
+from ..services.errors import Refusal
 from .forms import TwoFactorDisableForm, TwoFactorEnrolForm, TwoFactorSignInForm
 from .views import auth, limit_failed_sign_ins
 
@@ -146,8 +147,8 @@ def two_factor_setup():
     if form.validate_on_submit():
         try:
             codes = two_factor.enable(current_user, _enrolment_reference(), form.password.data, form.code.data)
-        except FieldError as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+        except Refusal as refused:
+            show_on_form(form, refused)
         else:
             session.pop(ENROLMENT, None)
             return render_template("auth/two_factor_recovery_codes.html", codes=codes)
@@ -170,8 +171,8 @@ def two_factor_disable():
     if form.validate_on_submit():
         try:
             two_factor.disable(current_user, form.password.data, form.code.data)
-        except FieldError as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+        except Refusal as refused:
+            show_on_form(form, refused)
         else:
             flash("Two-factor sign-in is off: your password alone signs you in.", "success")
             return redirect(url_for("dashboard.account"))

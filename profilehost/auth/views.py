@@ -9,10 +9,10 @@ from collections.abc import Callable
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import show_on_form
 from ..extensions import limiter
 from ..security import safe_next_path
 from ..services import accounts, two_factor
-from ..services.errors import FieldConflict
 from .forms import LoginForm, RegisterForm
 
 auth = Blueprint("auth", __name__)
@@ -76,9 +76,8 @@ def register():
         try:
             user = accounts.register_account(form.username.data, form.email.data, form.password.data,
                                              mode=mode, invite_code=form.invite_code.data or "")
-        except accounts.AccountError as error:
-            getattr(form, error.field).errors.append(error.message)
-            status = 409 if isinstance(error, FieldConflict) else 422
+        except accounts.AccountError as refused:
+            status = show_on_form(form, refused)
         else:
             login_user(user)
             flash(_welcome(user), "success")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from ..errors import show_on_form
 from ..extensions import limiter
 from ..services import reports
 from . import public
@@ -23,7 +24,7 @@ def report():
             _report, token = reports.file_report(form.url.data, form.category.data, form.message.data or "",
                                                  form.contact_email.data or "")
         except reports.ReportError as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+            show_on_form(form, refused)
         else:
             return render_template("report/thanks.html", token=token), 201
     return render_template("report/form.html", form=form), 422 if form.errors else 200

@@ -10,10 +10,11 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Invite, User, utcnow
 from . import audit
+from .errors import Refusal
 
 
-class InviteError(ValueError):
-    pass
+class InviteError(Refusal):
+    """A refused invite: its message says why (unknown, used up, expired)."""
 
 
 def create_invite(actor: User | None, *, max_uses: int = 1, days: int = 14, note: str = "", ip: str = "") -> Invite:
