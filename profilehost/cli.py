@@ -150,7 +150,7 @@ def restore_user(username: str) -> None:
 def delete_user(username: str, reason: str) -> None:
     """Delete an account (restorable for 30 days, then removed by 'purge')."""
     _moderate(moderation.delete_account, username, reason)
-    click.echo(f"Deleted {username}; 'user restore {username}' undoes it within 30 days.")
+    click.echo(f"Deleted {username}; 'user restore {username}' undoes it within {accounts.RESTORE_WINDOW.days} days.")
 
 
 @user_cli.command("promote")
@@ -164,7 +164,7 @@ def promote_user(username: str) -> None:
 @user_cli.command("demote")
 @click.argument("username")
 def demote_user(username: str) -> None:
-    """Take the admin role away (never from the last admin)."""
+    """Take the admin role away (never from the last active admin)."""
     _moderate(moderation.demote, username)
     click.echo(f"{username} is no longer an admin.")
 
@@ -174,7 +174,7 @@ def purge_command() -> None:
     """Remove for good the accounts deleted more than 30 days ago, and say what was removed."""
     summary = moderation.purge()
     if not summary.accounts:
-        click.echo("Nothing to purge: no account was deleted more than 30 days ago.")
+        click.echo(f"Nothing to purge: no account was deleted more than {accounts.RESTORE_WINDOW.days} days ago.")
         return
     click.echo(f"Purged {len(summary.accounts)} account(s): {', '.join(summary.accounts)} "
                f"({summary.pages} page(s), {summary.assets} file(s)).")

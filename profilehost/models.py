@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -56,12 +57,13 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class Role:
+# The values below are what the database stores: renaming one needs a migration.
+class Role(StrEnum):
     USER = "user"
     ADMIN = "admin"
 
 
-class AccountState:
+class AccountState(StrEnum):
     PENDING = "pending"
     ACTIVE = "active"
     SUSPENDED = "suspended"
@@ -96,7 +98,8 @@ class User(UserMixin, db.Model):
     # Bumped by every change to what the public site shows (pages, menu, profile, state), so caches and
     # ETags are validated by one number read in the same query as the page.
     site_version: Mapped[int] = mapped_column(Integer, default=1)
-    # Why the account is suspended (shown to its owner at login), and when it was deleted (soft, 30 days).
+    # Why the account is suspended (shown to its owner at login), and when it was deleted (soft: restorable for
+    # services.accounts.RESTORE_WINDOW).
     state_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # None until the owner follows the link mailed to `email`: until then nothing of the account is public.
@@ -127,8 +130,9 @@ class User(UserMixin, db.Model):
     @public_state.inplace.expression
     @classmethod
     def _public_state_expression(cls):
-        return case((and_(cls.state == AccountState.ACTIVE, cls.email_verified_at.is_(None)), AccountState.PENDING),
-                    else_=cls.state)
+        # The plain values: services.sites compiles this with literal binds, which know str but not an enum.
+        return case((and_(cls.state == AccountState.ACTIVE.value, cls.email_verified_at.is_(None)),
+                     AccountState.PENDING.value), else_=cls.state)
 
     @property
     def is_public(self) -> bool:
@@ -300,7 +304,7 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class ReportStatus:
+class ReportStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
     DISMISSED = "dismissed"
@@ -330,6 +334,12 @@ class Report(db.Model):
     tenant: Mapped[User | None] = relationship()
 
 
+class AppealStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
 class Appeal(db.Model):
     """A suspended tenant's one appeal against the suspension."""
 
@@ -339,7 +349,7 @@ class Appeal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     message: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[str] = mapped_column(String(16), default=AppealStatus.OPEN)
     response: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..errors import flash_refusal
 from ..services import admin_queries, moderation, reports
-from . import admin, client_ip
+from . import admin, client_ip, fields_refused
 from .forms import AppealDecisionForm, CloseReportForm, NoteForm, ReasonForm
 
 
@@ -46,11 +47,12 @@ def report_note(report_id: int):
 def close_report(report_id: int):
     shown = _report_or_404(report_id)
     form = CloseReportForm()
-    form.validate_on_submit() or abort(400)
+    if fields_refused(form):
+        return redirect(url_for("admin.report", report_id=shown.id))
     try:
         reports.close_report(current_user, shown, form.status.data, form.outcome.data or "", ip=client_ip())
     except reports.ReportError as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
     else:
         flash(f"Report #{shown.id} {shown.status}. The reporter sees the outcome on their status page.", "success")
     return redirect(url_for("admin.report_queue"))
@@ -59,7 +61,6 @@ def close_report(report_id: int):
 @admin.route("/reports/<int:report_id>/reopen", methods=["POST"])
 def reopen_report(report_id: int):
     shown = _report_or_404(report_id)
-    ReasonForm().validate_on_submit() or abort(400)
     reports.reopen_report(current_user, shown, ip=client_ip())
     flash(f"Report #{shown.id} is open again.", "success")
     return redirect(url_for("admin.report", report_id=shown.id))
@@ -74,12 +75,12 @@ def appeals():
 def decide_appeal(appeal_id: int):
     appeal = admin_queries.appeal(appeal_id) or abort(404)
     form = AppealDecisionForm()
-    form.validate_on_submit() or abort(400)
-    try:
-        moderation.decide_appeal(current_user, appeal, form.decision.data == "accept", form.response.data or "",
-                                 ip=client_ip())
-    except moderation.ModerationError as refused:
-        flash(refused.message, "error")
-    else:
-        flash(f"Appeal of {appeal.user.username} {appeal.status}.", "success")
+    if not fields_refused(form):
+        try:
+            moderation.decide_appeal(current_user, appeal, form.decision.data == "accept", form.response.data or "",
+                                     ip=client_ip())
+        except moderation.ModerationError as refused:
+            flash_refusal(refused)
+        else:
+            flash(f"Appeal of {appeal.user.username} {appeal.status}.", "success")
     return redirect(url_for("admin.appeals"))

@@ -7,8 +7,9 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..errors import flash_refusal
 from ..services import admin_queries, audit, invites, moderation, pages
-from . import admin, client_ip
+from . import admin, client_ip, fields_refused
 from .forms import BulkForm, InviteForm, ReasonForm
 from .rendering import revision_as_published
 
@@ -38,15 +39,16 @@ def _date_arg(name: str) -> date | None:
 @admin.route("/accounts/bulk", methods=["POST"])
 def bulk():
     form = BulkForm()
-    form.validate_on_submit() or abort(400)
     selected = admin_queries.accounts_named(request.form.getlist("selected"))
+    if fields_refused(form):
+        return redirect(url_for("admin.accounts"))
     if not selected:
         flash("Select at least one account.", "error")
         return redirect(url_for("admin.accounts"))
     try:
         outcome = moderation.bulk_action(current_user, selected, form.action.data, form.reason.data, ip=client_ip())
     except moderation.ModerationError as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
     else:
         flash(f"{form.action.data.capitalize()}: {', '.join(outcome.done) or 'none'}."
               + (f" Skipped (not applicable): {', '.join(outcome.skipped)}." if outcome.skipped else ""), "success")
@@ -65,12 +67,12 @@ def account(username: str):
 
 
 ACCOUNT_ACTIONS = {
-    "approve": lambda actor, user, reason, ip: moderation.approve_account(actor, user, ip=ip),
-    "suspend": lambda actor, user, reason, ip: moderation.suspend_account(actor, user, reason, ip=ip),
-    "restore": lambda actor, user, reason, ip: moderation.restore_account(actor, user, reason=reason, ip=ip),
-    "delete": lambda actor, user, reason, ip: moderation.delete_account(actor, user, reason, ip=ip),
-    "promote": lambda actor, user, reason, ip: moderation.promote(actor, user, ip=ip),
-    "demote": lambda actor, user, reason, ip: moderation.demote(actor, user, ip=ip),
+    "approve": moderation.approve_account,
+    "suspend": moderation.suspend_account,
+    "restore": moderation.restore_account,
+    "delete": moderation.delete_account,
+    "promote": moderation.promote,
+    "demote": moderation.demote,
 }
 
 
@@ -79,13 +81,13 @@ def account_action(username: str, action: str):
     user = _account_or_404(username)
     act = ACCOUNT_ACTIONS.get(action) or abort(404)
     form = ReasonForm()
-    form.validate_on_submit() or abort(400)
-    try:
-        act(current_user, user, form.reason.data or "", client_ip())
-    except moderation.ModerationError as refused:
-        flash(refused.message, "error")
-    else:
-        flash(f"{user.username}: {action} done.", "success")
+    if not fields_refused(form):
+        try:
+            act(current_user, user, form.reason.data or "", ip=client_ip())
+        except moderation.ModerationError as refused:
+            flash_refusal(refused)
+        else:
+            flash(f"{user.username}: {action} done.", "success")
     return redirect(request.form.get("back") if _is_admin_path(request.form.get("back"))
                     else url_for("admin.account", username=user.username))
 
@@ -119,13 +121,13 @@ def _moderate_page(username: str, page_id: int, action, done: str):
     user = _account_or_404(username)
     target = pages.owned_page(user, page_id, include_deleted=True) or abort(404)
     form = ReasonForm()
-    form.validate_on_submit() or abort(400)
-    try:
-        action(current_user, target, form.reason.data or "", ip=client_ip())
-    except moderation.ModerationError as refused:
-        flash(refused.message, "error")
-    else:
-        flash(f"{pages.public_url(user, target.permalink)} {done}.", "success")
+    if not fields_refused(form):
+        try:
+            action(current_user, target, form.reason.data or "", ip=client_ip())
+        except moderation.ModerationError as refused:
+            flash_refusal(refused)
+        else:
+            flash(f"{pages.public_url(user, target.permalink)} {done}.", "success")
     back = request.form.get("back")
     return redirect(back if _is_admin_path(back) else url_for("admin.page", username=user.username, page_id=page_id))
 
@@ -144,7 +146,6 @@ def invite_list():
 
 @admin.route("/invites/<int:invite_id>/revoke", methods=["POST"])
 def revoke_invite(invite_id: int):
-    ReasonForm().validate_on_submit() or abort(400)
     invite = admin_queries.invite(invite_id) or abort(404)
     invites.revoke_invite(current_user, invite, ip=client_ip())
     flash("Invite revoked.", "success")

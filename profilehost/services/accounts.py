@@ -1,4 +1,5 @@
-"""Accounts: the one registration gate, passwords and login sessions."""
+"""Accounts: the one registration gate, passwords and login sessions. Changes of an account's state (approve,
+suspend, delete, restore, roles) are the lifecycle's, in services.moderation."""
 
 from __future__ import annotations
 
@@ -311,7 +312,9 @@ def has_admin() -> bool:
     return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
 
 
-DELETION_WINDOW = timedelta(days=30)
+# How long a deleted account can be brought back (by an admin, or by its owner logging in when the owner deleted
+# it) before `flask purge` removes it for good.
+RESTORE_WINDOW = timedelta(days=30)
 OWNER_DELETION = "deleted by its owner"
 
 
@@ -345,18 +348,14 @@ def change_email(user: User, password: str, new_email: str) -> bool:
     return True
 
 
-def schedule_deletion(user: User, password: str) -> None:
-    """The owner's own deletion: the site goes offline now; logging in within DELETION_WINDOW cancels it."""
-    confirm_password(user, password, note="Your account was not deleted.")
-    user.state = AccountState.DELETED
-    user.deleted_at = utcnow()
-    user.state_reason = OWNER_DELETION
-    end_sessions_and_tokens(user)
-    notices.account_deleted(user, OWNER_DELETION, by_owner=True)
-    db.session.commit()
+def schedule_deletion(user: User, password: str, *, ip: str = "") -> None:
+    """The dashboard's name for moderation.delete_own_account."""
+    from .moderation import delete_own_account  # the lifecycle's module imports this one
+
+    delete_own_account(user, password, ip=ip)
 
 
 def deletion_can_be_cancelled(user: User) -> bool:
     """Only the owner's own deletion is cancelled by logging in; an admin's deletion is undone by an admin."""
     return (user.state == AccountState.DELETED and user.state_reason == OWNER_DELETION
-            and user.deleted_at is not None and user.deleted_at > utcnow() - DELETION_WINDOW)
+            and user.deleted_at is not None and user.deleted_at > utcnow() - RESTORE_WINDOW)

@@ -1,26 +1,25 @@
-"""Moderation: account states, page takedowns, appeals, roles. Every action writes an audit event in the same
-transaction as the change, and the web and the CLI call these same functions."""
+"""The account lifecycle and moderation: account states and roles, page takedowns, appeals. Every change writes an
+audit event in the same transaction, and the web, the CLI and the owner's own screens call these same functions.
+
+Every account action takes (actor, target, reason, *, ip): the actor is None for the operator's command line."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..mail import notices
-from ..models import AccountState, Appeal, Asset, AuditEvent, Page, Role, User, utcnow
+from ..models import AccountState, Appeal, AppealStatus, Asset, AuditEvent, Page, Role, User, utcnow
 from . import audit
-from .accounts import end_sessions_and_tokens
+from .accounts import OWNER_DELETION, RESTORE_WINDOW, confirm_password, end_sessions_and_tokens
+from .errors import Refusal
 
-RESTORE_WINDOW = timedelta(days=30)
 
-
-class ModerationError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ModerationError(Refusal):
+    """A moderation action that does not apply (the last active admin, an account in the wrong state...)."""
 
 
 def _require_reason(reason: str, action: str) -> str:
@@ -30,15 +29,28 @@ def _require_reason(reason: str, action: str) -> str:
     return reason
 
 
-def _change_state(actor, user: User, state: str, action: str, reason: str, ip: str) -> None:
+def _change_state(actor, user: User, state: AccountState, action: str, reason: str, ip: str) -> None:
     user.state = state
     audit.record(actor, action, user, reason=reason, ip=ip)
 
 
-def approve_account(actor: User | None, user: User, *, ip: str = "") -> None:
+def refuse_losing_the_last_active_admin(user: User) -> None:
+    """THE rule for every change that takes an admin away (suspend, delete, demote, the owner's own deletion, bulk
+    actions): one admin who can log in and act must remain. Suspended or deleted admins do not count; an admin who
+    is not active can always be changed."""
+    if not (user.is_admin and user.state == AccountState.ACTIVE):
+        return
+    others = db.session.scalar(select(func.count(User.id)).where(
+        User.role == Role.ADMIN, User.state == AccountState.ACTIVE, User.id != user.id))
+    if not others:
+        raise ModerationError(f"{user.username} is the last active admin: promote another account (or restore a "
+                              "suspended admin) first.")
+
+
+def approve_account(actor: User | None, user: User, reason: str = "", *, ip: str = "") -> None:
     if user.state != AccountState.PENDING:
         raise ModerationError(f"{user.username} is {user.state}, not waiting for approval.")
-    _approve(actor, user, "", ip)
+    _approve(actor, user, reason, ip)
     db.session.commit()
 
 
@@ -49,14 +61,17 @@ def _approve(actor, user: User, reason: str, ip: str) -> None:
 
 def suspend_account(actor: User | None, user: User, reason: str, *, ip: str = "") -> None:
     reason = _require_reason(reason, "suspend an account")
+    _refuse_suspending(actor, user)
+    _suspend(actor, user, reason, ip)
+    db.session.commit()
+
+
+def _refuse_suspending(actor: User | None, user: User) -> None:
     if user.state not in (AccountState.ACTIVE, AccountState.PENDING):
         raise ModerationError(f"{user.username} is {user.state}; only active or pending accounts can be suspended.")
     if actor is not None and actor.id == user.id:
         raise ModerationError("You cannot suspend yourself.")
-    if user.is_admin and _active_admin_count() <= 1:
-        raise ModerationError(f"{user.username} is the last active admin: promote another account first.")
-    _suspend(actor, user, reason, ip)
-    db.session.commit()
+    refuse_losing_the_last_active_admin(user)
 
 
 def _suspend(actor, user: User, reason: str, ip: str) -> None:
@@ -66,12 +81,13 @@ def _suspend(actor, user: User, reason: str, ip: str) -> None:
     notices.account_suspended(user, reason)
 
 
-def restore_account(actor: User | None, user: User, *, reason: str = "", ip: str = "") -> None:
-    """Undo a suspension or a deletion (within the window): pages, files and profile were never touched."""
+def restore_account(actor: User | None, user: User, reason: str = "", *, ip: str = "") -> None:
+    """Undo a suspension or a deletion (within RESTORE_WINDOW): pages, files and profile were never touched."""
     if user.state not in (AccountState.SUSPENDED, AccountState.DELETED):
         raise ModerationError(f"{user.username} is {user.state}: there is nothing to restore.")
     if user.state == AccountState.DELETED and user.deleted_at and user.deleted_at <= utcnow() - RESTORE_WINDOW:
-        raise ModerationError(f"{user.username} was deleted more than 30 days ago and cannot be restored.")
+        raise ModerationError(f"{user.username} was deleted more than {RESTORE_WINDOW.days} days ago and cannot be "
+                              "restored.")
     user.state_reason = None
     user.deleted_at = None
     _change_state(actor, user, AccountState.ACTIVE, "account.restore", reason, ip)
@@ -81,9 +97,15 @@ def restore_account(actor: User | None, user: User, *, reason: str = "", ip: str
 
 def delete_account(actor: User | None, user: User, reason: str, *, ip: str = "") -> None:
     reason = _require_reason(reason, "delete an account")
-    _guard_last_admin(user)
+    _refuse_deleting(user)
     _delete(actor, user, reason, ip)
     db.session.commit()
+
+
+def _refuse_deleting(user: User) -> None:
+    if user.state == AccountState.DELETED:
+        raise ModerationError(f"{user.username} is deleted already.")
+    refuse_losing_the_last_active_admin(user)
 
 
 def _delete(actor, user: User, reason: str, ip: str) -> None:
@@ -91,15 +113,39 @@ def _delete(actor, user: User, reason: str, ip: str) -> None:
     user.deleted_at = utcnow()
     end_sessions_and_tokens(user)
     _change_state(actor, user, AccountState.DELETED, "account.delete", reason, ip)
-    notices.account_deleted(user, reason, by_owner=False)
+    notices.account_deleted(user, reason, by_owner=actor is user)
+
+
+def delete_own_account(user: User, password: str, *, ip: str = "") -> None:
+    """The owner's own deletion: the site goes offline now; logging in within RESTORE_WINDOW cancels it."""
+    confirm_password(user, password, note="Your account was not deleted.")
+    refuse_losing_the_last_active_admin(user)
+    _delete(user, user, OWNER_DELETION, ip)
+    db.session.commit()
 
 
 def cancel_own_deletion(user: User, *, ip: str = "") -> None:
-    user.state = AccountState.ACTIVE
     user.state_reason = None
     user.deleted_at = None
-    audit.record(user, "account.cancel_deletion", user, ip=ip)
+    _change_state(user, user, AccountState.ACTIVE, "account.cancel_deletion", "", ip)
     notices.deletion_cancelled(user)
+    db.session.commit()
+
+
+def promote(actor: User | None, user: User, reason: str = "", *, ip: str = "") -> None:
+    if user.is_admin:
+        raise ModerationError(f"{user.username} is an admin already.")
+    user.role = Role.ADMIN
+    audit.record(actor, "account.promote", user, reason=reason, ip=ip)
+    db.session.commit()
+
+
+def demote(actor: User | None, user: User, reason: str = "", *, ip: str = "") -> None:
+    if not user.is_admin:
+        raise ModerationError(f"{user.username} is not an admin.")
+    refuse_losing_the_last_active_admin(user)
+    user.role = Role.USER
+    audit.record(actor, "account.demote", user, reason=reason, ip=ip)
     db.session.commit()
 
 
@@ -109,37 +155,40 @@ class BulkOutcome:
     skipped: list[str]
 
 
-BULK_ACTIONS = {"approve", "suspend", "delete"}
+def _refuse_approving(user: User) -> None:
+    if user.state != AccountState.PENDING:
+        raise ModerationError(f"{user.username} is {user.state}, not waiting for approval.")
 
 
-def bulk_action(actor: User, users: list[User], action: str, reason: str, *, ip: str = "") -> BulkOutcome:
-    """Apply one action with one reason to many accounts; accounts it does not apply to are skipped, named."""
+# Each bulk action: the check of the single action (refusing what it does not apply to), and its change.
+BULK_ACTIONS = {
+    "approve": (lambda actor, user: _refuse_approving(user), _approve),
+    "suspend": (_refuse_suspending, _suspend),
+    "delete": (lambda actor, user: _refuse_deleting(user), _delete),
+}
+
+
+def bulk_action(actor: User | None, users: list[User], action: str, reason: str, *, ip: str = "") -> BulkOutcome:
+    """Apply one action with one reason to many accounts; accounts it does not apply to are skipped, named, by the
+    same rules as the single action (the actor's own account is always skipped)."""
     if action not in BULK_ACTIONS:
         raise ModerationError(f"Unknown action {action!r}.")
     if action != "approve":
         reason = _require_reason(reason, f"{action} accounts")
+    refuse, change = BULK_ACTIONS[action]
     outcome = BulkOutcome([], [])
     for user in users:
-        if not _bulk_applies(actor, user, action):
+        try:
+            if actor is not None and user.id == actor.id:
+                raise ModerationError("Your own account is changed one at a time.")
+            refuse(actor, user)
+        except ModerationError:
             outcome.skipped.append(user.username)
             continue
-        if action == "approve":
-            _approve(actor, user, reason, ip)
-        elif action == "suspend":
-            _suspend(actor, user, reason, ip)
-        else:
-            _delete(actor, user, reason, ip)
+        change(actor, user, reason, ip)
         outcome.done.append(user.username)
     db.session.commit()
     return outcome
-
-
-def _bulk_applies(actor: User, user: User, action: str) -> bool:
-    if user.id == actor.id or user.is_admin:
-        return False
-    return {"approve": user.state == AccountState.PENDING,
-            "suspend": user.state in (AccountState.ACTIVE, AccountState.PENDING),
-            "delete": user.state != AccountState.DELETED}[action]
 
 
 def unpublish_page(actor: User | None, page: Page, reason: str, *, ip: str = "") -> None:
@@ -155,38 +204,6 @@ def republish_page(actor: User | None, page: Page, reason: str = "", *, ip: str 
         raise ModerationError("This page was not unpublished by a moderator.")
     page.moderation_reason = None
     audit.record(actor, "page.republish", page, reason=reason, ip=ip)
-    db.session.commit()
-
-
-def _admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(
-        User.role == Role.ADMIN, User.state != AccountState.DELETED))
-
-
-def _active_admin_count() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(
-        User.role == Role.ADMIN, User.state == AccountState.ACTIVE))
-
-
-def _guard_last_admin(user: User) -> None:
-    if user.is_admin and _admin_count() <= 1:
-        raise ModerationError(f"{user.username} is the last admin: promote another account first.")
-
-
-def promote(actor: User | None, user: User, *, ip: str = "") -> None:
-    if user.is_admin:
-        raise ModerationError(f"{user.username} is an admin already.")
-    user.role = Role.ADMIN
-    audit.record(actor, "account.promote", user, ip=ip)
-    db.session.commit()
-
-
-def demote(actor: User | None, user: User, *, ip: str = "") -> None:
-    if not user.is_admin:
-        raise ModerationError(f"{user.username} is not an admin.")
-    _guard_last_admin(user)
-    user.role = Role.USER
-    audit.record(actor, "account.demote", user, ip=ip)
     db.session.commit()
 
 
@@ -206,7 +223,7 @@ def submit_appeal(user: User, message: str) -> Appeal:
 
 
 def open_appeal(user: User) -> Appeal | None:
-    return db.session.scalar(select(Appeal).where(Appeal.user_id == user.id, Appeal.status == "open"))
+    return db.session.scalar(select(Appeal).where(Appeal.user_id == user.id, Appeal.status == AppealStatus.OPEN))
 
 
 def _appealed_since_suspension(user: User) -> bool:
@@ -220,9 +237,9 @@ def _appealed_since_suspension(user: User) -> bool:
 
 
 def decide_appeal(actor: User, appeal: Appeal, accept: bool, response: str, *, ip: str = "") -> None:
-    if appeal.status != "open":
+    if appeal.status != AppealStatus.OPEN:
         raise ModerationError("This appeal has been decided already.")
-    appeal.status = "accepted" if accept else "rejected"
+    appeal.status = AppealStatus.ACCEPTED if accept else AppealStatus.REJECTED
     appeal.response = (response or "").strip()
     appeal.decided_at = utcnow()
     audit.record(actor, f"appeal.{appeal.status}", appeal.user, reason=appeal.response, ip=ip)
@@ -250,7 +267,7 @@ def purge(now: datetime | None = None) -> PurgeSummary:
         summary.pages += db.session.scalar(select(func.count(Page.id)).where(Page.user_id == user.id))
         summary.assets += db.session.scalar(select(func.count(Asset.id)).where(Asset.user_id == user.id))
         summary.accounts.append(user.username)
-        audit.record(None, "account.purge", user, reason="deleted more than 30 days ago")
+        audit.record(None, "account.purge", user, reason=f"deleted more than {RESTORE_WINDOW.days} days ago")
         db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()
     return summary
