@@ -327,3 +327,30 @@ def test_only_active_or_pending_accounts_can_be_suspended_and_never_the_last_adm
         moderation.suspend_account(deputy, deputy, "me")
     moderation.suspend_account(deputy, boss, "rogue admin")
     assert boss.state == AccountState.SUSPENDED
+
+
+def test_a_bulk_action_suspends_another_admin_but_never_the_one_acting(admin_client, make_user):
+    make_user("deputy", admin=True)
+    response = admin_client.post("/admin/accounts/bulk", data={
+        "csrf_token": _token(admin_client, "/admin/accounts"), "action": "suspend", "reason": "compromised",
+        "selected": ["deputy", "boss"]}, follow_redirects=True)
+    assert "Suspend: deputy. Skipped (not applicable): boss." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [user.state for user in User.query.order_by(User.username)] == ["active", "suspended"]
+
+
+def test_a_reason_too_long_is_refused_with_a_message_not_a_bare_400(admin_client, make_user):
+    make_user("alice")
+    response = post_form(admin_client, "/admin/accounts/alice/suspend", {"reason": "x" * 2001},
+                         form_url="/admin/accounts/alice", follow_redirects=True)
+    assert response.status_code == 200 and "Reason: Field cannot be longer than 2000 characters." in response.text
+    assert User.query.filter_by(username="alice").one().state == AccountState.ACTIVE
+
+
+def test_the_last_active_admin_is_told_why_their_own_deletion_is_refused(admin_client, make_user):
+    deputy = make_user("deputy", admin=True)
+    moderation.suspend_account(None, deputy, "on leave")
+    response = post_form(admin_client, "/dashboard/account/delete", {"delete-password": PASSWORD},
+                         form_url="/dashboard/account")
+    assert response.status_code == 422 and "boss is the last active admin" in response.text
+    assert User.query.filter_by(username="boss").one().state == AccountState.ACTIVE
