@@ -56,23 +56,38 @@ def profile():
         for kind, _label in LINK_KINDS:
             getattr(form, f"link_{kind}").data = (current.links or {}).get(kind, "")
     status = 200
-    if form.validate_on_submit():
+    if form.is_submitted():
+        # The form's own checks and the service's, each field on its own: every problem is shown at once.
+        valid = form.validate_on_submit()
         fields = {name: getattr(form, name).data for name in profiles.TEXT_LIMITS} | {"avatar": form.avatar.data,
                                                                                       "locale": form.locale.data}
         fields["links"] = {kind: getattr(form, f"link_{kind}").data for kind, _label in LINK_KINDS}
-        try:
+        refusals = _every_refusal(fields) if not form.csrf_token.errors else []
+        for refused in refusals:
+            target = getattr(form, f"link_{refused.field}", None) or getattr(form, refused.field)
+            if not target.errors:
+                target.errors.append(refused.message)
+        if valid and not refusals:
             profiles.update_profile(current_user, fields)
-        except profiles.ProfileError as refused:
-            target = f"link_{refused.field}" if hasattr(form, f"link_{refused.field}") else refused.field
-            getattr(form, target).errors.append(refused.message)
-            status = 422
-        else:
             flash("Profile saved. It is live on your site now.", "success")
             if notice := profiles.locale_notice(form.locale.data):
                 flash(notice, "info")
             return redirect(url_for("dashboard.profile"))
-    elif form.is_submitted():
         status = 422
     images = [asset for asset in assets.list_assets(current_user) if assets.is_image(asset)]
     return render_template("dashboard/profile.html", form=form, images=images,
                            link_fields=[getattr(form, f"link_{kind}") for kind, _ in LINK_KINDS]), status
+
+
+def _every_refusal(fields: dict) -> list[profiles.ProfileError]:
+    """What the service refuses of each field on its own, so the form shows every problem at once rather than
+    one per submit."""
+    one_by_one = [{name: value} for name, value in fields.items() if name != "links"]
+    one_by_one += [{"links": {kind: value}} for kind, value in fields["links"].items()]
+    refusals = []
+    for part in one_by_one:
+        try:
+            profiles.clean_profile_fields(part)
+        except profiles.ProfileError as refused:
+            refusals.append(refused)
+    return refusals

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..jobs import imports
 from ..limits import diff_limit, explain_rate_limits, preview_limit, publish_limit
 from ..publishing import PublishError
-from ..services import pages, uploads
+from ..services import collections, pages, uploads
 from ..services.export import export_site
 from ..services.pages import EditConflict
 from . import dashboard
@@ -37,10 +37,28 @@ def _owned_page_or_404(page_id: int, *, include_deleted: bool = False):
 
 @dashboard.route("/")
 def index():
-    return render_template("dashboard/index.html", pages=pages.list_pages(current_user),
+    """The site's pages as the site groups them, narrowed and paged by the query string: links and a GET form,
+    so searching and paging need no script."""
+    listing = pages.page_listing(current_user, pages.PageFilter.from_args(request.args))
+    return render_template("dashboard/index.html", listing=listing, group_title=_group_title,
+                           status_filters=pages.STATUS_FILTERS, listing_url=_listing_url,
                            deleted=pages.recently_deleted(current_user), upload_form=UploadForm(),
                            action_form=ActionForm(), public_url=pages.public_url,
                            jobs=[job for job in imports.recent_jobs(current_user) if job.active])
+
+
+def _group_title(group: str) -> str:
+    if group == pages.PAGES_GROUP:
+        return "Pages"
+    return collections.TITLES.get(group, group.replace("_", " ").capitalize())
+
+
+def _listing_url(query: pages.PageFilter, **changes) -> str:
+    """The dashboard's address for the query with some of its parts changed; defaults left out."""
+    wanted = {"group": query.group, "q": query.text, "status": query.status, "page": query.screen, **changes}
+    args = {key: value for key, value in wanted.items()
+            if value and not (key == "group" and value == pages.PAGES_GROUP) and not (key == "page" and value == 1)}
+    return url_for("dashboard.index", **args)
 
 
 @dashboard.route("/upload", methods=["POST"])

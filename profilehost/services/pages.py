@@ -6,10 +6,10 @@ Every write happens in one transaction: a refused or failed publish leaves the t
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import String, cast, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -329,6 +329,98 @@ def restore_revision(tenant: User, page: Page, number: int, *, author: User | No
         raise LookupError(number)
     return publish_page(tenant, old.source, old.source_name or f"revision {number} of {page.permalink}",
                         author=author, base_revision=page.current_revision, expected_permalink=page.permalink)
+
+
+# What the dashboard's list can be narrowed to, as its query string names it.
+STATUS_FILTERS = {"draft": "Drafts", "unpublished": "Unpublished by a moderator", "notices": "With notices"}
+PAGES_PER_SCREEN = 25
+PAGES_GROUP = "pages"  # the site's pages (no collection), listed before each collection
+
+
+@dataclass(frozen=True)
+class PageFilter:
+    """The dashboard's question: which group (the pages, or a collection), what text in the title or address,
+    which status, which screen of the answer."""
+
+    group: str = PAGES_GROUP
+    text: str = ""
+    status: str = ""
+    screen: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> PageFilter:
+        """From the query string, whatever it holds: an unknown status is no status, a bad screen the first."""
+        status = args.get("status", "")
+        screen = args.get("page", "")
+        return cls(group=(args.get("group") or PAGES_GROUP)[:40], text=" ".join(args.get("q", "").split())[:200],
+                   status=status if status in STATUS_FILTERS else "",
+                   screen=int(screen) if screen.isdigit() and 0 < int(screen) < 100_000 else 1)
+
+
+@dataclass(frozen=True)
+class PageRow:
+    page: Page
+    notice_count: int
+
+
+@dataclass
+class PageListing:
+    """One screen of the tenant's pages as the site is grouped: the counts of every group under the filter, and
+    the rows of the chosen group."""
+
+    query: PageFilter
+    groups: list[tuple[str, int]]  # (group, matching pages), the pages first, then the collections by name
+    rows: list[PageRow]
+    total: int  # matching pages in the chosen group
+    screens: int
+
+    @property
+    def first_shown(self) -> int:
+        return (self.query.screen - 1) * PAGES_PER_SCREEN + 1 if self.rows else 0
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.rows) - 1 if self.rows else 0
+
+
+def page_listing(tenant: User, query: PageFilter) -> PageListing:
+    """Two statements whatever the size of the site: the count of each group, then one screen of rows."""
+    current = (Revision.page_id == Page.id) & (Revision.number == Page.current_revision)
+    narrowed = _narrowed(select(Page.collection, func.count(Page.id)).join(Revision, current), tenant, query)
+    counts = dict(db.session.execute(narrowed.group_by(Page.collection)).all())
+    groups = [(PAGES_GROUP, counts.pop(None, 0)), *sorted(counts.items())]
+    group = query.group if query.group in dict(groups) else PAGES_GROUP
+    total = dict(groups).get(group, 0)
+    screens = max(1, -(-total // PAGES_PER_SCREEN))
+    query = replace(query, group=group, screen=min(query.screen, screens))
+    rows = db.session.execute(
+        _narrowed(select(Page, Revision.notices).join(Revision, current), tenant, query)
+        .where(Page.collection.is_(None) if group == PAGES_GROUP else Page.collection == group)
+        .order_by(*_listing_order(group))
+        .limit(PAGES_PER_SCREEN).offset((query.screen - 1) * PAGES_PER_SCREEN)).all()
+    return PageListing(query, groups, [PageRow(page, len(notices or ())) for page, notices in rows], total, screens)
+
+
+def _narrowed(statement, tenant: User, query: PageFilter):
+    statement = statement.where(Page.user_id == tenant.id, Page.deleted_at.is_(None))
+    if query.text:
+        statement = statement.where(or_(Page.title.icontains(query.text, autoescape=True),
+                                        Page.permalink.icontains(query.text, autoescape=True)))
+    if query.status == "draft":
+        statement = statement.where(Page.published.is_(False), Page.moderation_reason.is_(None))
+    elif query.status == "unpublished":
+        statement = statement.where(Page.moderation_reason.is_not(None))
+    elif query.status == "notices":
+        # Stored as JSON text on both databases: an empty list is '[]'.
+        statement = statement.where(Revision.notices.is_not(None),
+                                    cast(Revision.notices, String).not_in(["[]", "null"]))
+    return statement
+
+
+def _listing_order(group: str) -> tuple:
+    if group == PAGES_GROUP:  # as the menu orders them, then by address
+        return Page.nav_order.is_(None), Page.nav_order, Page.permalink
+    return Page.item_date.is_(None), Page.item_date.desc(), Page.permalink  # newest first, as the listing
 
 
 def list_pages(tenant: User) -> list[Page]:

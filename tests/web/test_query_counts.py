@@ -5,6 +5,7 @@ import pytest
 
 from factories import page_source, publish
 from profilehost.public.tenant_heads import TenantHeads
+from profilehost.services import pages as page_service
 from support import counted_statements, log_in
 
 
@@ -36,7 +37,8 @@ def test_a_cached_page_view_is_one_lookup_and_nothing_else(make_app, make_user, 
     assert statements == [] and lookups == ["alice"]
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/files", "/admin/accounts", "/alice/sitemap.xml",
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/?q=page&status=notices&page=2",
+                                 "/dashboard/files", "/admin/accounts", "/alice/sitemap.xml",
                                  "/sitemap.xml"])
 def test_listing_screens_do_not_grow_with_the_data(make_app, make_user, url):
     make_user("boss", admin=True)
@@ -49,5 +51,22 @@ def test_listing_screens_do_not_grow_with_the_data(make_app, make_user, url):
         log_in(client, "boss" if url.startswith("/admin") else "alice")
         with counted_statements(server) as statements:
             assert client.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_of_a_site_with_collections_does_not_grow_with_it(make_app, make_user):
+    alice = make_user("alice")
+    counts = []
+    for items in (2, 40):
+        site_with(alice, items)
+        for number in range(items):
+            source = f"---\ntitle: Talk {number}\n---\nText.\n".encode()
+            page_service.publish_page(alice, source, f"_talks/t{number}.md", collection="talks")
+        server = make_app()
+        client = server.test_client()
+        log_in(client, "alice")
+        with counted_statements(server) as statements:
+            assert client.get("/dashboard/?group=talks&page=2").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
