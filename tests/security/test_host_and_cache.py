@@ -131,3 +131,76 @@ def test_behind_a_trusted_proxy_the_forwarded_host_is_the_one_checked(make_app, 
     response = client.get("/alice/", headers={**proxied, "X-Forwarded-Host": SITE})
     assert response.status_code == 200 and canonical_url(response) == f"https://{SITE}/alice/"
     assert client.get("/alice/", headers={**proxied, "X-Forwarded-Host": "attacker.example"}).status_code == 400
+
+
+# --- the content origin (PROFILEHOST_PAGES_HOST) ---------------------------------------------------------------
+
+PAGES = "pages.example.org"
+
+
+@pytest.fixture
+def origins(make_app):
+    """The app's own name and the content origin, as a production site configures them."""
+    return make_app(SERVER_NAMES=(SITE,), PAGES_HOST=PAGES).test_client
+
+
+def test_with_a_content_origin_the_sites_address_answers_301_there(origins, alice):
+    for path in ("/alice/", "/alice/files/cv.pdf", "/alice/sitemap.xml"):
+        response = origins().get(path, base_url=f"https://{SITE}")
+        assert response.status_code == 301, path
+        assert response.headers["Location"] == f"https://{PAGES}{path}"
+
+
+def test_the_content_origin_serves_the_sites_and_names_itself_in_canonical_urls(origins, alice):
+    response = origins().get("/alice/", base_url=f"https://{PAGES}")
+    assert response.status_code == 200
+    assert canonical_url(response) == f"https://{PAGES}/alice/"
+    assert f"<loc>https://{PAGES}/alice/sitemap.xml</loc>" in origins().get(
+        "/sitemap.xml", base_url=f"https://{SITE}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/register", "/dashboard/", "/admin/", "/api/v1/pages", "/report"])
+def test_the_content_origin_serves_no_screen_of_the_app(origins, alice, path):
+    response = origins().get(path, base_url=f"https://{PAGES}")
+    assert response.status_code == 404
+    assert "Set-Cookie" not in response.headers
+
+
+def test_no_response_of_the_content_origin_sets_a_cookie(origins, alice):
+    client = origins()
+    for path in ("/alice/", "/alice/files/cv.pdf", "/alice/missing/", "/nobody-here/", "/robots.txt",
+                 "/sitemap.xml", "/login"):
+        with client.get(path, base_url=f"https://{PAGES}") as response:
+            assert "Set-Cookie" not in response.headers, path
+    with client.post("/login", base_url=f"https://{PAGES}", data={"username": "alice"}) as response:
+        assert "Set-Cookie" not in response.headers
+
+
+def test_a_session_cookie_for_the_sites_address_is_never_read_on_the_content_origin(make_app, make_user, alice):
+    from support import log_in
+
+    app = make_app(SERVER_NAMES=("localhost",), PAGES_HOST=PAGES)
+    browser = app.test_client()
+    log_in(browser, "alice")
+    session = browser.get_cookie("session")
+    assert session is not None and browser.get("/dashboard/").status_code == 200
+    response = app.test_client().get("/alice/", base_url=f"http://{PAGES}",
+                                     headers={"Cookie": f"session={session.value}"})
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "masthead__edit" not in response.get_data(as_text=True)
+
+
+def test_the_report_link_of_a_content_origin_leads_to_the_sites_own_form(origins, alice):
+    html = origins().get("/alice/", base_url=f"https://{PAGES}").get_data(as_text=True)
+    assert f'href="http://{SITE}/report?url=/alice/"' in html
+
+
+def test_only_the_content_origin_keys_page_cache_entries_whatever_hosts_are_asked_for(make_app, alice):
+    app = make_app(SERVER_NAMES=(SITE,), PAGES_HOST=PAGES)
+    client = app.test_client()
+    assert client.get("/alice/", base_url=f"http://{PAGES}").status_code == 200
+    for host in ("host-1.example", "host-2.example", SITE):
+        assert client.get("/alice/", base_url=f"http://{host}").status_code in (301, 400)
+    cached = app.extensions["profilehost.page_cache"]._memo._entries
+    assert {key[0] for key in cached} == {f"http://{PAGES}"}
