@@ -7,10 +7,11 @@ from ..models import AccountState
 
 dashboard = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-# What a suspended or self-deleted owner may still reach: the explanation, the appeal, the cancellation.
+# What a suspended or self-deleted owner may still reach: the explanation, the appeal, the cancellation, and the
+# download of their own site (their data is theirs, whatever happened to the account).
 RESTRICTED_ENDPOINTS = {
-    AccountState.SUSPENDED: ("dashboard.suspended", "dashboard.appeal"),
-    AccountState.DELETED: ("dashboard.scheduled_deletion", "dashboard.cancel_deletion"),
+    AccountState.SUSPENDED: ("dashboard.suspended", "dashboard.appeal", "dashboard.export"),
+    AccountState.DELETED: ("dashboard.scheduled_deletion", "dashboard.cancel_deletion", "dashboard.export"),
 }
 
 
