@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import build_opener
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import URL, create_engine, inspect, make_url, text
 
 from profilehost import config, create_app
 from profilehost.extensions import db, limiter
@@ -37,12 +39,40 @@ def cheap_password_hashing():
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+# Under pytest-xdist each worker process has a database of its own, and keys of its own in a shared Redis.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = config.test_database_url()
     if url is None:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    return config.database_url(url, tmp_path_factory.mktemp("instance"))
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        return
+    url = config.database_url(url, tmp_path_factory.mktemp("instance"))
+    if WORKER is None:
+        yield url
+        return
+    with _worker_database(make_url(url)) as worker_url:
+        yield worker_url
+
+
+@contextmanager
+def _worker_database(base: URL):
+    """PROFILEHOST_TEST_DATABASE_URL's database with the worker's name appended (ph_test_gw0), created from the
+    given one's server when missing and dropped after the session."""
+    name = f"{base.database}_{WORKER}"
+    server = create_engine(base, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +87,10 @@ def app_settings(database_url, instance_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INSTANCE_PATH": str(instance_path),
         "SECRET_KEY": "test-secret-key-not-for-production",
-        # CI sets PROFILEHOST_REDIS_URL on one of its runs so the rate limits are tested on Redis too.
+        # CI sets PROFILEHOST_REDIS_URL on one of its runs so the rate limits are tested on Redis too; each run
+        # and worker counts under keys of its own, which are all `limiter.reset()` deletes.
         "REDIS_URL": config.read_settings()["REDIS_URL"],
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"LIMITS-test-{RUN}-{WORKER or 'main'}"},
         # Admins need two-factor sign-in in production; the tests of it turn it on (tests/web/test_two_factor*).
         "ADMIN_REQUIRE_2FA": False,
     }
@@ -101,6 +133,18 @@ def make_app(app_settings, migrated_database):
             limiter.reset()
     for app in apps:
         _dispose_engines(app)
+
+
+@pytest.fixture(scope="module")
+def module_app(app_settings, migrated_database):
+    """One app for a whole module that builds its data once and shares it between its tests (each test leaving
+    it as it found it); the database is emptied after the module."""
+    app = create_app(app_settings)
+    yield app
+    with app.app_context():
+        _delete_all_rows()
+        limiter.reset()
+    _dispose_engines(app)
 
 
 def _dispose_engines(app) -> None:

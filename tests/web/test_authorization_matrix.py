@@ -14,9 +14,12 @@ from werkzeug.routing import Map
 
 from factories import page_source, publish, store_file
 from profilehost import create_app
+from profilehost.domains import dns_check
+from profilehost.domains import service as domains
+from profilehost.extensions import limiter
 from profilehost.jobs import imports
-from profilehost.services import bibliography, invites, moderation, reports, site_files, tokens
-from support import csrf_token_from, log_in
+from profilehost.services import accounts, bibliography, invites, moderation, reports, site_files, tokens
+from support import PASSWORD, csrf_token_from, free_port, log_in, restore_rows, table_rows
 
 ROLES = ("anonymous", "tenant", "other_tenant", "admin", "suspended")
 EVERYONE = ("ok",) * 5
@@ -111,6 +114,12 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.appeal", "POST"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.scheduled_deletion", "GET"): ("login", "ok", "ok", "ok", "suspended"),
     ("dashboard.cancel_deletion", "POST"): ("login", "ok", "ok", "ok", "suspended"),
+    ("dashboard.domains", "GET"): DASHBOARD_OWN,
+    ("dashboard.domains", "POST"): DASHBOARD_OWN,
+    ("dashboard.check_domain", "POST"): DASHBOARD_BY_ID,
+    ("dashboard.remove_domain", "POST"): DASHBOARD_BY_ID,
+    # Caddy asks about a domain it names; without one the answer is "no" to everyone.
+    ("caddy.ask", "GET"): (404,) * 5,
 }
 # The API authenticates by token only: a logged-in browser's cookie never counts (so no CSRF exposure).
 for _endpoint, _methods in {"list_pages": "GET", "put_page": "PUT", "post_page": "POST", "delete_page": "DELETE",
@@ -148,16 +157,46 @@ def test_every_route_has_a_row_in_the_matrix():
     assert missing == [], f"add these routes to MATRIX: {missing}"
 
 
-@pytest.fixture
-def world(make_user):
-    alice = make_user("alice")
+class World:
+    """The tenants' data and a signed-in browser per role, built once for the module: each case only sends its
+    request. A request that may change data (any but GET) is followed by putting every row back as it was."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        # Checking alice's domain asks a resolver that is not there (a closed port): no case waits on real DNS.
+        app.config["DNS_RESOLVER"] = ("127.0.0.1", free_port())
+        with app.app_context():
+            self.values = _tenant_data()
+        # Signed in outside the app context: a request inside it would share `g`, so Flask-Login's user.
+        self.browsers = {role: _browser_for(role, app) for role in ROLES}
+        with app.app_context():
+            self.rows = table_rows()
+
+    def client(self, role: str):
+        """A new browser holding the role's session: its own cookie jar, so nothing a case does carries over."""
+        cookie, token = self.browsers[role]
+        client = self.app.test_client()
+        client.set_cookie(self.app.config["SESSION_COOKIE_NAME"], cookie)
+        client.csrf_token = token
+        return client
+
+    def put_back(self, changed_data: bool) -> None:
+        with self.app.app_context():
+            if changed_data:
+                restore_rows(self.rows)
+                self.app.extensions["profilehost.page_cache"].clear()
+            limiter.reset()
+
+
+def _tenant_data() -> dict:
+    alice = _make_user("alice")
     publish(alice, page_source("Alice", "/"))
     page = publish(alice, page_source("Alice's page", "/p/")).page
     store_file(alice, "cv.pdf")
     site_files.save_site_file(alice, "_data/cv.yml", b"jobs: [Lecturer]\n")
-    make_user("bob")
-    make_user("boss", admin=True)
-    sam = make_user("sam")
+    _make_user("bob")
+    _make_user("boss", admin=True)
+    sam = _make_user("sam")
     moderation.suspend_account(None, sam, "test")
     _report, token = reports.file_report("/alice/p/", "spam", "", "")
     appeal = moderation.submit_appeal(sam, "please")
@@ -166,25 +205,39 @@ def world(make_user):
     bibliography.save_bibliography(alice, b"@article{notes2021, title={Notes}, author={Lovelace, Ada}, "
                                           b"journal={Journal}, year={2021}}")
     job = imports.start_import(alice, b"not a zip", "site.zip")  # runs at once: tests use Huey's immediate mode
+    domain = domains.add_domain(alice, "alice.example.org")
     return {"username": "alice", "page_id": page.id, "number": 1, "name": "cv.pdf", "subpath": "p/",
             "filename": "css/app.css", "token": token, "report_id": _report.id, "appeal_id": appeal.id,
             "invite_id": invite.id, "token_id": api_token.id, "action": "approve", "path": "p",
-            "file_path": "_data/cv.yml", "job_id": job.id,
+            "file_path": "_data/cv.yml", "job_id": job.id, "domain_id": domain.id,
             "slug": bibliography.current_entries(alice)[0]["slug"]}
+
+
+def _make_user(username: str, *, admin: bool = False):
+    return accounts.create_account(username, f"{username}@example.org", PASSWORD, admin=admin)
+
+
+def _browser_for(role: str, app) -> tuple[str, str]:
+    """The session cookie of a browser signed in as the role's user (none for anonymous), and its CSRF token."""
+    client = app.test_client()
+    name = {"tenant": "alice", "other_tenant": "bob", "admin": "boss", "suspended": "sam"}.get(role)
+    if name:
+        assert log_in(client, name).status_code == 302
+    token = csrf_token_from(client.get("/report").get_data(as_text=True))
+    return client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value, token
+
+
+@pytest.fixture(scope="module")
+def world(module_app):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dns_check, "LIFETIME_SECONDS", 0.05)  # the resolver that is not there is given up on at once
+        yield World(module_app)
 
 
 def _url(rule: str, values: dict) -> str:
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda parameter: str(values.get(parameter[1], parameter[0])), rule)
     assert "<" not in url, f"no test value for a parameter of {rule}"
     return url + ("?from=1&to=1" if rule.endswith("/diff") else "")
-
-
-def _client_for(role: str, make_client):
-    client = make_client()
-    name = {"tenant": "alice", "other_tenant": "bob", "admin": "boss", "suspended": "sam"}.get(role)
-    if name:
-        assert log_in(client, name).status_code == 302
-    return client
 
 
 def _outcome(response) -> str | int:
@@ -200,15 +253,17 @@ def _outcome(response) -> str | int:
 
 @pytest.mark.parametrize(("endpoint", "method", "rule"), ROUTES, ids=[f"{m} {r}" for _, m, r in ROUTES])
 @pytest.mark.parametrize("role", ROLES)
-def test_route_answers_each_role_as_the_matrix_says(endpoint, method, rule, role, world, make_client):
+def test_route_answers_each_role_as_the_matrix_says(endpoint, method, rule, role, world):
     expected = MATRIX[(endpoint, method)][ROLES.index(role)]
-    client = _client_for(role, make_client)
-    url = _url(rule, world)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        token = csrf_token_from(client.get("/report").get_data(as_text=True))
-        response = client.open(url, method=method, data={"csrf_token": token, "reason": "matrix"})
-    outcome = _outcome(response)
-    response.close()
+    client = world.client(role)
+    url = _url(rule, world.values)
+    try:
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.open(url, method=method, data={"csrf_token": client.csrf_token, "reason": "matrix"})
+        outcome = _outcome(response)
+        response.close()
+    finally:
+        world.put_back(changed_data=method != "GET")
     assert outcome == expected, f"{role} {method} {url} -> {response.status_code}"
