@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from ..extensions import login_manager
 from ..models import AccountState
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -12,8 +13,6 @@ admin = Blueprint("admin", __name__, url_prefix="/admin")
 @admin.before_request
 def require_admin():
     if not current_user.is_authenticated:
-        from ..extensions import login_manager
-
         return login_manager.unauthorized()
     if not current_user.is_admin or current_user.state != AccountState.ACTIVE:
         abort(403)
