@@ -94,8 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from .admin import admin
     from .api import api
     from .auth.views import auth
-    from .dashboard import dashboard
-    from .dashboard import domain_views  # noqa: F401  (its views join the dashboard blueprint before it registers)
+    from .dashboard import (
+        dashboard,
+        domain_views,  # noqa: F401  (its views join the dashboard blueprint before it registers)
+    )
     from .public import public
     from .public.routing import TenantNameConverter
 

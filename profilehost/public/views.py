@@ -6,13 +6,13 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
+from ..domains.service import served_domains
 from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, sites
 from ..services.assets import SERVED_FOLDERS, is_image
-from ..domains.service import served_domains
 from . import feed_views, page_heads, public, routing
 from .cache import CachedResponse
 from .fast_path import page_cache_key

@@ -1,5 +1,6 @@
 """Real servers for researchers' domains: dnsmasq answering DNS on a loopback port (the app's
-PROFILEHOST_DNS_RESOLVER), the app on the site's own name and a helper that verifies a domain through DNS.
+PROFILEHOST_DNS_RESOLVER), the app on the site's own name, a helper that verifies a domain through DNS, and
+Caddy running the shipped deploy/Caddyfile in front of the app served by Werkzeug.
 
 Skipped, saying why, when a server is not installed on a developer's machine; in CI (CI=true) a missing one
 fails instead, because .ci/run installs it.
@@ -9,13 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import ssl
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import dns.exception
 import dns.resolver
 import pytest
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from profilehost.domains import service
 from support import free_port
@@ -120,3 +125,77 @@ def verify(dnsmasq, app):
         return domain
 
     return add_and_verify
+
+
+CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def app_port(make_app, domain_settings):
+    """The app as it runs behind Caddy (trusting one proxy), served by Werkzeug in a thread."""
+    server = make_server("127.0.0.1", 0, make_app(**domain_settings, TRUST_PROXY=1), threaded=True,
+                         request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_port
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def caddy(tmp_path, app_port):
+    program = require("caddy", shutil.which("caddy"), "caddy")
+    https_port = free_port()
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "CADDY_HTTP_PORT": str(free_port()),
+           "CADDY_HTTPS_PORT": str(https_port), "CADDY_UPSTREAM": f"127.0.0.1:{app_port}",
+           "CADDY_ISSUER": "internal", "CADDY_EXTRA_OPTIONS": "skip_install_trust"}
+    log = (tmp_path / "caddy.log").open("wb")
+    process = subprocess.Popen([program, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"], env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(https_port, process, tmp_path / "caddy.log")
+        yield CaddyServer(https_port, tmp_path / "data" / "caddy" / "pki" / "authorities" / "local" / "root.crt")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
+    for _ in range(100):
+        if process.poll() is not None:
+            raise RuntimeError(f"caddy stopped:\n{log.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"caddy did not listen within 10 s:\n{log.read_text()}")
+
+
+class CaddyServer:
+    def __init__(self, port: int, root_certificate: Path) -> None:
+        self.port = port
+        self.root_certificate = root_certificate
+
+    def get(self, name: str, path: str = "/") -> tuple[int, dict[str, str], str]:
+        """GET over TLS with `name` as SNI and Host, trusting only Caddy's own CA: a certificate for another name
+        or none at all fails the handshake (ssl.SSLError)."""
+        context = ssl.create_default_context(cafile=str(self.root_certificate)) if self.root_certificate.exists() \
+            else ssl.create_default_context()
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname=name) as tls:
+                tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n".encode())
+                answer = b""
+                while chunk := tls.recv(65536):
+                    answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in lines}
+        return int(status_line.split()[1]), headers, body.decode("utf-8", "replace")
