@@ -80,20 +80,26 @@ ACCOUNT_ACTIONS = {
 def account_action(username: str, action: str):
     user = _account_or_404(username)
     act = ACCOUNT_ACTIONS.get(action) or abort(404)
+    _act_with_reason(act, user, f"{user.username}: {action} done.")
+    return _back_or(url_for("admin.account", username=user.username))
+
+
+def _act_with_reason(action, target, done: str) -> None:
+    """Carry out a moderation action with the form's reason, and flash what was done or why it was not."""
     form = ReasonForm()
-    if not fields_refused(form):
-        try:
-            act(current_user, user, form.reason.data or "", ip=client_ip())
-        except moderation.ModerationError as refused:
-            flash_refusal(refused)
-        else:
-            flash(f"{user.username}: {action} done.", "success")
-    return redirect(request.form.get("back") if _is_admin_path(request.form.get("back"))
-                    else url_for("admin.account", username=user.username))
+    if fields_refused(form):
+        return
+    try:
+        action(current_user, target, form.reason.data or "", ip=client_ip())
+    except moderation.ModerationError as refused:
+        flash_refusal(refused)
+    else:
+        flash(done, "success")
 
 
-def _is_admin_path(path: str | None) -> bool:
-    return bool(path) and path.startswith("/admin/") and "//" not in path
+def _back_or(default: str):
+    back = request.form.get("back")
+    return redirect(back if bool(back) and back.startswith("/admin/") and "//" not in back else default)
 
 
 @admin.route("/accounts/<username>/pages/<int:page_id>")
@@ -120,16 +126,8 @@ def republish_page(username: str, page_id: int):
 def _moderate_page(username: str, page_id: int, action, done: str):
     user = _account_or_404(username)
     target = pages.owned_page(user, page_id, include_deleted=True) or abort(404)
-    form = ReasonForm()
-    if not fields_refused(form):
-        try:
-            action(current_user, target, form.reason.data or "", ip=client_ip())
-        except moderation.ModerationError as refused:
-            flash_refusal(refused)
-        else:
-            flash(f"{pages.public_url(user, target.permalink)} {done}.", "success")
-    back = request.form.get("back")
-    return redirect(back if _is_admin_path(back) else url_for("admin.page", username=user.username, page_id=page_id))
+    _act_with_reason(action, target, f"{pages.public_url(user, target.permalink)} {done}.")
+    return _back_or(url_for("admin.page", username=user.username, page_id=page_id))
 
 
 @admin.route("/invites", methods=["GET", "POST"])
