@@ -15,6 +15,9 @@ LIFETIME_SECONDS = 5.0
 class Finding:
     verified: bool
     problem: str | None = None
+    # False when DNS gave no answer at all (a timeout, a failing server): that says nothing about the domain, so
+    # a verified one stays served until an answer says otherwise.
+    conclusive: bool = True
 
 
 def resolver(address: tuple[str, int] | None) -> dns.resolver.Resolver:
@@ -46,7 +49,7 @@ def check(name: str, token: str, target: str | None, addresses: tuple[str, ...],
             return Finding(False, f"{name} does not point here yet: it needs {where or 'a record pointing here'}.")
     except dns.exception.DNSException as error:
         return Finding(False, f"DNS could not be asked about {name} now ({type(error).__name__}); it is checked "
-                              "again later.")
+                              "again later.", conclusive=False)
     return Finding(True)
 
 

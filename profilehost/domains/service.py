@@ -76,7 +76,7 @@ def check_domain(domain: Domain) -> Domain:
     finding = dns_check.check(domain.name, domain.token, cname_target(), config["DOMAIN_ADDRESSES"],
                               dns_check.resolver(config["DNS_RESOLVER"]))
     was_verified = domain.verified_at is not None
-    if finding.verified != was_verified:
+    if finding.conclusive and finding.verified != was_verified:
         site_versions.claim(db.session, domain.user_id)
         domain.verified_at = utcnow() if finding.verified else None
     domain.checked_at = utcnow()

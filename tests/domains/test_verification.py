@@ -151,3 +151,26 @@ def test_removing_without_the_csrf_token_is_refused(jane_client, jane):
     domain = service.add_domain(jane, DOMAIN)
     assert jane_client.post(f"/dashboard/domains/{domain.id}/remove").status_code == 400
     assert db.session.get(Domain, domain.id) is not None
+
+
+def test_a_verified_domain_stays_served_while_dns_cannot_be_asked(dnsmasq, verify, jane):
+    domain = verify(jane, DOMAIN)
+    dnsmasq.stop()
+    service.check_domain(domain)
+    assert domain.verified_at is not None
+    assert "could not be asked" in domain.problem
+
+
+def test_the_periodic_job_and_the_command_check_every_domain_again(dnsmasq, verify, jane, app, runner):
+    from profilehost.jobs.domains import recheck_domains
+
+    domain = verify(jane, DOMAIN)
+    dnsmasq.serve(cname={DOMAIN: TARGET})
+    assert recheck_domains(app) == 1
+    db.session.refresh(domain)
+    assert domain.verified_at is None
+    dnsmasq.serve(txt={f"_profilehost.{DOMAIN}": domain.token}, cname={DOMAIN: TARGET})
+    result = runner.invoke(args=["domains", "check"])
+    assert "1 domain(s) checked" in result.output
+    db.session.refresh(domain)
+    assert domain.verified_at is not None
