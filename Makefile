@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test lint audit lock bench serve clean
+.PHONY: run test test-fast screenshots lint typecheck audit lock bench serve clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "profilehost needs Python 3.11 or newer")'
@@ -41,8 +41,20 @@ test: $(VENV)/.installed-dev $(AXE)
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install -y chromium"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The publishing pipeline and the services alone: a minute or two, for a change that touches only them.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -n 2 tests/publishing tests/services $(PYTEST_ARGS)
+
+# The pictures in docs/screenshots/, taken again by the browser tests (`make test` writes them to a temporary folder).
+screenshots: $(VENV)/.installed-dev $(AXE)
+	PROFILEHOST_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+
+# mypy on the publishing pipeline and the services (settings in pyproject.toml, [tool.mypy]).
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
 
 # Needs a network that reaches a vulnerability database (not available on CI machines).
 audit: $(VENV)/.installed-dev
@@ -52,7 +64,7 @@ audit: $(VENV)/.installed-dev
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
-	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|setuptools|wheel)==' > constraints.txt
+	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|wheel)==' > constraints.txt
 
 serve: $(VENV)/.installed-run
 	$(BIN)/flask --app profilehost db upgrade
