@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import config
 from .demo import DEMO_USERNAME, create_demo_tenant
 from .extensions import db
+from .models import ACCOUNT_RESTORE_WINDOW
 from .publishing import PublishError
 from .services import accounts, moderation, pages, site_import, two_factor
 from .services.export import export_site
@@ -150,7 +151,7 @@ def restore_user(username: str) -> None:
 def delete_user(username: str, reason: str) -> None:
     """Delete an account (restorable for 30 days, then removed by 'purge')."""
     _moderate(moderation.delete_account, username, reason)
-    click.echo(f"Deleted {username}; 'user restore {username}' undoes it within {accounts.RESTORE_WINDOW.days} days.")
+    click.echo(f"Deleted {username}; 'user restore {username}' undoes it within {ACCOUNT_RESTORE_WINDOW.days} days.")
 
 
 @user_cli.command("promote")
@@ -174,7 +175,7 @@ def purge_command() -> None:
     """Remove for good the accounts deleted more than 30 days ago, and say what was removed."""
     summary = moderation.purge()
     if not summary.accounts:
-        click.echo(f"Nothing to purge: no account was deleted more than {accounts.RESTORE_WINDOW.days} days ago.")
+        click.echo(f"Nothing to purge: no account was deleted more than {ACCOUNT_RESTORE_WINDOW.days} days ago.")
         return
     click.echo(f"Purged {len(summary.accounts)} account(s): {', '.join(summary.accounts)} "
                f"({summary.pages} page(s), {summary.assets} file(s)).")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -70,6 +70,11 @@ class AccountState(StrEnum):
     DELETED = "deleted"
 
 
+# How long a deleted account can be brought back (by an admin, or by its owner logging in when the owner deleted
+# it) before `flask purge` removes it for good. Here, where the mail notices can read it too.
+ACCOUNT_RESTORE_WINDOW = timedelta(days=30)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     # Emails are stored lowercase (services.accounts.check_email), so the unique constraint holds in any letter
@@ -99,7 +104,7 @@ class User(UserMixin, db.Model):
     # ETags are validated by one number read in the same query as the page.
     site_version: Mapped[int] = mapped_column(Integer, default=1)
     # Why the account is suspended (shown to its owner at login), and when it was deleted (soft: restorable for
-    # services.accounts.RESTORE_WINDOW).
+    # ACCOUNT_RESTORE_WINDOW).
     state_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # None until the owner follows the link mailed to `email`: until then nothing of the account is public.

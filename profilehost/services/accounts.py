@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..mail import notices, verification
-from ..models import AccountState, ApiToken, Profile, Role, User, new_session_token, utcnow
+from ..models import ACCOUNT_RESTORE_WINDOW, AccountState, ApiToken, Profile, Role, User, new_session_token, utcnow
 from . import audit
 from .errors import FieldConflict, FieldError
 
@@ -312,9 +312,6 @@ def has_admin() -> bool:
     return db.session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
 
 
-# How long a deleted account can be brought back (by an admin, or by its owner logging in when the owner deleted
-# it) before `flask purge` removes it for good.
-RESTORE_WINDOW = timedelta(days=30)
 OWNER_DELETION = "deleted by its owner"
 
 
@@ -358,4 +355,4 @@ def schedule_deletion(user: User, password: str, *, ip: str = "") -> None:
 def deletion_can_be_cancelled(user: User) -> bool:
     """Only the owner's own deletion is cancelled by logging in; an admin's deletion is undone by an admin."""
     return (user.state == AccountState.DELETED and user.state_reason == OWNER_DELETION
-            and user.deleted_at is not None and user.deleted_at > utcnow() - RESTORE_WINDOW)
+            and user.deleted_at is not None and user.deleted_at > utcnow() - ACCOUNT_RESTORE_WINDOW)

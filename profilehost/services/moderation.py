@@ -12,9 +12,20 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..mail import notices
-from ..models import AccountState, Appeal, AppealStatus, Asset, AuditEvent, Page, Role, User, utcnow
+from ..models import (
+    ACCOUNT_RESTORE_WINDOW,
+    AccountState,
+    Appeal,
+    AppealStatus,
+    Asset,
+    AuditEvent,
+    Page,
+    Role,
+    User,
+    utcnow,
+)
 from . import audit
-from .accounts import OWNER_DELETION, RESTORE_WINDOW, confirm_password, end_sessions_and_tokens
+from .accounts import OWNER_DELETION, confirm_password, end_sessions_and_tokens
 from .errors import Refusal
 
 
@@ -82,12 +93,12 @@ def _suspend(actor, user: User, reason: str, ip: str) -> None:
 
 
 def restore_account(actor: User | None, user: User, reason: str = "", *, ip: str = "") -> None:
-    """Undo a suspension or a deletion (within RESTORE_WINDOW): pages, files and profile were never touched."""
+    """Undo a suspension or a deletion (within ACCOUNT_RESTORE_WINDOW): pages, files and profile were never touched."""
     if user.state not in (AccountState.SUSPENDED, AccountState.DELETED):
         raise ModerationError(f"{user.username} is {user.state}: there is nothing to restore.")
-    if user.state == AccountState.DELETED and user.deleted_at and user.deleted_at <= utcnow() - RESTORE_WINDOW:
-        raise ModerationError(f"{user.username} was deleted more than {RESTORE_WINDOW.days} days ago and cannot be "
-                              "restored.")
+    if user.state == AccountState.DELETED and user.deleted_at and user.deleted_at <= utcnow() - ACCOUNT_RESTORE_WINDOW:
+        raise ModerationError(f"{user.username} was deleted more than {ACCOUNT_RESTORE_WINDOW.days} days ago and "
+                              "cannot be restored.")
     user.state_reason = None
     user.deleted_at = None
     _change_state(actor, user, AccountState.ACTIVE, "account.restore", reason, ip)
@@ -117,7 +128,7 @@ def _delete(actor, user: User, reason: str, ip: str) -> None:
 
 
 def delete_own_account(user: User, password: str, *, ip: str = "") -> None:
-    """The owner's own deletion: the site goes offline now; logging in within RESTORE_WINDOW cancels it."""
+    """The owner's own deletion: the site goes offline now; logging in within ACCOUNT_RESTORE_WINDOW cancels it."""
     confirm_password(user, password, note="Your account was not deleted.")
     refuse_losing_the_last_active_admin(user)
     _delete(user, user, OWNER_DELETION, ip)
@@ -258,8 +269,8 @@ class PurgeSummary:
 
 
 def purge(now: datetime | None = None) -> PurgeSummary:
-    """Remove for good the accounts deleted more than RESTORE_WINDOW ago, with everything they owned."""
-    cutoff = (now or utcnow()) - RESTORE_WINDOW
+    """Remove for good the accounts deleted more than ACCOUNT_RESTORE_WINDOW ago, with everything they owned."""
+    cutoff = (now or utcnow()) - ACCOUNT_RESTORE_WINDOW
     doomed = list(db.session.scalars(select(User).where(
         User.state == AccountState.DELETED, User.deleted_at.is_not(None), User.deleted_at <= cutoff)))
     summary = PurgeSummary([], 0, 0)
@@ -267,7 +278,7 @@ def purge(now: datetime | None = None) -> PurgeSummary:
         summary.pages += db.session.scalar(select(func.count(Page.id)).where(Page.user_id == user.id))
         summary.assets += db.session.scalar(select(func.count(Asset.id)).where(Asset.user_id == user.id))
         summary.accounts.append(user.username)
-        audit.record(None, "account.purge", user, reason=f"deleted more than {RESTORE_WINDOW.days} days ago")
+        audit.record(None, "account.purge", user, reason=f"deleted more than {ACCOUNT_RESTORE_WINDOW.days} days ago")
         db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()
     return summary

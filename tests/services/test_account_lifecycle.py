@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from profilehost.extensions import db
-from profilehost.models import AccountState, AuditEvent, Role, User, utcnow
+from profilehost.models import ACCOUNT_RESTORE_WINDOW, AccountState, AuditEvent, Role, User, utcnow
 from profilehost.services import accounts, moderation
 from support import PASSWORD
 
@@ -63,8 +63,8 @@ def test_deleting_ones_own_account_is_in_the_audit_log_like_its_cancellation(mak
     assert events[0].reason == accounts.OWNER_DELETION
 
 
-@pytest.mark.parametrize(("days_ago", "within"), [(moderation.RESTORE_WINDOW.days - 1, True),
-                                                   (moderation.RESTORE_WINDOW.days + 1, False)])
+@pytest.mark.parametrize(("days_ago", "within"), [(ACCOUNT_RESTORE_WINDOW.days - 1, True),
+                                                   (ACCOUNT_RESTORE_WINDOW.days + 1, False)])
 def test_one_window_decides_restore_cancel_and_purge(make_user, days_ago, within):
     owner, other = make_user("alice"), make_user("bob")
     accounts.schedule_deletion(owner, PASSWORD)
@@ -74,7 +74,7 @@ def test_one_window_decides_restore_cancel_and_purge(make_user, days_ago, within
     db.session.commit()
     assert accounts.may_log_in(owner) is within
     if not within:
-        with pytest.raises(moderation.ModerationError, match=f"more than {moderation.RESTORE_WINDOW.days} days"):
+        with pytest.raises(moderation.ModerationError, match=f"more than {ACCOUNT_RESTORE_WINDOW.days} days"):
             moderation.restore_account(None, other)
     assert sorted(moderation.purge().accounts) == ([] if within else ["alice", "bob"])
 
