@@ -85,3 +85,12 @@ def test_states_and_roles_are_stored_as_they_always_were(make_user):
     make_user("alice", state=AccountState.PENDING)
     stored = db.session.execute(select(User.state, User.role).where(User.username == "alice")).one()
     assert tuple(stored) == ("pending", "user") and AccountState(stored.state) is AccountState.PENDING
+
+
+def test_deleting_a_deleted_account_again_is_refused_and_keeps_its_window(make_user):
+    alice = make_user("alice")
+    moderation.delete_account(None, alice, "spam")
+    deleted_at = alice.deleted_at
+    with pytest.raises(moderation.ModerationError, match="alice is deleted already"):
+        moderation.delete_account(None, alice, "spam again")
+    assert alice.deleted_at == deleted_at
