@@ -151,3 +151,11 @@ def test_the_caddy_ask_answers_200_only_for_a_verified_domain_of_an_active_accou
     assert client.get(f"/caddy/ask?domain={DOMAIN}", base_url="http://127.0.0.1:8000").status_code == 200
     moderation.suspend_account(None, jane, "Spam pages.")
     assert client.get(f"/caddy/ask?domain={DOMAIN}").status_code == 404
+
+
+def test_a_page_served_again_from_the_cache_is_the_domains_own(client, served):
+    first = on_domain(client, "/publications/").get_data(as_text=True)
+    again = on_domain(client, "/publications/")
+    assert again.get_data(as_text=True) == first
+    assert on_domain(client, "/publications/", headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
+    assert 'href="/jane/' not in first
