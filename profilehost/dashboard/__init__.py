@@ -29,6 +29,7 @@ from . import (  # noqa: E402,F401  (register routes)
     asset_views,
     bibliography_views,
     import_views,
+    menu_views,
     preview_views,
     site_file_views,
     state_views,

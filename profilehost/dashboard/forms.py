@@ -1,9 +1,22 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import EmailField, HiddenField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
 from ..limits import MAX_UPLOAD_FILES
+from ..services.site_import import MAX_NAVIGATION_ENTRIES as MAX_MENU_ENTRIES
 from ..services.sites import LINK_KINDS
 
 
@@ -19,9 +32,10 @@ def at_most_upload_files(_form, field) -> None:
 
 class UploadForm(FlaskForm):
     files = MultipleFileField(
-        "Markdown pages or _config.yml", validators=[FileRequired("Choose at least one file."), at_most_upload_files],
+        "Markdown pages, _config.yml or navigation.yml",
+        validators=[FileRequired("Choose at least one file."), at_most_upload_files],
         description="One or more .md files with YAML front matter (like _pages/about.md), and optionally your "
-                    "academicpages _config.yml to fill in your profile.",
+                    "academicpages _config.yml to fill in your profile and _data/navigation.yml for your menu.",
         render_kw={"accept": ".md,.markdown,.yml,.yaml,text/markdown", "multiple": True},
     )
 
@@ -122,4 +136,21 @@ class SiteFileUploadForm(FlaskForm):
 class SiteFileEditForm(FlaskForm):
     text = TextAreaField("Contents", validators=[DataRequired("Write the file, or delete it instead.")],
                          render_kw={"spellcheck": "false", "rows": 24})
+    base_version = HiddenField()
+
+
+class MenuEntryForm(Form):
+    """One line of the menu editor (its CSRF token is the editor's)."""
+
+    title = StringField("Label", validators=[Length(max=120)])
+    target = SelectField("Leads to", choices=[], validate_choice=False)
+    url = StringField("Address elsewhere", validators=[Length(max=500)],
+                      render_kw={"spellcheck": "false", "autocapitalize": "off", "inputmode": "url"})
+    position = IntegerField("Position", validators=[Optional(), NumberRange(min=1, max=999)],
+                            render_kw={"inputmode": "numeric"})
+    remove = BooleanField("Remove")
+
+
+class MenuForm(FlaskForm):
+    entries = FieldList(FormField(MenuEntryForm), min_entries=0, max_entries=MAX_MENU_ENTRIES + 1)
     base_version = HiddenField()

@@ -10,13 +10,15 @@ from flask_login import current_user
 from ..jobs import imports
 from ..limits import diff_limit, explain_rate_limits, preview_limit, publish_limit
 from ..publishing import PublishError
-from ..services import collections, pages, uploads
+from ..services import collections, pages, site_files, uploads
 from ..services.export import export_site
 from ..services.pages import EditConflict
 from . import dashboard
 from .forms import ActionForm, EditForm, UploadForm
 
 explain_rate_limits(dashboard)
+
+MENU_NAMES = ("navigation.yml", "navigation.yaml")
 
 NEW_PAGE_TEMPLATE = """---
 title: "A new page"
@@ -68,9 +70,21 @@ def upload():
     if not form.validate_on_submit():
         flash(" ".join(form.files.errors) or "The form expired. Please choose the files again.", "error")
         return redirect(url_for("dashboard.index"))
-    results = uploads.publish_uploads(current_user, [(f.filename or "", f.read()) for f in form.files.data])
+    results = [_upload(name, raw) for name, raw in ((f.filename or "", f.read()) for f in form.files.data)]
     status = 200 if any(result.ok for result in results) else 422
     return render_template("dashboard/upload_results.html", results=results), status
+
+
+def _upload(name: str, raw: bytes) -> uploads.UploadResult:
+    """A page or _config.yml as the uploads service takes them; the menu (navigation.yml) as a site file, as the
+    Site files screen and an import take it."""
+    if name.replace("\\", "/").rsplit("/", 1)[-1].lower() not in MENU_NAMES:
+        return uploads.publish_uploads(current_user, [(name, raw)])[0]
+    try:
+        saved = site_files.save_site_file(current_user, site_files.NAVIGATION_FILE, raw)
+    except (PublishError, site_files.SiteFileConflict) as refused:
+        return uploads.UploadResult(name, False, getattr(refused, "message", str(refused)))
+    return uploads.UploadResult(name, True, f"{saved.summary()} Your menu follows it.", notices=saved.notices)
 
 
 @dashboard.route("/pages/new", methods=["GET", "POST"])

@@ -20,6 +20,7 @@ from ..publishing import PublishError, load_yaml_document
 from ..publishing.layouts import is_kept_layout
 from ..publishing.site import MAX_SITE_FILE_BYTES, is_site_file, read_site_files
 from . import dead_links, pages, profiles, site_build, site_import, site_versions
+from .export import navigation_yaml
 
 CONFIG_FILE = site_import.CONFIG_FILE
 NAVIGATION_FILE = site_import.NAVIGATION_FILE
@@ -289,3 +290,56 @@ def _stage_author_block(tenant: User, raw: bytes) -> list[str]:
         raise PublishError(f"{CONFIG_FILE}: {refused.message}") from None
     said = "the profile was updated from the author: block." if changed else "the profile already says this."
     return [f"{CONFIG_FILE}: {said}", *config.notices]
+
+
+# --- the menu editor ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MenuEntry:
+    title: str
+    url: str  # a path on the site ('/talks/') or an address elsewhere ('https://...')
+
+    @property
+    def external(self) -> bool:
+        return self.url.startswith(("https://", "http://"))
+
+
+@dataclass(frozen=True)
+class Menu:
+    entries: list[MenuEntry]
+    version: int  # of _data/navigation.yml, 0 without one: a save from an older version is a conflict
+    from_file: bool  # False: the menu the pages' nav_order makes, shown until the first save
+
+
+def current_menu(tenant: User) -> Menu:
+    """The menu as the site shows it: navigation.yml's entries, else the pages that set a nav_order."""
+    version = current_version(tenant, NAVIGATION_FILE)
+    if tenant.profile and tenant.profile.navigation:
+        return Menu([MenuEntry(entry["title"], entry["url"]) for entry in tenant.profile.navigation],
+                    version.number if version else 0, True)
+    chosen = sorted((page for page in pages.list_pages(tenant) if page.nav_order is not None),
+                    key=lambda page: (page.nav_order, page.permalink))
+    return Menu([MenuEntry(page.nav_title or page.title, page.permalink) for page in chosen],
+                version.number if version else 0, False)
+
+
+def menu_entry_problem(title: str, url: str, addresses: set[str]) -> tuple[str, str] | None:
+    """(field, message) for an entry the menu cannot take, as navigation.yml's reader would leave it out; None
+    when it is fine. `addresses` are the site's pages."""
+    if not title.strip():
+        return "title", "Give the entry a label, the text the menu shows."
+    if not url:
+        return "target", "Choose the page the entry leads to, or give an https:// address."
+    if site_import._navigation_entry({"title": title, "url": url}) is None:
+        return "url", f"'{url}' is not an address the menu can lead to: give one that starts with https://."
+    if not url.startswith(("https://", "http://")) and url.partition("#")[0] not in addresses:
+        return "target", f"You have no page at {url}. Choose one of your pages."
+    return None
+
+
+def save_menu(tenant: User, entries: list[MenuEntry], *, author: User | None = None,
+              base_version: int | None = None) -> SiteFileSaved:
+    """Write the menu as the site's _data/navigation.yml (what academicpages' masthead reads, and what an export
+    and an import carry), so the menu and the site file never disagree."""
+    raw = navigation_yaml([{"title": entry.title, "url": entry.url} for entry in entries]).encode()
+    return save_site_file(tenant, NAVIGATION_FILE, raw, author=author, base_version=base_version)

@@ -269,9 +269,22 @@ def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report:
         _check_bibliography(tenant, plan, report)
     _keep_one_page_per_permalink(plan, report)
     if not plan.pages and not plan.assets and plan.config_fields is None and report.ok:
-        report.errors.append((report.archive, "has no _pages/, collections, files/, images/ or _config.yml "
-                                              "author: block. Is it an academicpages repository?"))
+        _site_files_only(plan, report)
     return plan
+
+
+def _site_files_only(plan: _Plan, report: ImportReport) -> None:
+    """An archive of site files alone (a ZIP of _data/navigation.yml) updates those and nothing else; one with
+    nothing profilehost takes is not a site."""
+    kept = sorted({*plan.site_files, *plan.bibliography_files, *([NAVIGATION_FILE] if plan.navigation is not None
+                                                                 else [])})
+    if not kept:
+        report.errors.append((report.archive, "has no _pages/, collections, files/, images/, _data/, _includes/ "
+                                              "or _config.yml author: block. Is it an academicpages repository?"))
+        return
+    report.notices.append((report.archive, f"holds only site files ({', '.join(kept[:5])}"
+                                           f"{', …' if len(kept) > 5 else ''}): those are updated, and your pages "
+                                           "and files stay as they are."))
 
 
 def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, report: ImportReport) -> str | None:

@@ -19,7 +19,7 @@ def test_a_researchers_first_hour(new_page, axe_source, screenshots_dir, instanc
     page.goto(page.base + "/dashboard/")
     assert serious_violations(page, axe_source) == []
 
-    page.get_by_label("Markdown pages or _config.yml").set_input_files(
+    page.get_by_label("Markdown pages, _config.yml or navigation.yml").set_input_files(
         [{"name": "about.md", "mimeType": "text/markdown", "buffer": (SITE / "about.md").read_bytes()},
          {"name": "publications.md", "mimeType": "text/markdown", "buffer": (SITE / "publications.md").read_bytes()}])
     page.get_by_role("button", name="Upload and publish").click()

@@ -8,11 +8,12 @@ import html
 import io
 
 import pytest
+from site_archive import build_zip
 
 from factories import page_source, publish
 from profilehost.extensions import db
 from profilehost.models import Page, Revision, SiteFile
-from profilehost.services import pages, site_files, tokens
+from profilehost.services import pages, site_files, site_import, tokens
 from support import csrf_token_from, log_in, post_form
 
 CV = b"---\ntitle: CV\npermalink: /cv/\n---\n{% for job in site.data.cv.jobs %}\n* {{ job }}\n{% endfor %}\n"
@@ -328,3 +329,31 @@ def test_a_theme_layout_cannot_be_replaced_and_the_refusal_says_why(logged_in):
     assert response.status_code == 422
     assert "'default' is a layout of the theme" in html.unescape(response.get_data(as_text=True))
     assert site_files.list_site_files(logged_in.user) == []
+
+
+def test_navigation_yml_is_taken_by_the_pages_upload_too(logged_in):
+    publish(logged_in.user, page_source("Talks", "/talks/"))
+    token = csrf_token_from(logged_in.get("/dashboard/").get_data(as_text=True))
+    response = logged_in.post("/dashboard/upload", content_type="multipart/form-data", data={
+        "csrf_token": token, "files": [(io.BytesIO(b"main:\n  - title: Talks given\n    url: /talks/\n"),
+                                        "navigation.yml")]})
+    assert response.status_code == 200 and "Saved _data/navigation.yml" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert logged_in.user.profile.navigation == [{"title": "Talks given", "url": "/talks/"}]
+
+
+def test_a_zip_of_the_menu_alone_updates_the_menu_and_nothing_else(logged_in):
+    publish(logged_in.user, page_source("Talks", "/talks/"))
+    archive = build_zip({"_data/navigation.yml": "main:\n  - title: Talks given\n    url: /talks/\n"}, top=None)
+    report = site_import.import_site(logged_in.user, archive, "menu.zip", quota=10_000_000)
+    assert report.ok, report.errors
+    assert any("holds only site files (_data/navigation.yml)" in notice for _path, notice in report.notices)
+    db.session.expire_all()
+    assert logged_in.user.profile.navigation == [{"title": "Talks given", "url": "/talks/"}]
+    assert [page.permalink for page in pages.list_pages(logged_in.user)] == ["/talks/"]
+
+
+def test_a_zip_with_nothing_of_a_site_is_still_refused(logged_in):
+    report = site_import.import_site(logged_in.user, build_zip({"notes.txt": "hello"}, top=None), "x.zip",
+                                     quota=10_000_000)
+    assert not report.ok and "Is it an academicpages repository?" in report.errors[0][1]
