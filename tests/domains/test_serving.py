@@ -159,3 +159,12 @@ def test_a_page_served_again_from_the_cache_is_the_domains_own(client, served):
     assert again.get_data(as_text=True) == first
     assert on_domain(client, "/publications/", headers={"If-None-Match": again.headers["ETag"]}).status_code == 304
     assert 'href="/jane/' not in first
+
+
+def test_a_second_domain_such_as_www_answers_301_to_the_first(client, jane, verify):
+    verify(jane, "example.org")
+    verify(jane, "www.example.org")
+    response = client.get("/publications/", base_url="http://www.example.org")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "http://example.org/publications/"
+    assert client.get("/publications/", base_url="http://example.org").status_code == 200
