@@ -33,8 +33,8 @@ def decode_source(raw: bytes, filename: str) -> tuple[str, list[str]]:
 
 # Only mojibake is repaired: entities, curly quotes, full-width CJK punctuation and ligatures are the author's
 # own choices and stay as written.
-FTFY_OPTIONS = {"unescape_html": False, "uncurl_quotes": False, "fix_character_width": False,
-                "fix_latin_ligatures": False, "normalization": None}
+FTFY_OPTIONS = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_character_width=False,
+                                    fix_latin_ligatures=False, normalization=None)
 
 
 FTFY_ASCII_FIXES = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -47,20 +47,20 @@ def repair_mojibake(text: str) -> str:
     if text.isascii() and not FTFY_ASCII_FIXES.search(text):
         # Mojibake needs non-ASCII characters; ASCII text has nothing for ftfy but control characters.
         return text
-    by_line = ftfy.fix_text(text, **FTFY_OPTIONS)
+    by_line = ftfy.fix_text(text, FTFY_OPTIONS)
     if by_line == text:
         return text
     for line in text.split("\n"):
-        fixed, plan = ftfy.fix_and_explain(line, **FTFY_OPTIONS)
+        fixed, plan = ftfy.fix_and_explain(line, FTFY_OPTIONS)
         if fixed == line:
             continue
         if not plan or any(step not in ("encode", "decode") for step, _ in plan):
             return by_line
         try:
-            whole = ftfy.apply_plan(text, plan)
+            whole = ftfy.apply_plan(text, [(step, argument) for step, argument in plan])
         except (UnicodeError, LookupError):
             return by_line
-        return ftfy.fix_text(whole, **FTFY_OPTIONS)
+        return ftfy.fix_text(whole, FTFY_OPTIONS)
     return by_line
 
 

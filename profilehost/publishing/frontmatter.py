@@ -28,13 +28,14 @@ class FrontMatter:
 
 def split_front_matter(text: str, filename: str) -> tuple[FrontMatter, str, int]:
     """(front matter, body, line number where the body starts). No front matter: the whole text is the body."""
-    if not OPENING.match(text):
+    opening = OPENING.match(text)
+    if opening is None:
         return FrontMatter({}), text, 1
-    end = CLOSING.search(text, OPENING.match(text).end())
+    end = CLOSING.search(text, opening.end())
     if end is None:
         raise PublishError(f"{filename}, line 1: the front matter starts with '---' but never ends. Add a line "
                            "with '---' after the last front matter line.", line=1)
-    yaml_text = text[OPENING.match(text).end(): end.start()]
+    yaml_text = text[opening.end(): end.start()]
     if len(yaml_text.encode()) > MAX_FRONT_MATTER:
         raise PublishError(f"{filename}: the front matter is over 64 KiB. Keep long content in the page body.")
     body = text[end.end():].lstrip("\n")
@@ -57,7 +58,8 @@ def _where_and_what(error: yaml.MarkedYAMLError) -> tuple[int, str]:
         opened = next((said for what, said in NEVER_CLOSED.items() if what in (error.context or "")), None)
         if opened:
             return error.context_mark.line, opened
-    return (error.problem_mark or error.context_mark).line, problem
+    mark = error.problem_mark or error.context_mark
+    return (mark.line if mark else 0), problem
 
 
 class _NestedTooDeep(Exception):

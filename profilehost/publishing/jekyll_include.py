@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from liquid.ast import Node
 from liquid.builtin.expressions import FilteredExpression
@@ -56,17 +57,17 @@ class JekyllIncludeNode(Node):
 
     def render_to_output(self, context: RenderContext, buffer) -> int:
         name = _interpolated(self.name, context)
-        sources = context.globals.get(INCLUDE_SOURCES) or {}
+        sources = cast("Mapping[str, str]", context.globals.get(INCLUDE_SOURCES) or {})
         source = None if name in ALWAYS_OURS else sources.get(name)
-        reads = context.globals.get(INCLUDE_READS)
+        reads = cast("set[str] | None", context.globals.get(INCLUDE_READS))
         if reads is not None:
             reads.add(f"include:{name}")
         if source is None:
             source = our_include(name)
         if source is None:
-            notices = context.globals.get(INCLUDE_NOTICES)
+            notices = _notices(context)
             if notices is not None:
-                line = context.globals.get(FIRST_LINE, 1) + self.token.source.count(
+                line = cast(int, context.globals.get(FIRST_LINE, 1)) + self.token.source.count(
                     "\n", 0, max(self.token.start_index, 0))
                 notices.append(f"line {line}: {{% include {name[:80]} %}}: your site has no _includes/"
                                f"{name[:80]} and profilehost has none by that name; it was left out.")
@@ -108,6 +109,11 @@ class JekyllIncludeTag(Tag):
         return self.node_class(token, name[:MAX_INCLUDE_NAME], parameters)
 
 
+def _notices(context: RenderContext) -> list[str] | None:
+    """The list of the page's notices, carried in the render's globals (which Liquid types as objects)."""
+    return cast("list[str] | None", context.globals.get(INCLUDE_NOTICES))
+
+
 def _readable(context: RenderContext, source: str, name: str):
     """The include compiled strictly; else profilehost's own by that name; else read loosely as Jekyll does."""
     try:
@@ -116,7 +122,7 @@ def _readable(context: RenderContext, source: str, name: str):
         ours = our_include(name)
         if ours is not None and ours != source:
             return _compiled(context.env, ours, name)
-        notices = context.globals.get(INCLUDE_NOTICES)
+        notices = _notices(context)
         if notices is not None and not any(notice.startswith(f"_includes/{name}:") for notice in notices):
             notices.append(f"_includes/{name}: {error.message}; Jekyll reads this Liquid loosely, and so does "
                            "profilehost, skipping what it cannot read.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from .errors import PublishError
 from .frontmatter import split_front_matter
@@ -54,7 +55,7 @@ def is_kept_layout(name: str) -> bool:
     return _is_run(name) or name in LINED_LAYOUTS
 
 
-def is_site_layout(name: object, site: SiteContext) -> bool:
+def is_site_layout(name: object, site: SiteContext) -> TypeGuard[str]:
     return isinstance(name, str) and name in site.layouts and _is_run(name)
 
 
@@ -66,7 +67,10 @@ def apply_site_layouts(content_html: str, *, layout: object, site: SiteContext, 
                        filename: str) -> LaidOut:
     """The content inside the site's own layout named `layout`, and inside the layout that one names, until a
     theme layout or none; unchanged when `layout` is not one of the site's own."""
-    html, names, notices, reads = content_html, [], [], set()
+    html = content_html
+    names: list[str] = []
+    notices: list[str] = []
+    reads: set[str] = set()
     if isinstance(layout, str) and _is_run(layout):
         reads.add(f"layout:{layout}")  # a layout uploaded later renders this page again
     while is_site_layout(layout, site):

@@ -176,9 +176,9 @@ def _parse(body: str, filename: str, first_line: int, notices: list[str]):
         try:
             return _parsed(body)
         except LiquidSyntaxError as error:
-            unknown = UNEXPECTED_TAG.search(error.message or "")
+            unknown = UNEXPECTED_TAG.search(str(error.message or ""))
             token = error.token
-            if UNCLOSED_BLOCK.search(error.message or ""):
+            if UNCLOSED_BLOCK.search(str(error.message or "")):
                 raise PublishError(_syntax_error(error, body, filename, first_line)) from None
             if unknown is None or token is None or token.start_index < 0:
                 notices.append(f"{_where(error, first_line)}{error.message}: Jekyll reads this Liquid loosely, "
@@ -217,7 +217,7 @@ def _unknown_tag_notice(name: str, tag: str, line: int) -> str:
 
 
 def _syntax_error(error: LiquidSyntaxError, body: str, filename: str, first_line: int) -> str:
-    message = error.message or "a Liquid syntax error"
+    message = str(error.message or "a Liquid syntax error")
     unclosed = UNCLOSED_BLOCK.search(message)
     if unclosed:
         opener = unclosed.group(1).removeprefix("end")

@@ -8,6 +8,7 @@ import re
 import threading
 import unicodedata
 import xml.etree.ElementTree as etree
+from typing import cast
 
 import markdown
 from markdown.extensions import Extension
@@ -149,11 +150,11 @@ class _SmartyWhereItCanMatch(InlineProcessor):
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
         if SMARTY_TRIGGER.search(data) is None:
             return data
-        return super()._InlineProcessor__handleInline(data, patternIndex)
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]  # the private hook
 
 
 def _skip_text_smarty_cannot_change(converter: markdown.Markdown) -> None:
-    stock = converter.treeprocessors["smarty"]
+    stock = cast(InlineProcessor, converter.treeprocessors["smarty"])
     faster = _SmartyWhereItCanMatch(converter)
     faster.inlinePatterns = stock.inlinePatterns
     _apostrophe_before_digits(converter, faster.inlinePatterns)
@@ -185,7 +186,8 @@ class _HighlightedFences(FencedBlockPreprocessor):
         budget = MAX_HIGHLIGHT_PAGE_CHARS
         # What this pass stored is exactly the fenced blocks: raw HTML is stashed only after it.
         for index in range(first, len(stash)):
-            match = PLAIN_FENCE.fullmatch(stash[index])
+            stored = stash[index]
+            match = PLAIN_FENCE.fullmatch(stored) if isinstance(stored, str) else None
             code = html.unescape(match.group(2)) if match else ""
             if match and len(code) <= min(budget, MAX_HIGHLIGHT_CHARS):
                 budget -= len(code)
@@ -205,7 +207,8 @@ def _highlighted(language: str, code: str) -> str | None:
 class _HighlightedFencesExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
         stock = md.preprocessors["fenced_code_block"]
-        md.preprocessors.register(_HighlightedFences(md, stock.config), "fenced_code_block", 25)
+        # The fenced_code extension's own settings, which its preprocessor keeps (untyped in the stubs).
+        md.preprocessors.register(_HighlightedFences(md, stock.config), "fenced_code_block", 25)  # type: ignore[attr-defined]
 
 
 def highlight_stylesheet() -> str:
@@ -285,14 +288,14 @@ def _prepare_lines(lines: list[str]) -> list[str]:
         if quote:
             out.extend("> " + inner for inner in _prepare_lines(quote))
             quote = []
-        if fence is not None or match:
-            if fence is None:
-                fence = match.group(1)
-            elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            out.append(_reindent(line, stack))
+        if match and fence is None:
+            fence = match.group(1)
+        elif match and fence is not None and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            fence = None
+        elif fence is None:
+            out.extend(_prepare_line(line, out, stack))
             continue
-        out.extend(_prepare_line(line, out, stack))
+        out.append(_reindent(line, stack))
     if quote:
         out.extend("> " + inner for inner in _prepare_lines(quote))
     return out

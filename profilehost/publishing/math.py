@@ -191,8 +191,9 @@ class _InlineMath(InlineProcessor):
         super().__init__(INLINE_MATH, md)
         self.extension = extension
 
-    def handleMatch(self, m: re.Match, data: str):  # noqa: N802 (Python-Markdown's name)
-        kind = m.lastgroup
+    def handleMatch(  # type: ignore[override]  # noqa: N802 (Python-Markdown's name and signature)
+            self, m: re.Match[str], data: str) -> tuple[str | None, int | None, int | None]:
+        kind = m.lastgroup or ""
         tex = m.group(kind).strip()
         if not tex or STX in tex:  # an empty pair, or one around a code span: kramdown's code span comes first
             return None, None, None
@@ -211,7 +212,10 @@ class _DisplayMath(BlockProcessor):
         return _delimiters(block) is not None
 
     def run(self, parent, blocks: list[str]) -> bool:
-        opener, closer = _delimiters(blocks[0])
+        delimiters = _delimiters(blocks[0])
+        if delimiters is None:  # never: test() said this block opens a formula
+            return False
+        opener, closer = delimiters
         text = blocks[0].lstrip(" ")
         end, taken = text.find(closer, len(opener)), 1
         while end == -1 and taken < min(len(blocks), DISPLAY_MAX_BLOCKS):

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import unquote
 
 import langcodes
@@ -67,6 +68,9 @@ class PageMeta:
     date: str | None
 
 
+OptionalText = TypeVar("OptionalText", str, str | None)
+
+
 class _Reader:
     def __init__(self, front: FrontMatter, filename: str) -> None:
         self.values, self.lines, self.filename = front.values, front.lines, filename
@@ -97,7 +101,7 @@ class _Reader:
         except InvalidPath as refused:
             raise self.fail(key, refused.problem) from None
 
-    def bounded(self, key: str, value: str | None, limit: int) -> str | None:
+    def bounded(self, key: str, value: OptionalText, limit: int) -> OptionalText:
         """A text value the database holds in a column of `limit` characters."""
         if value is not None and len(value) > limit:
             raise self.fail(key, f"is {len(value)} characters long; at most {limit} fit. Shorten it.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import Counter
+from collections.abc import Callable
 
 import bleach
 from bleach.css_sanitizer import CSSSanitizer
@@ -32,7 +33,7 @@ def _font_attribute(tag: str, name: str, value: str) -> bool:
     return name in GLOBAL_ATTRIBUTES or (name == "color" and bool(COLOR.match(value)))
 
 
-ATTRIBUTES = {
+ATTRIBUTES: dict[str, list[str] | Callable[[str, str, str], bool]] = {
     "*": GLOBAL_ATTRIBUTES,
     "a": GLOBAL_ATTRIBUTES + ["href", "name", "rel"],
     "img": GLOBAL_ATTRIBUTES + ["src", "alt", "width", "height"],
@@ -123,7 +124,8 @@ class _Cleaner:
         # then bleach's allowlist sees the rest.
         self.cleaner.parser.tags = None
         walker = self.cleaner.walker
-        self.cleaner.walker = lambda tree: _DropScriptLike(walker(tree), self.data_images)
+        # bleach's stubs type the walker as an instance; bleach calls it with the tree, as html5lib's class.
+        self.cleaner.walker = lambda tree: _DropScriptLike(walker(tree), self.data_images)  # type: ignore[assignment, operator]
 
     def clean(self, html: str) -> str:
         self.data_images.clear()
@@ -159,7 +161,10 @@ def top_level_blocks(html: str) -> list[str]:
     """`html` cut where a browser's parser would be outside every element. Where the parser's rules are more than
     this scan follows, it keeps elements open longer than the parser would (fewer cuts), never shorter. A wrong
     guess would cost fidelity, never safety: every block goes through the sanitizer on its own."""
-    blocks, open_elements, open_count, start, position = [], [], Counter(), 0, 0
+    blocks: list[str] = []
+    open_elements: list[str] = []
+    open_count: Counter[str] = Counter()
+    start = position = 0
     while (found := _MARKUP.search(html, position)) is not None:
         position = found.end()
         text = found.group(0)

@@ -101,7 +101,7 @@ def listed_pages(pages: Sequence[SiteDocument], documents: Sequence[SiteDocument
     own = {page.url for page in pages}
     for plugin in plugins:
         if plugin == "jekyll-feed":
-            feed = config.get("feed") if isinstance(config.get("feed"), Mapping) else {}
+            feed = given if isinstance(given := config.get("feed"), Mapping) else {}
             path = str(feed.get("path") or "feed.xml").lstrip("/")
             listed.append(SiteDocument(url="/" + path, front_matter={}, path=path))
         elif plugin == "jekyll-sitemap":
@@ -184,7 +184,7 @@ def front_matter_defaults(config: Mapping, path: str, kind: str) -> dict:
     for order, entry in enumerate(entries):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("values"), Mapping):
             continue
-        scope = entry.get("scope") if isinstance(entry.get("scope"), Mapping) else {}
+        scope = given if isinstance(given := entry.get("scope"), Mapping) else {}
         scope_path = str(scope.get("path") or "").strip("/")
         scope_kind = scope.get("type")
         if scope_path and not (path == scope_path or path.startswith(scope_path + "/")):
