@@ -105,9 +105,9 @@ def rebased(response: Response, environ: dict, username: str) -> Response:
 
 
 def _without_prefix(location: str, prefix: str, root: str) -> str:
-    for start in (root + prefix, prefix):
+    for start, kept in ((root + prefix, root), (prefix, "")):
         if location == start or location.startswith(start + "/"):
-            return location.replace(start, root if start != prefix else "", 1) or "/"
+            return kept + (location[len(start):] or "/")
     return location
 
 
