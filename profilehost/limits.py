@@ -66,7 +66,8 @@ def explain_rate_limits(_blueprint: Blueprint) -> None:
 def limit_reached(error: RateLimitExceeded) -> tuple[str, int]:
     """What a 429 says (the limit's own message, the limit, when to try again) and the seconds until then."""
     wait = _seconds_until_reset()
-    said = error.limit.error_message and error.description or "You have sent many requests in a short time."
+    # A limit without a message of its own would say only '10 per 1 hour' (Flask-Limiter's description).
+    said = error.description if error.limit.error_message else "You have sent many requests in a short time."
     return f"{said} The limit is {_said(error.limit.limit)}; try again in {_duration(wait)}.", wait
 
 
