@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from ..jobs.domains import recheck_domains
+from .service import recheck_all
 
 domains_cli = AppGroup("domains", help="Researchers' own domains.")
 
@@ -14,5 +13,4 @@ domains_cli = AppGroup("domains", help="Researchers' own domains.")
 @domains_cli.command("check")
 def check() -> None:
     """Check every domain's DNS records again now (the worker does it every three hours)."""
-    count = recheck_domains(current_app._get_current_object())
-    click.echo(f"{count} domain(s) checked.")
+    click.echo(f"{recheck_all()} domain(s) checked.")
