@@ -63,7 +63,8 @@ def limit_failed_sign_ins(username_of_request: Callable[[], str] = _typed_userna
 
 
 @auth.route("/register", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("10 per hour", methods=["POST"],
+               error_message="Several accounts were registered from your network in a short time.")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))

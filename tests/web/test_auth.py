@@ -147,3 +147,13 @@ def test_password_change_needs_the_current_password(logged_in):
                                                        "new_password": "a brand new password",
                                                        "confirm": "a brand new password"}).get_data(as_text=True)
     assert "The current password is not correct." in page
+
+
+def test_the_registration_limit_says_what_it_is(client):
+    for n in range(10):
+        register(client, username=f"user{n}", email=f"user{n}@example.org")
+        client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/dashboard/account").text)})
+    refused = register(client, username="one-more", email="more@example.org")
+    assert refused.status_code == 429
+    assert ("Several accounts were registered from your network in a short time. The limit is 10 an hour; "
+            "try again in an hour.") in refused.text
