@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from sqlalchemy import String, cast, func, insert, or_, select
+from sqlalchemy import String, and_, case, cast, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -384,37 +384,42 @@ class PageListing:
 
 
 def page_listing(tenant: User, query: PageFilter) -> PageListing:
-    """Two statements whatever the size of the site: the count of each group, then one screen of rows."""
+    """Two statements whatever the size of the site: every group with the count of its pages that match, then
+    one screen of the chosen group's rows."""
     current = (Revision.page_id == Page.id) & (Revision.number == Page.current_revision)
-    narrowed = _narrowed(select(Page.collection, func.count(Page.id)).join(Revision, current), tenant, query)
-    counts = dict(db.session.execute(narrowed.group_by(Page.collection)).all())
-    groups = [(PAGES_GROUP, counts.pop(None, 0)), *sorted(counts.items())]
+    conditions = _conditions(query)
+    matching = func.sum(case((and_(*conditions), 1), else_=0)) if conditions else func.count(Page.id)
+    counts = dict(db.session.execute(
+        select(Page.collection, matching).join(Revision, current)
+        .where(Page.user_id == tenant.id, Page.deleted_at.is_(None)).group_by(Page.collection)).all())
+    groups = [(PAGES_GROUP, counts.pop(None, 0) or 0), *sorted((name, count or 0) for name, count in counts.items())]
     group = query.group if query.group in dict(groups) else PAGES_GROUP
     total = dict(groups).get(group, 0)
     screens = max(1, -(-total // PAGES_PER_SCREEN))
     query = replace(query, group=group, screen=min(query.screen, screens))
     rows = db.session.execute(
-        _narrowed(select(Page, Revision.notices).join(Revision, current), tenant, query)
-        .where(Page.collection.is_(None) if group == PAGES_GROUP else Page.collection == group)
+        select(Page, Revision.notices).join(Revision, current)
+        .where(Page.user_id == tenant.id, Page.deleted_at.is_(None), *conditions,
+               Page.collection.is_(None) if group == PAGES_GROUP else Page.collection == group)
         .order_by(*_listing_order(group))
         .limit(PAGES_PER_SCREEN).offset((query.screen - 1) * PAGES_PER_SCREEN)).all()
     return PageListing(query, groups, [PageRow(page, len(notices or ())) for page, notices in rows], total, screens)
 
 
-def _narrowed(statement, tenant: User, query: PageFilter):
-    statement = statement.where(Page.user_id == tenant.id, Page.deleted_at.is_(None))
+def _conditions(query: PageFilter) -> list:
+    """What the search and the status filter ask of a page (and its current revision)."""
+    conditions = []
     if query.text:
-        statement = statement.where(or_(Page.title.icontains(query.text, autoescape=True),
-                                        Page.permalink.icontains(query.text, autoescape=True)))
+        conditions.append(or_(Page.title.icontains(query.text, autoescape=True),
+                              Page.permalink.icontains(query.text, autoescape=True)))
     if query.status == "draft":
-        statement = statement.where(Page.published.is_(False), Page.moderation_reason.is_(None))
+        conditions += [Page.published.is_(False), Page.moderation_reason.is_(None)]
     elif query.status == "unpublished":
-        statement = statement.where(Page.moderation_reason.is_not(None))
+        conditions.append(Page.moderation_reason.is_not(None))
     elif query.status == "notices":
         # Stored as JSON text on both databases: an empty list is '[]'.
-        statement = statement.where(Revision.notices.is_not(None),
-                                    cast(Revision.notices, String).not_in(["[]", "null"]))
-    return statement
+        conditions += [Revision.notices.is_not(None), cast(Revision.notices, String).not_in(["[]", "null"])]
+    return conditions
 
 
 def _listing_order(group: str) -> tuple:
