@@ -10,8 +10,12 @@ from wtforms.validators import DataRequired, Length
 
 from ..domains import service
 from ..domains.names import MAX_NAME, DomainError
+from ..extensions import limiter
 from . import dashboard
 from .forms import ActionForm
+
+# Each check asks DNS servers the researcher chooses; the worker checks every domain anyway.
+CHECKS = "30 per hour"
 
 
 class DomainForm(FlaskForm):
@@ -24,6 +28,8 @@ class DomainForm(FlaskForm):
 
 
 @dashboard.route("/domains", methods=["GET", "POST"])
+@limiter.limit(CHECKS, methods=["POST"], error_message="You have added many domains in a short time. Please try "
+                                                     "again in an hour.")
 def domains():
     form = DomainForm()
     status = 200
@@ -42,6 +48,8 @@ def domains():
 
 
 @dashboard.post("/domains/<int:domain_id>/check")
+@limiter.limit(CHECKS, error_message="You have checked your domains many times in a short time. The site checks "
+                                     "them every three hours; please try again later.")
 def check_domain(domain_id: int):
     domain = _own(domain_id)
     service.check_domain(domain)

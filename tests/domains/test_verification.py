@@ -174,3 +174,8 @@ def test_the_periodic_job_and_the_command_check_every_domain_again(dnsmasq, veri
     assert "1 domain(s) checked" in result.output
     db.session.refresh(domain)
     assert domain.verified_at is not None
+
+
+def test_the_domains_page_needs_a_login(client):
+    response = client.get("/dashboard/domains")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
