@@ -168,3 +168,19 @@ def test_a_second_domain_such_as_www_answers_301_to_the_first(client, jane, veri
     assert response.status_code == 301
     assert response.headers["Location"] == "http://example.org/publications/"
     assert client.get("/publications/", base_url="http://example.org").status_code == 200
+
+
+def test_a_deleted_accounts_domain_answers_like_its_pages(client, served, jane):
+    moderation.delete_account(None, jane, "Asked to leave.")
+    site_answer = client.get("/jane/").status_code
+    assert site_answer in (404, 410)
+    assert on_domain(client, "/").status_code == site_answer
+    assert client.get(f"/caddy/ask?domain={DOMAIN}").status_code == 404
+
+
+def test_with_a_content_origin_too_a_verified_domain_is_where_the_site_lives(make_app, domain_settings, served):
+    client = make_app(**domain_settings, PAGES_HOST="pages.example.org").test_client()
+    response = client.get("/jane/publications/", base_url="http://pages.example.org")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"{ROOT}/publications/"
+    assert client.get("/publications/", base_url=ROOT).status_code == 200
