@@ -49,7 +49,7 @@ test-fast: $(VENV)/.installed-dev
 
 # The pictures in docs/screenshots/, taken again by the browser tests (`make test` writes them to a temporary folder).
 screenshots: $(VENV)/.installed-dev $(AXE)
-	PROFILEHOST_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/e2e
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
