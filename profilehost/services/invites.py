@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from ..extensions import db
 from ..models import Invite, User, utcnow
@@ -41,10 +42,9 @@ def consume_invite(code: str) -> None:
         raise InviteError("This invite code is not valid. Check it for typos.")
     if invite.expires_at <= utcnow():
         raise InviteError("This invite code has expired. Ask for a new one.")
-    used = db.session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.uses < Invite.max_uses)
-        .values(uses=Invite.uses + 1)
-    ).rowcount
+    counted = cast(CursorResult, db.session.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.uses < Invite.max_uses).values(uses=Invite.uses + 1)))
+    used = counted.rowcount
     if not used:
         raise InviteError("This invite code has been used up. Ask for a new one.")
 

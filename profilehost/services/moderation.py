@@ -275,8 +275,9 @@ def purge(now: datetime | None = None) -> PurgeSummary:
         User.state == AccountState.DELETED, User.deleted_at.is_not(None), User.deleted_at <= cutoff)))
     summary = PurgeSummary([], 0, 0)
     for user in doomed:
-        summary.pages += db.session.scalar(select(func.count(Page.id)).where(Page.user_id == user.id))
-        summary.assets += db.session.scalar(select(func.count(Asset.id)).where(Asset.user_id == user.id))
+        summary.pages += db.session.execute(select(func.count(Page.id)).where(Page.user_id == user.id)).scalar_one()
+        summary.assets += db.session.execute(
+            select(func.count(Asset.id)).where(Asset.user_id == user.id)).scalar_one()
         summary.accounts.append(user.username)
         audit.record(None, "account.purge", user, reason=f"deleted more than {ACCOUNT_RESTORE_WINDOW.days} days ago")
         db.session.execute(delete(User).where(User.id == user.id))

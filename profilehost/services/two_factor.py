@@ -118,11 +118,11 @@ def enable(user: User, reference: str | None, password: str, code: str) -> list[
 def check_sign_in_code(user: User, code: str) -> str | None:
     """The kind of code that let `user` in ("app" or "recovery"), or None. A code is accepted once; the claim is
     committed here, so a refused sign-in after it cannot give the code back."""
-    if not is_enabled(user):
+    if (secret := user.totp_secret) is None:
         return None
     normalized = _digits(code)
     if CODE_PATTERN.fullmatch(normalized):
-        step = _matching_step(user.totp_secret, normalized)
+        step = _matching_step(secret, normalized)
         if step is not None and _claim_step(user, step):
             db.session.commit()
             return "app"
