@@ -198,6 +198,9 @@ def _domain_settings(env: Mapping[str, str]) -> dict:
         if pages_host is None:
             raise ConfigError(f"{PREFIX}PAGES_HOST={env['PAGES_HOST']!r} is not a host name: give it as the address "
                               "bar shows it, without scheme or path (pages.example.org)")
+        if pages_host in _server_names(env.get("SERVER_NAME", "")):
+            raise ConfigError(f"{PREFIX}PAGES_HOST={pages_host} is also in {PREFIX}SERVER_NAME: the content origin "
+                              "must be a name of its own, where no session cookie is ever set")
     target = None
     if env.get("DOMAIN_TARGET", "").strip():
         target = host_name(env["DOMAIN_TARGET"])
