@@ -166,12 +166,11 @@ class HostGate:
         environ[ORIGIN] = origin
         environ.pop("HTTP_COOKIE", None)
 
-        def start_without_cookies(status: str, headers: list, exc_info=None):
-            return start_response(status, [(name, value) for name, value in headers
-                                           if name.lower() != "set-cookie"], exc_info)
+        def start_content(status: str, headers: list, exc_info=None):
+            return start_response(status, _content_headers(headers, origin), exc_info)
 
         answer = self._content_path(environ, origin)
-        return (answer or self.wsgi_app)(environ, start_without_cookies)
+        return (answer or self.wsgi_app)(environ, start_content)
 
     def _host(self, environ: dict) -> str | None:
         scheme = environ.get("wsgi.url_scheme")
@@ -213,6 +212,16 @@ class HostGate:
         else:
             message = "The request's Host header is not a host name (such as profiles.example.org)."
         return _plain(message, 400)
+
+
+def _content_headers(headers: list[tuple[str, str]], origin: Origin) -> list[tuple[str, str]]:
+    """No cookie; and on a researcher's domain, HSTS for that name alone: the site's includeSubDomains would
+    force HTTPS on every other name under the researcher's domain, which is theirs, not the site's."""
+    kept = [(name, value) for name, value in headers if name.lower() != "set-cookie"]
+    if origin.tenant is None:
+        return kept
+    return [(name, value.replace("; includeSubDomains", "") if name.lower() == "strict-transport-security" else value)
+            for name, value in kept]
 
 
 def _not_here() -> Response:

@@ -184,3 +184,13 @@ def test_with_a_content_origin_too_a_verified_domain_is_where_the_site_lives(mak
     assert response.status_code == 301
     assert response.headers["Location"] == f"{ROOT}/publications/"
     assert client.get("/publications/", base_url=ROOT).status_code == 200
+
+
+def test_hsts_on_a_domain_covers_that_name_alone(make_app, domain_settings, served):
+    client = make_app(**domain_settings, HTTPS=True).test_client()
+    for path in ("/", "/", "/files/cv.pdf"):  # rendered, then from the cache before Flask, then a file
+        response = client.get(path, base_url=f"https://{DOMAIN}")
+        assert response.status_code == 200
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    own = client.get("/", base_url="https://localhost")
+    assert "includeSubDomains" in own.headers["Strict-Transport-Security"]
