@@ -84,7 +84,7 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.restore", "POST"): DASHBOARD_BY_ID,
     ("dashboard.delete", "POST"): DASHBOARD_BY_ID,
     ("dashboard.undelete", "POST"): DASHBOARD_BY_ID,
-    ("dashboard.export", "GET"): DASHBOARD_OWN,
+    ("dashboard.export", "GET"): ("login", "ok", "ok", "ok", "ok"),  # a suspended owner may take their site away
     ("dashboard.import_site", "GET"): DASHBOARD_OWN,
     ("dashboard.import_site", "POST"): DASHBOARD_OWN,
     ("dashboard.import_job", "GET"): DASHBOARD_BY_ID,
@@ -114,6 +114,8 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.appeal", "POST"): ("login", "ok", "ok", "ok", "ok"),
     ("dashboard.scheduled_deletion", "GET"): ("login", "ok", "ok", "ok", "suspended"),
     ("dashboard.cancel_deletion", "POST"): ("login", "ok", "ok", "ok", "suspended"),
+    ("dashboard.menu", "GET"): DASHBOARD_OWN,
+    ("dashboard.menu", "POST"): DASHBOARD_OWN,
     ("dashboard.domains", "GET"): DASHBOARD_OWN,
     ("dashboard.domains", "POST"): DASHBOARD_OWN,
     ("dashboard.check_domain", "POST"): DASHBOARD_BY_ID,
