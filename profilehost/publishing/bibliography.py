@@ -312,7 +312,7 @@ def category_of(entry: BibEntry, config_categories: Mapping[str, str] | None = N
     `publication_category` names mapped through `config_categories`, else what its type says."""
     for value in (entry.fields.get("category", ""), *re.split(r"[,;]", entry.fields.get("keywords", ""))):
         named = value.strip().lower()
-        if named in (config_categories or {}):
+        if config_categories and named in config_categories:
             return config_categories[named]
         if named in CATEGORY_ALIASES:
             return CATEGORY_ALIASES[named]

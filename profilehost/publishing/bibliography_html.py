@@ -14,7 +14,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter, model
 from citeproc.source.json import CiteProcJSON
@@ -189,7 +189,7 @@ def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) ->
     for entry in entries:
         item = csl_item(entry, matcher)
         key = (style, json.dumps(item, sort_keys=True))
-        citations[entry.key] = CITATIONS.remembered(key, lambda item=item: _citation(item, style))
+        citations[entry.key] = CITATIONS.remembered(key, partial(_citation, item, style))
     return citations
 
 

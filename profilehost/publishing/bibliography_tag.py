@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from liquid.ast import Node
 from liquid.stream import TokenStream
@@ -43,11 +43,11 @@ class BibliographyNode(Node):
         return "{% bibliography %}"
 
     def render_to_output(self, context: RenderContext, buffer) -> int:
-        reads = context.globals.get(INCLUDE_READS)
+        reads = cast("set[str] | None", context.globals.get(INCLUDE_READS))
         if reads is not None:
             reads.add("site.publications")  # also while the site has none: the first .bib renders this page again
         site = context.globals.get("site")
-        items = site["publications"] if site is not None and "publications" in site else []
+        items = site["publications"] if isinstance(site, Mapping) and "publications" in site else []
         arguments = VARIABLE.sub(lambda found: str(_resolve(context, found[1])), self.arguments)
         options = dict(OPTION.findall(arguments))
         query = options.pop("-q", None) or options.pop("--query", None)
@@ -55,19 +55,20 @@ class BibliographyNode(Node):
         if options:
             self._notice(context, f"{{% bibliography {arguments.strip()[:60]} %}}: profilehost reads --query and "
                                   f"--file of jekyll-scholar's options and ignores {', '.join(sorted(options))}.")
-        chosen = [item for item in items or () if isinstance(item, Mapping) and item.get("bibtex_key")]
+        entries = [(item, found) for item in items or () if isinstance(item, Mapping) and item.get("bibtex_key")
+                   and (found := ListedEntry.of_item(item)) is not None]
         if query:
             matches = _query(query)
             if matches is None:
                 self._notice(context, f"{{% bibliography %}}: the query {query[:60]} is not one profilehost reads "
                                       "(it reads @type[field=value, ...]); the whole bibliography is listed.")
             else:
-                listed = sorted((ListedEntry.of_item(item) for item in chosen if matches(item)),
+                chosen = sorted((found for item, found in entries if matches(item)),
                                 key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
                 buffer.write('\n\n<ol class="bibliography">'
-                             + "".join(f"<li>{entry_item_html(found)}</li>" for found in listed) + "</ol>\n\n")
+                             + "".join(f"<li>{entry_item_html(found)}</li>" for found in chosen) + "</ol>\n\n")
                 return 1
-        listed = [found for item in chosen if (found := ListedEntry.of_item(item)) is not None]
+        listed = [found for _item, found in entries]
         if not listed:
             self._notice(context, "{% bibliography %} (jekyll-scholar's list): the site has no bibliography yet. "
                                   "Upload your .bib under Dashboard > Bibliography and this page will list it.")
@@ -79,9 +80,10 @@ class BibliographyNode(Node):
         return self.render_to_output(context, buffer)
 
     def _notice(self, context: RenderContext, message: str) -> None:
-        notices = context.globals.get(INCLUDE_NOTICES)
+        notices = cast("list[str] | None", context.globals.get(INCLUDE_NOTICES))
         if notices is not None:
-            line = context.globals.get(FIRST_LINE, 1) + self.token.source.count("\n", 0, max(self.token.start_index, 0))
+            first_line = cast(int, context.globals.get(FIRST_LINE, 1))
+            line = first_line + self.token.source.count("\n", 0, max(self.token.start_index, 0))
             notices.append(f"line {line}: {message}")
 
     def children(self, static_context, *, include_partials: bool = True):

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import (
     AccountState,
     Appeal,
+    AppealStatus,
     Asset,
     AuditEvent,
     Invite,
@@ -29,11 +30,11 @@ def accounts_by_state() -> dict[str, int]:
 
 
 def open_report_count() -> int:
-    return db.session.scalar(select(func.count(Report.id)).where(Report.status == ReportStatus.OPEN))
+    return db.session.execute(select(func.count(Report.id)).where(Report.status == ReportStatus.OPEN)).scalar_one()
 
 
 def open_appeals() -> list[Appeal]:
-    return list(db.session.scalars(select(Appeal).where(Appeal.status == "open").order_by(Appeal.created_at)))
+    return list(db.session.scalars(select(Appeal).where(Appeal.status == AppealStatus.OPEN).order_by(Appeal.created_at)))
 
 
 def search_accounts(text: str, *, state: str = "", role: str = "", since: date | None = None) -> list[User]:

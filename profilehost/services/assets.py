@@ -109,7 +109,7 @@ def check_asset(name: str, data: bytes) -> str:
 
 def usage(tenant: User, quota: int) -> Usage:
     used = db.session.scalar(select(func.coalesce(func.sum(Asset.size), 0)).where(Asset.user_id == tenant.id))
-    return Usage(used=int(used), quota=quota)
+    return Usage(used=int(used or 0), quota=quota)
 
 
 def find_asset(tenant: User, name: str) -> Asset | None:

@@ -108,10 +108,10 @@ def save_settings(tenant: User, style: str, name_forms_text: str) -> Bibliograph
                                        f"under {MAX_NAME_FORM_CHARS} characters.")
     current = current_version(tenant)
     number = current.number if current is not None else None
-    source = (current.source, current.source_name) if current is not None and current.source is not None else None
+    source, source_name = (current.source, current.source_name) if current is not None else (None, "")
     inputs = _format_inputs(tenant, BibliographySettings(user_id=tenant.id, style=style, name_forms=forms))
     db.session.rollback()  # formatting a long list holds no transaction open
-    rendered = _formatted(*source, *inputs) if source else None
+    rendered = _formatted(source, source_name, *inputs) if source is not None else None
     new_documents = _documents_of((rendered or {}).get("entries", []))
 
     def write(renderings: list[site_build.Rerendered] | None) -> list[str]:
@@ -123,7 +123,7 @@ def save_settings(tenant: User, style: str, name_forms_text: str) -> Bibliograph
         written = current_version(tenant)
         if written is not None and written.source is not None:
             # A bibliography saved while this one was formatted is formatted again, here.
-            fresh = rendered is not None and written.source == source[0]
+            fresh = rendered is not None and written.source == source
             written.rendered = rendered if fresh else render(tenant, written.source, written.source_name, settings)
         if renderings is None:
             return site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))

@@ -64,6 +64,8 @@ def with_dead_link_notices(tenant: User | None, rendered: Rendered,
     """`rendered` with a notice for each of its links that leads nowhere (addresses: the site as it is now, with
     the page's own permalink and redirect_from). Given the addresses, it reads nothing from the database."""
     if addresses is None:
+        if tenant is None:
+            raise TypeError("with_dead_link_notices needs the site's addresses or the tenant to read them from")
         addresses = SiteAddresses.of(tenant)
     addresses = addresses.with_page(rendered.meta.permalink, rendered.meta.redirect_from)
     dead = dead_link_notices(tenant, rendered.body_html, addresses)
@@ -73,7 +75,7 @@ def with_dead_link_notices(tenant: User | None, rendered: Rendered,
 def dead_link_notices(tenant: User | None, body_html: str, addresses: SiteAddresses) -> list[str]:
     """One notice per link of the page that leads nowhere on the tenant's own site, naming it as the author
     would write it ('/files/cv.pdf') and saying how to fix it."""
-    base = addresses.base or f"/{tenant.username}"
+    base = addresses.base or (f"/{tenant.username}" if tenant is not None else "")
     notices = []
     for url in dict.fromkeys(html.unescape(url) for url in LINK.findall(body_html)):
         if not url.startswith(base + "/"):

@@ -12,10 +12,10 @@ nothing changed the site since a rendering read it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import event, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
@@ -27,24 +27,26 @@ OWNED_BY_TENANT = (Page, Redirect, Asset, SiteFile, Profile)
 WATCHED_TABLES = {model.__table__.name for model in (*OWNED_BY_TENANT, Revision, User)}
 BUMPED = "profilehost.site_versions.bumped"
 USERS = User.__table__
+# Flask-SQLAlchemy's db.session is a scoped session; jobs and tests may pass a plain one.
+AnySession = Session | scoped_session[Any]
 
 
 class UnversionedWrite(RuntimeError):
     """A bulk statement changes what public pages show, but its tenant cannot be read from it."""
 
 
-def claim(session: Session, tenant_id: int) -> int:
+def claim(session: AnySession, tenant_id: int) -> int:
     """Bump the tenant's version now, in the session's transaction, and return the new number.
 
     Called first in a write transaction, it locks the tenant until the commit: the number returned is the one read
     while rendering plus one exactly when nothing changed the site in between."""
     session.info.setdefault(BUMPED, set()).discard(tenant_id)
     _bump(session, {tenant_id})
-    return session.connection().scalar(select(USERS.c.site_version).where(USERS.c.id == tenant_id))
+    return current(session, tenant_id)
 
 
-def current(session: Session, tenant_id: int) -> int:
-    return session.connection().scalar(select(USERS.c.site_version).where(USERS.c.id == tenant_id))
+def current(session: AnySession, tenant_id: int) -> int:
+    return session.connection().execute(select(USERS.c.site_version).where(USERS.c.id == tenant_id)).scalar_one()
 
 
 # How often a change renders before its write; the last time it renders inside the write, the tenant locked.
@@ -53,7 +55,7 @@ Rendering = TypeVar("Rendering")
 Written = TypeVar("Written")
 
 
-def write_after_rendering(session: Session, tenant_id: int, render: Callable[[], Rendering],
+def write_after_rendering(session: AnySession, tenant_id: int, render: Callable[[], Rendering],
                           write: Callable[[Rendering | None], Written], *,
                           attempts: int = RENDER_ATTEMPTS) -> Written:
     """Render with no transaction open, then write in one short transaction: the one rule for every change that
@@ -67,7 +69,7 @@ def write_after_rendering(session: Session, tenant_id: int, render: Callable[[],
     """
     for attempt in range(1, attempts + 1):
         last = attempt == attempts
-        version, rendering = None, None
+        version, rendering = 0, None
         if not last:
             version = current(session, tenant_id)
             rendering = render()
@@ -86,7 +88,7 @@ def write_after_rendering(session: Session, tenant_id: int, render: Callable[[],
     raise AssertionError("the last attempt always writes or raises")
 
 
-def _bump(session: Session, tenant_ids: Iterable[int]) -> None:
+def _bump(session: AnySession, tenant_ids: Iterable[int]) -> None:
     bumped = session.info.setdefault(BUMPED, set())
     due = sorted(set(tenant_ids) - bumped - {None})
     if not due:
@@ -111,7 +113,7 @@ def _tenants_of_flush(session: Session) -> set[int]:
                 tenants.add(instance.id)
         elif session.is_modified(instance, include_collections=False):
             tenants.add(_tenant_of(session, instance))
-    return tenants - {None}
+    return {tenant for tenant in tenants if tenant is not None}
 
 
 def _changed(instance, name: str) -> bool:
@@ -167,9 +169,9 @@ def _tenants_of_bulk_write(state) -> set[int]:
             page_ids = {row.get("page_id", values.get("page_id")) for row in rows} - {None}
             return set(state.session.connection().scalars(
                 select(Page.__table__.c.user_id).where(Page.__table__.c.id.in_(page_ids)))) if page_ids else set()
-        return {row.get("user_id", values.get("user_id")) for row in rows} - {None}
+        return {tenant for row in rows if (tenant := row.get("user_id", values.get("user_id"))) is not None}
     key = "id" if state.statement.table.name == USERS.name else "user_id"
-    found = set()
+    found: set = set()  # of the bound values, ids
     for clause in visitors.iterate(state.statement.whereclause) if state.statement.whereclause is not None else ():
         if (isinstance(clause, BinaryExpression) and getattr(clause.left, "key", None) == key
                 and isinstance(clause.right, BindParameter)):

@@ -235,6 +235,6 @@ def _hunk_header(hunk: list[Step]) -> str:
 
 def _range(start: int | None, count: int) -> str:
     # diff -u's convention: a one-line range is its line number; an empty one (an empty text) is '0,0'.
-    if count == 0:
+    if count == 0 or start is None:
         return "0,0"
     return str(start + 1) if count == 1 else f"{start + 1},{count}"
