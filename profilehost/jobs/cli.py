@@ -35,4 +35,4 @@ def worker(threads: int | None) -> None:
     if requeued:
         click.echo(f"{requeued} site rebuild(s) left running by a stopped worker queued again.")
     workers = threads or current_app.config["JOBS_WORKERS"]
-    queue.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    queue.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

@@ -57,6 +57,10 @@ def _register_tasks(app: Flask, queue: Huey) -> None:
 
     register_mail_task(app, queue)
 
+    from .domains import register_domain_tasks
+
+    register_domain_tasks(app, queue)
+
 
 def enqueue_import(job_id: int) -> None:
     job_queue()

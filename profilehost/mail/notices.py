@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..models import Appeal, Page, Report, User
+from ..models import ACCOUNT_RESTORE_WINDOW, Appeal, AppealStatus, Page, Report, User
 from .links import external_url
 from .outbox import queue_mail, sent_recently
 
-DELETION_WINDOW_DAYS = 30
 # What a security notice says happened to the password or to two-factor sign-in (the templates' wording keys).
 PASSWORD_CHANGES = ("changed", "reset_by_link", "reset_by_operator")
 TWO_FACTOR_CHANGES = ("enabled", "disabled", "reset")
@@ -82,7 +81,7 @@ def account_restored(user: User) -> None:
 
 def account_deleted(user: User, reason: str, *, by_owner: bool) -> None:
     _to_account(user, "account_deleted", optional=False, reason=reason, by_owner=by_owner,
-                window_days=DELETION_WINDOW_DAYS)
+                window_days=ACCOUNT_RESTORE_WINDOW.days)
 
 
 def deletion_cancelled(user: User) -> None:
@@ -96,7 +95,7 @@ def page_unpublished(page: Page, reason: str) -> None:
 
 
 def appeal_decided(appeal: Appeal) -> None:
-    _to_account(appeal.user, "appeal_decided", optional=False, accepted=appeal.status == "accepted",
+    _to_account(appeal.user, "appeal_decided", optional=False, accepted=appeal.status == AppealStatus.ACCEPTED,
                 response=appeal.response)
 
 

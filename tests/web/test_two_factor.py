@@ -99,7 +99,8 @@ def enrolment_form(client, *, password: str | None, code: str | None = None):
     return client.post("/dashboard/account/two-factor", data=data)
 
 
-PASSWORD_ERROR = re.compile(r'<p class="error" id="password-error">([^<]*)</p>')
+PASSWORD_ERROR = re.compile(r'<p class="error" id="password-error">(?:<span class="visually-hidden">Error: </span>)?'
+                            r'([^<]*)</p>')
 
 
 @pytest.mark.parametrize("password", [None, "", "not the password"])
