@@ -28,6 +28,7 @@ from . import (  # noqa: E402,F401  (register routes)
     account_views,
     asset_views,
     bibliography_views,
+    diff_view,
     import_views,
     menu_views,
     preview_views,

@@ -95,7 +95,7 @@ def test_a_stale_edit_gets_409_shows_both_versions_and_keeps_the_text(logged_in)
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "changed while you were editing" in html
-    assert "+My text." in html and "-Someone else&#39;s text." in html
+    assert "<ins>My</ins> text." in html and "<del>Someone else&#39;s</del> text." in html
     assert "My text." in html.split("<textarea", 1)[1]
     db.session.expire_all()
     assert pages.find_page(logged_in.user, "/p/").current_revision == 2
@@ -119,7 +119,7 @@ def test_revision_view_and_diff(logged_in):
     publish(logged_in.user, page_source("One", "/p/", "Beta."))
     assert "Alpha." in logged_in.get(f"/dashboard/pages/{page.id}/revisions/1").get_data(as_text=True)
     diff = logged_in.get(f"/dashboard/pages/{page.id}/diff?from=1&to=2").get_data(as_text=True)
-    assert "-Alpha." in diff and "+Beta." in diff
+    assert "<del>Alpha</del>" in diff and "<ins>Beta</ins>" in diff
 
 
 def test_delete_and_restore_a_page(logged_in, client):
