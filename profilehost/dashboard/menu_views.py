@@ -49,7 +49,7 @@ def menu():
 def _targets() -> dict[str, str]:
     """The site's pages a menu entry may lead to: address -> what the list shows."""
     return {page.permalink: f"{page.title} ({page.permalink})" for page in pages.list_pages(current_user)
-            if page.collection is None}
+            if page.collection is None and not pages.is_not_found_page(page)}
 
 
 def _fill(form: MenuForm, entries: list[MenuEntry], addresses: set[str]) -> None:

@@ -44,6 +44,7 @@ def index():
     listing = pages.page_listing(current_user, pages.PageFilter.from_args(request.args))
     return render_template("dashboard/index.html", listing=listing, group_title=_group_title,
                            status_filters=pages.STATUS_FILTERS, listing_url=_listing_url,
+                           is_not_found_page=pages.is_not_found_page,
                            deleted=pages.recently_deleted(current_user), upload_form=UploadForm(),
                            action_form=ActionForm(), public_url=pages.public_url,
                            jobs=[job for job in imports.recent_jobs(current_user) if job.active])

@@ -435,6 +435,35 @@ def list_pages(tenant: User) -> list[Page]:
 
 RESTORE_WINDOW = timedelta(days=30)
 
+# academicpages' 404.md (`permalink: /404.html`, or /404/ from the file name alone) is the page a visitor sees at
+# an address the site does not have: stored and edited like a page, but not a page of the site (not in its sitemap,
+# its menu, or among the pages a menu can lead to), and served with status 404 rather than at its own address.
+NOT_FOUND_PERMALINKS = ("/404.html", "/404/")
+
+
+def is_not_found_page(page: Page) -> bool:
+    return page.permalink in NOT_FOUND_PERMALINKS
+
+
+def not_found_page(tenant: User) -> tuple[Page, Revision] | None:
+    """The site's own not-found page and its current revision, when it has a public one (/404.html first)."""
+    rows = db.session.execute(
+        select(Page, Revision)
+        .join(Revision, (Revision.page_id == Page.id) & (Revision.number == Page.current_revision))
+        .where(Page.user_id == tenant.id, Page.permalink.in_(NOT_FOUND_PERMALINKS), Page.deleted_at.is_(None),
+               Page.published.is_(True), Page.moderation_reason.is_(None))).all()
+    found = {page.permalink: (page, revision) for page, revision in rows}
+    return next((found[permalink] for permalink in NOT_FOUND_PERMALINKS if permalink in found), None)
+
+
+def site_pages(tenant: User) -> list[Page]:
+    """The tenant's public pages that are pages of the site, as a sitemap or a menu lists them: the not-found
+    page left out."""
+    return list(db.session.scalars(
+        tenant_pages(tenant).where(Page.published.is_(True), Page.moderation_reason.is_(None),
+                                   Page.permalink.not_in(NOT_FOUND_PERMALINKS))
+        .order_by(Page.nav_order.is_(None), Page.nav_order, Page.permalink)))
+
 
 def owned_page(tenant: User, page_id: int, *, include_deleted: bool = False) -> Page | None:
     """The tenant's page with this id, or None: ids from URLs and forms never reach another tenant's data."""

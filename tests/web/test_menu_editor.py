@@ -90,3 +90,12 @@ def test_a_menu_changed_meanwhile_is_not_overwritten(logged_in):
     response = logged_in.post("/dashboard/menu", data=data, follow_redirects=True)
     assert "changed since you opened it" in response.get_data(as_text=True)
     assert saved_menu(logged_in.user) == [{"title": "Only", "url": "/cv/"}]
+
+
+def test_the_not_found_page_is_marked_on_the_dashboard_and_is_no_menu_target(logged_in):
+    site(logged_in.user)
+    publish(logged_in.user, page_source("Page not found", "/404.html"))
+    html, _data = menu_form(logged_in)
+    assert 'value="/404.html"' not in html and 'value="/cv/"' in html
+    dashboard = logged_in.get("/dashboard/").get_data(as_text=True)
+    assert "Shown for missing addresses" in dashboard
