@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Page, Redirect, Revision, User, utcnow
 from ..publishing import HTML_SUFFIXES, PublishError, Rendered, SiteContext, publish_source
 from ..publishing.decode import decode_source
-from ..publishing.meta import check_file_name
+from ..publishing.meta import CONTROL_CHARACTERS, check_file_name
 from . import site_build, site_versions  # noqa: F401 - site_versions registers the session's version bump
 from .dead_links import SiteAddresses, with_dead_link_notices
 
@@ -352,7 +352,9 @@ class PageFilter:
         """From the query string, whatever it holds: an unknown status is no status, a bad screen the first."""
         status = args.get("status", "")
         screen = args.get("page", "")
-        return cls(group=(args.get("group") or PAGES_GROUP)[:40], text=" ".join(args.get("q", "").split())[:200],
+        # No control character reaches the database (PostgreSQL refuses a NUL in a text value outright).
+        text = " ".join(CONTROL_CHARACTERS.sub(" ", args.get("q", "")).split())[:200]
+        return cls(group=(args.get("group") or PAGES_GROUP)[:40], text=text,
                    status=status if status in STATUS_FILTERS else "",
                    screen=int(screen) if screen.isdigit() and 0 < int(screen) < 100_000 else 1)
 
