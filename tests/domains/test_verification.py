@@ -179,3 +179,17 @@ def test_the_periodic_job_and_the_command_check_every_domain_again(dnsmasq, veri
 def test_the_domains_page_needs_a_login(client):
     response = client.get("/dashboard/domains")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_worker_checks_domains_again_every_three_hours(app):
+    from datetime import datetime
+
+    from profilehost.jobs.queue import job_queue
+
+    queue = job_queue(app)
+
+    def due(hour: int, minute: int) -> set[str]:
+        return {task.name for task in queue.read_periodic(datetime(2026, 12, 3, hour, minute))}
+
+    assert "recheck_domains" in due(3, 23) and "recheck_domains" in due(21, 23)
+    assert "recheck_domains" not in due(3, 24) | due(4, 23)
