@@ -51,9 +51,10 @@ def domains():
 @limiter.limit(CHECKS, error_message="You have checked your domains many times in a short time. The site checks "
                                      "them every three hours; please try again later.")
 def check_domain(domain_id: int):
-    domain = _own(domain_id)
-    service.check_domain(domain)
-    if domain.verified_at is not None:
+    domain = service.check_domain(_own(domain_id))
+    if domain is None:
+        flash("That domain was removed meanwhile.", "info")
+    elif domain.verified_at is not None:
         flash(f"{domain.name} is verified: your site is served there.", "success")
     else:
         flash(f"{domain.name} is not verified yet: {domain.problem}", "error")

@@ -70,11 +70,18 @@ def remove_domain(domain: Domain) -> None:
     db.session.commit()
 
 
-def check_domain(domain: Domain) -> Domain:
-    """Ask DNS now; a change of whether the domain is served is written with the tenant's version bumped."""
+def check_domain(domain: Domain) -> Domain | None:
+    """Ask DNS now; a change of whether the domain is served is written with the tenant's version bumped. None:
+    the domain was removed while DNS answered."""
     config = current_app.config
-    finding = dns_check.check(domain.name, domain.token, cname_target(), config["DOMAIN_ADDRESSES"],
+    domain_id, name, token = domain.id, domain.name, domain.token
+    db.session.rollback()  # no transaction stays open while DNS servers answer, which can take seconds
+    finding = dns_check.check(name, token, cname_target(), config["DOMAIN_ADDRESSES"],
                               dns_check.resolver(config["DNS_RESOLVER"]))
+    found = db.session.get(Domain, domain_id)
+    if found is None:
+        return None
+    domain = found
     was_verified = domain.verified_at is not None
     if finding.conclusive and finding.verified != was_verified:
         site_versions.claim(db.session, domain.user_id)
