@@ -8,7 +8,7 @@ import pytest
 from site_archive import build_zip, site_with
 
 from browser_checks import horizontal_overflow, screenshot, serious_violations
-from profilehost.services import site_import
+from profilehost.services import pages, site_import
 from support import PASSWORD
 
 PAGES, TALKS = 150, 50
@@ -101,3 +101,25 @@ def test_a_big_site_on_a_phone_and_a_desktop(new_page, big_site, axe_source, scr
     # The refused form answers 422, which the browser logs; nothing else may be logged.
     assert [error for error in page.errors if "status of 422" not in error] == []
     assert page.foreign == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_dashboard_list_fits_a_phone(new_page, make_user, axe_source, screenshots_dir, scheme):
+    alice = make_user("alice")
+    report = site_import.import_site(alice, build_zip(site_with({})), "site.zip", quota=100 * 1024 * 1024)
+    assert report.ok, report.errors
+    about = next(page for page in pages.list_pages(alice) if page.permalink == "/")
+    source = pages.current_revision(about).source
+    pages.publish_page(alice, source.replace(b"Analytical Engine", b"analytical engine of Charles Babbage"),
+                       pages.file_name(about), expected_permalink="/")
+    page = new_page(360, 800, scheme=scheme)
+    log_in(page)
+    for path in ("/dashboard/files", "/dashboard/site-files", f"/dashboard/pages/{about.id}/history",
+                 f"/dashboard/pages/{about.id}/diff?from=1&to=2", "/dashboard/menu", "/dashboard/profile",
+                 "/dashboard/import", "/dashboard/account"):
+        assert page.goto(page.base + path).status == 200, path
+        fits(page)
+        assert serious_violations(page, axe_source) == [], path
+    page.goto(page.base + f"/dashboard/pages/{about.id}/diff?from=1&to=2")
+    assert page.locator(".diff-table ins").first.is_visible()
+    screenshot(page, screenshots_dir, f"diff-phone-{scheme}")
