@@ -204,3 +204,18 @@ def test_only_the_content_origin_keys_page_cache_entries_whatever_hosts_are_aske
         assert client.get("/alice/", base_url=f"http://{host}").status_code in (301, 400)
     cached = app.extensions["profilehost.page_cache"]._memo._entries
     assert {key[0] for key in cached} == {f"http://{PAGES}"}
+
+
+def test_a_domain_lookup_that_fails_answers_503_not_500():
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    from profilehost.public.routing import HostGate
+
+    def broken_lookup(_host: str) -> str | None:
+        raise ConnectionError("database restarting")
+
+    gate = HostGate(Response("the app"), (SITE,), PAGES, broken_lookup)
+    response = Client(gate).get("/", base_url="http://jane.example.org")
+    assert response.status_code == 503
+    assert Client(gate).get("/", base_url=f"http://{SITE}").status_code == 200
