@@ -30,8 +30,9 @@ def page_cache_key(environ: dict, tenant_id: int, subpath: str, theme_version: s
 
 
 def cache_origin(environ: dict) -> str:
-    """The HostGate has let through only http or https and a host in one spelling, one of the configured names
-    when there are any, so a client cannot vary it."""
+    """The HostGate has let through only http or https and a host in one spelling: when names are configured, one
+    of them, the content origin or a verified domain, so a client cannot vary it. On a domain the path is already
+    the tenant's (/<username>/...), and the origin keeps its entries apart from the same page elsewhere."""
     return f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
 
 
