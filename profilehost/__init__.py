@@ -12,8 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
 
-TEMPLATES = config.REPO_ROOT / "templates"
-MIGRATIONS = config.REPO_ROOT / "migrations"
+# A checkout keeps the templates and migrations beside the package; the wheel carries them inside it
+# (pyproject.toml, [tool.setuptools.package-dir]).
+PACKAGE = Path(__file__).resolve().parent
+SHIPPED = PACKAGE if (PACKAGE / "templates").is_dir() else config.REPO_ROOT
+TEMPLATES = SHIPPED / "templates"
+MIGRATIONS = SHIPPED / "migrations"
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:

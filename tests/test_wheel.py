@@ -74,8 +74,6 @@ def test_every_package_of_the_checkout_is_in_the_wheel(wheel):
     assert packages <= names, f"add to [tool.setuptools] packages: {sorted(packages - names)}"
 
 
-@pytest.mark.xfail(strict=True, reason="profilehost/__init__.py still looks for templates/ and migrations/ beside "
-                                       "the package only (the change is in /tmp/needs_health.md)")
 def test_the_installed_wheel_migrates_and_serves_pages(installed, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith(("PROFILEHOST_", "PYTHON"))}
     instance = tmp_path / "instance"  # made by the operator, as deploy/ does
