@@ -38,7 +38,7 @@ def test_a_cached_page_view_is_one_lookup_and_nothing_else(make_app, make_user, 
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/?q=page&status=notices&page=2",
-                                 "/dashboard/files", "/admin/accounts", "/alice/sitemap.xml",
+                                 "/dashboard/menu", "/dashboard/files", "/admin/accounts", "/alice/sitemap.xml",
                                  "/sitemap.xml"])
 def test_listing_screens_do_not_grow_with_the_data(make_app, make_user, url):
     make_user("boss", admin=True)
