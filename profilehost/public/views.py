@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
-from ..services import collections, sites
+from ..services import collections, pages, sites
 from ..services.assets import SERVED_FOLDERS, is_image
 from . import feed_views, page_heads, public, routing
 from .cache import CachedResponse
@@ -139,6 +139,8 @@ def _serve_page(tenant: User, path: str) -> Response:
     candidates = tuple(dict.fromkeys((path, canonical_path(path))))
     for permalink in candidates:
         found = sites.public_page_and_revision(tenant, permalink)
+        if found and found[0].permalink in pages.NOT_FOUND_PERMALINKS:
+            break  # the site's not-found page answers 404 at its own address too, so no crawler indexes it
         if found:
             return _render_page(tenant, *found) if permalink == path else _redirect(base + permalink)
     for candidate in candidates:
@@ -205,6 +207,12 @@ def _render_page(tenant: User, page, revision) -> Response:
 
 
 def _tenant_not_found(tenant: User, path: str) -> Response:
+    """The site's own not-found page (404.md) when it has one, else the theme's; 404 either way."""
+    own = pages.not_found_page(tenant)
+    if own is not None:
+        response = _render_page(tenant, *own)
+        response.status_code = 404
+        return response
     html = render_template("theme/not_found.html", site=_site_view(tenant, path), report_url=None,
                            page_head=page_heads.site_head(tenant, request.url_root.rstrip("/")))
     response = Response(html, 404)

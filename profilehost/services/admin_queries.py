@@ -34,7 +34,8 @@ def open_report_count() -> int:
 
 
 def open_appeals() -> list[Appeal]:
-    return list(db.session.scalars(select(Appeal).where(Appeal.status == AppealStatus.OPEN).order_by(Appeal.created_at)))
+    return list(db.session.scalars(select(Appeal).where(Appeal.status == AppealStatus.OPEN)
+                                   .order_by(Appeal.created_at)))
 
 
 def search_accounts(text: str, *, state: str = "", role: str = "", since: date | None = None) -> list[User]:

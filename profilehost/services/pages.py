@@ -458,15 +458,6 @@ def not_found_page(tenant: User) -> tuple[Page, Revision] | None:
     return next((found[permalink] for permalink in NOT_FOUND_PERMALINKS if permalink in found), None)
 
 
-def site_pages(tenant: User) -> list[Page]:
-    """The tenant's public pages that are pages of the site, as a sitemap or a menu lists them: the not-found
-    page left out."""
-    return list(db.session.scalars(
-        tenant_pages(tenant).where(Page.published.is_(True), Page.moderation_reason.is_(None),
-                                   Page.permalink.not_in(NOT_FOUND_PERMALINKS))
-        .order_by(Page.nav_order.is_(None), Page.nav_order, Page.permalink)))
-
-
 def owned_page(tenant: User, page_id: int, *, include_deleted: bool = False) -> Page | None:
     """The tenant's page with this id, or None: ids from URLs and forms never reach another tenant's data."""
     return db.session.scalar(tenant_pages(tenant, include_deleted=include_deleted).where(Page.id == page_id))

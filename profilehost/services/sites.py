@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
 from .collections import CollectionItem
+from .pages import NOT_FOUND_PERMALINKS
 
 # (kind, label) in the order the sidebar shows them.
 LINK_KINDS: tuple[tuple[str, str], ...] = (
@@ -155,9 +156,10 @@ def redirect_target(tenant: User, path: str) -> Page | None:
 
 
 def public_pages(tenant: User) -> list[Page]:
+    """The pages of the site, as its sitemap and menu list them: the not-found page (404.md) is not one."""
     return list(db.session.scalars(
         select(Page).where(Page.user_id == tenant.id, Page.deleted_at.is_(None), Page.published.is_(True),
-                           Page.moderation_reason.is_(None))
+                           Page.moderation_reason.is_(None), Page.permalink.not_in(NOT_FOUND_PERMALINKS))
         .order_by(Page.nav_order.is_(None), Page.nav_order, Page.permalink)
     ))
 

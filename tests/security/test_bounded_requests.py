@@ -68,7 +68,7 @@ def two_revisions(tenant, old_body: str, new_body: str):
 
 
 def diff_rows(html: str) -> int:
-    return html.count('<span class="diff-')
+    return html.count('<tr class="diff-')
 
 
 def test_a_diff_of_two_78_kb_revisions_that_defeat_difflib_stays_within_a_cpu_budget(logged_in):
@@ -101,7 +101,7 @@ def test_a_diff_shows_a_bounded_number_of_rows_and_characters_and_links_both_ver
 def test_a_small_diff_is_whole_and_says_nothing_about_clipping(logged_in):
     page = two_revisions(logged_in.user, "Alpha.\n\nShared.", "Beta.\n\nShared.")
     html = logged_in.get(f"/dashboard/pages/{page.id}/diff?from=1&to=2").get_data(as_text=True)
-    assert "-Alpha." in html and "+Beta." in html and " Shared." in html
+    assert "<del>Alpha</del>" in html and "<ins>Beta</ins>" in html and "<td>Shared.</td>" in html
     assert "Only part of the differences" not in html
 
 

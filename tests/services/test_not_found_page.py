@@ -4,7 +4,7 @@ missing addresses, and left out of what lists the site's pages (the sitemap, the
 from site_archive import build_zip, site_with
 
 from factories import page_source, publish
-from profilehost.services import pages, site_import
+from profilehost.services import pages, site_import, sites
 
 NOT_FOUND = b"---\ntitle: Page not found\npermalink: /404.html\n---\nSorry, nothing here. Try the home page.\n"
 
@@ -16,7 +16,7 @@ def test_a_404_page_is_recognised_and_left_out_of_the_site_pages(make_user):
     assert pages.is_not_found_page(page)
     found, revision = pages.not_found_page(alice)
     assert found.id == page.id and "Sorry, nothing here." in revision.body_html
-    assert [listed.permalink for listed in pages.site_pages(alice)] == ["/"]
+    assert [listed.permalink for listed in sites.public_pages(alice)] == ["/"]
 
 
 def test_a_404_md_without_a_permalink_is_the_not_found_page_too(make_user):
@@ -38,4 +38,4 @@ def test_an_imported_404_md_is_the_not_found_page(make_user):
     assert report.ok, report.errors
     found = pages.not_found_page(alice)[0]
     assert found.title == "Page not found"  # at /404/: an import gives .html addresses their folder form
-    assert found.permalink not in {page.permalink for page in pages.site_pages(alice)}
+    assert found.permalink not in {page.permalink for page in sites.public_pages(alice)}

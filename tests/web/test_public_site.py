@@ -46,6 +46,17 @@ def test_unknown_paths_get_the_themed_404(client, alice):
     assert "/alice/" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("permalink", ["/404.html", "/404/"])
+def test_a_sites_own_404_page_answers_every_missing_address_and_is_no_page_of_the_site(client, alice, permalink):
+    publish(alice, page_source("Lost in the archive", permalink, body="Try the [home page](/)."), "404.md")
+    for path in ("/alice/no-such-page/", f"/alice{permalink}"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Lost in the archive" in response.get_data(as_text=True)
+    assert permalink not in client.get("/alice/sitemap.xml").get_data(as_text=True)
+    assert "Lost in the archive" not in client.get("/alice/").get_data(as_text=True)
+
+
 def test_unknown_tenants_get_404(client):
     assert client.get("/nobody/").status_code == 404
 
