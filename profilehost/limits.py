@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Blueprint, g, request
+from flask import g, request
 from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 
@@ -57,10 +57,6 @@ import_limit = limiter.shared_limit(
 diff_limit = limiter.shared_limit(
     DIFF, scope="diff", key_func=account_key,
     error_message="Your account has compared many revisions in a short time.")
-
-
-def explain_rate_limits(_blueprint: Blueprint) -> None:
-    """Nothing to do any more: the app answers every 429 (errors.py). Kept until its callers drop the call."""
 
 
 def limit_reached(error: RateLimitExceeded) -> tuple[str, int]:

@@ -7,7 +7,7 @@ from importlib import resources
 from flask import Response, current_app, g, jsonify, request
 
 from ..extensions import limiter
-from ..limits import explain_rate_limits, publish_limit
+from ..limits import publish_limit
 from ..publishing import PublishError
 from ..publishing.meta import CONTROL_CHARACTERS
 from ..services import assets, bibliography, pages, site_files, tokens
@@ -16,7 +16,6 @@ from . import api
 
 RATE = "120 per minute"
 
-explain_rate_limits(api)
 
 
 def _token_key() -> str:

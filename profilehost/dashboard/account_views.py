@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..auth.forms import MailNoticesForm
+from ..errors import show_on_form
 from ..limits import confirmation_address_limit, confirmation_mail_limit
 from ..mail import preferences
-from ..services import accounts
+from ..models import ACCOUNT_RESTORE_WINDOW
+from ..services import accounts, moderation
+from ..services.errors import Refusal
 from . import dashboard
 from .forms import DeleteAccountForm, EmailChangeForm, PasswordChangeForm
 
@@ -28,9 +31,8 @@ def account():
         return _render(422 if form.is_submitted() else 200, password_form=form)
     try:
         accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-    except accounts.AccountError as refused:
-        getattr(form, refused.field).errors.append(refused.message)
-        return _render(422, password_form=form)
+    except Refusal as refused:
+        return _render(show_on_form(form, refused), password_form=form)
     login_user(current_user)
     flash("Password changed. Your other sessions have been logged out and your API tokens revoked.", "success")
     return redirect(url_for("dashboard.account"))
@@ -44,8 +46,8 @@ def change_email():
     if form.validate_on_submit():
         try:
             changed = accounts.change_email(current_user, form.password.data, form.email.data)
-        except accounts.AccountError as refused:
-            getattr(form, refused.field).errors.append(refused.message)
+        except Refusal as refused:
+            return _render(show_on_form(form, refused), email_form=form)
         else:
             if changed:
                 flash(f"Your email is now {current_user.email}.", "success")
@@ -61,14 +63,13 @@ def delete_account():
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
         try:
-            accounts.schedule_deletion(current_user, form.password.data)
-        except accounts.AccountError as refused:
-            form.password.errors.append(refused.message)
-        else:
-            logout_user()
-            flash("Your account is scheduled for deletion and your site is offline. Log in within 30 days "
-                  "to cancel.", "info")
-            return redirect(url_for("public.home"))
+            moderation.delete_own_account(current_user, form.password.data, ip=request.remote_addr or "")
+        except Refusal as refused:
+            return _render(show_on_form(form, refused), delete_form=form)
+        logout_user()
+        flash(f"Your account is scheduled for deletion and your site is offline. Log in within "
+              f"{ACCOUNT_RESTORE_WINDOW.days} days to cancel.", "info")
+        return redirect(url_for("public.home"))
     return _render(422, delete_form=form)
 
 

@@ -39,7 +39,6 @@ def files():
 
 @dashboard.route("/files/<path:name>/delete", methods=["POST"])
 def delete_file(name: str):
-    ActionForm().validate_on_submit() or abort(400)
     try:
         assets.delete_asset(current_user, name)
     except LookupError:

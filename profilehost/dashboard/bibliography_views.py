@@ -106,7 +106,6 @@ def bibliography_settings():
 @dashboard.route("/bibliography/versions/<int:number>/restore", methods=["POST"])
 @publish_limit
 def restore_bibliography(number: int):
-    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = bibliography.restore_version(current_user, number)
     except LookupError:
@@ -121,7 +120,6 @@ def restore_bibliography(number: int):
 @dashboard.route("/bibliography/remove", methods=["POST"])
 @publish_limit
 def remove_bibliography():
-    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = bibliography.remove_bibliography(current_user)
     except LookupError:

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
 from ..limits import MAX_UPLOAD_FILES
+from ..models import ACCOUNT_RESTORE_WINDOW
 from ..services.site_import import MAX_NAVIGATION_ENTRIES as MAX_MENU_ENTRIES
 from ..services.sites import LINK_KINDS
 
@@ -104,8 +105,9 @@ class PasswordChangeForm(FlaskForm):
 
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Current password", validators=[DataRequired()],
-                             description="Your site goes offline at once. You can cancel within 30 days by "
-                                         "logging in again; after that everything is deleted for good.",
+                             description=f"Your site goes offline at once. You can cancel within "
+                                         f"{ACCOUNT_RESTORE_WINDOW.days} days by logging in again; after that "
+                                         "everything is deleted for good.",
                              render_kw={"autocomplete": "current-password"})
 
 

@@ -85,7 +85,6 @@ def edit_site_file(file_path: str):
 @publish_limit
 def delete_site_file(file_path: str):
     _current_or_404(file_path)
-    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = site_files.delete_site_file(current_user, file_path)
     except PublishError as refused:
@@ -112,7 +111,6 @@ def site_file_version(file_path: str, number: int):
 @dashboard.route("/site-files/<path:file_path>/versions/<int:number>/restore", methods=["POST"])
 @publish_limit
 def restore_site_file(file_path: str, number: int):
-    ActionForm().validate_on_submit() or abort(400)
     try:
         saved = site_files.restore_version(current_user, file_path, number)
     except LookupError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..models import AccountState
 from ..services import moderation
 from . import dashboard
 from .forms import ActionForm, AppealForm
@@ -35,14 +36,14 @@ def appeal():
 
 @dashboard.route("/scheduled-deletion")
 def scheduled_deletion():
-    if current_user.state != "deleted":
+    if current_user.state != AccountState.DELETED:
         return redirect(url_for("dashboard.index"))
     return render_template("dashboard/scheduled_deletion.html", form=ActionForm())
 
 
 @dashboard.route("/scheduled-deletion/cancel", methods=["POST"])
 def cancel_deletion():
-    if ActionForm().validate_on_submit():
+    if current_user.state == AccountState.DELETED:
         moderation.cancel_own_deletion(current_user, ip=request.remote_addr or "")
         flash("Welcome back: your account and your site are restored.", "success")
     return redirect(url_for("dashboard.index"))

@@ -8,15 +8,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_login import current_user
 
 from ..jobs import imports
-from ..limits import diff_limit, explain_rate_limits, preview_limit, publish_limit
+from ..limits import diff_limit, preview_limit, publish_limit
 from ..publishing import PublishError
 from ..services import collections, pages, site_files, uploads
 from ..services.export import export_site
 from ..services.pages import EditConflict
 from . import dashboard
 from .forms import ActionForm, EditForm, UploadForm
-
-explain_rate_limits(dashboard)
 
 MENU_NAMES = ("navigation.yml", "navigation.yaml")
 
@@ -196,7 +194,6 @@ def revision_source(page_id: int, number: int):
 @publish_limit
 def restore(page_id: int, number: int):
     page = _owned_page_or_404(page_id)
-    ActionForm().validate_on_submit() or abort(400)
     if pages.revision_of(page, number) is None:
         abort(404)
     try:
@@ -212,14 +209,13 @@ def restore(page_id: int, number: int):
 @publish_limit
 def delete(page_id: int):
     page = _owned_page_or_404(page_id)
-    ActionForm().validate_on_submit() or abort(400)
     try:
         pages.delete_page(current_user, page)
     except PublishError as refused:  # a page that lists this one could not be rendered without it
         flash(refused.message, "error")
     else:
-        flash(f"Deleted {pages.public_url(current_user, page.permalink)}. You can restore it for 30 days "
-              "from 'Recently deleted'.", "success")
+        flash(f"Deleted {pages.public_url(current_user, page.permalink)}. You can restore it for "
+              f"{pages.RESTORE_WINDOW.days} days from 'Recently deleted'.", "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -227,7 +223,6 @@ def delete(page_id: int):
 @publish_limit
 def undelete(page_id: int):
     page = _owned_page_or_404(page_id, include_deleted=True)
-    ActionForm().validate_on_submit() or abort(400)
     try:
         pages.undelete_page(current_user, page)
     except PublishError as refused:

@@ -345,13 +345,6 @@ def change_email(user: User, password: str, new_email: str) -> bool:
     return True
 
 
-def schedule_deletion(user: User, password: str, *, ip: str = "") -> None:
-    """The dashboard's name for moderation.delete_own_account."""
-    from .moderation import delete_own_account  # the lifecycle's module imports this one
-
-    delete_own_account(user, password, ip=ip)
-
-
 def deletion_can_be_cancelled(user: User) -> bool:
     """Only the owner's own deletion is cancelled by logging in; an admin's deletion is undone by an admin."""
     return (user.state == AccountState.DELETED and user.state_reason == OWNER_DELETION

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Asset, Page, Revision, User
+from .errors import Refusal
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
 # The site folders whose URLs serve a tenant's files, all from one set of names: academicpages links
@@ -36,10 +37,8 @@ KIND_NAMES = {"image/png": "a PNG image", "image/jpeg": "a JPEG image", "image/g
               "image/webp": "a WebP image", "application/pdf": "a PDF document"}
 
 
-class AssetError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class AssetError(Refusal):
+    """An upload refused with a message naming the file: one no view catches is answered 422 with it."""
 
 
 @dataclass(frozen=True)

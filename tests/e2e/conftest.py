@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-# `make screenshots` points SCREENSHOTS_DIR at docs/screenshots/; a test run writes into a temporary folder, so running the
-# suite never rewrites tracked files.
+# `make screenshots` points SCREENSHOTS_DIR at docs/screenshots/; a test run writes into a temporary folder, so
+# running the suite never rewrites tracked files.
 SCREENSHOTS_ENV = "SCREENSHOTS_DIR"  # not PROFILEHOST_: the app refuses settings it does not know
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 

@@ -24,7 +24,7 @@ REMOVES_AN_ADMIN = {
     "suspend": lambda target: moderation.suspend_account(None, target, "bye"),
     "delete": lambda target: moderation.delete_account(None, target, "bye"),
     "demote": lambda target: moderation.demote(None, target),
-    "delete own account": lambda target: accounts.schedule_deletion(target, PASSWORD),
+    "delete own account": lambda target: moderation.delete_own_account(target, PASSWORD),
 }
 
 
@@ -55,7 +55,7 @@ def test_bulk_actions_apply_to_admins_by_the_same_rule(make_user):
 
 def test_deleting_ones_own_account_is_in_the_audit_log_like_its_cancellation(make_user):
     alice = make_user("alice")
-    accounts.schedule_deletion(alice, PASSWORD)
+    moderation.delete_own_account(alice, PASSWORD)
     moderation.cancel_own_deletion(alice)
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [(event.actor_name, event.action, event.target_name) for event in events] == [
@@ -67,7 +67,7 @@ def test_deleting_ones_own_account_is_in_the_audit_log_like_its_cancellation(mak
                                                    (ACCOUNT_RESTORE_WINDOW.days + 1, False)])
 def test_one_window_decides_restore_cancel_and_purge(make_user, days_ago, within):
     owner, other = make_user("alice"), make_user("bob")
-    accounts.schedule_deletion(owner, PASSWORD)
+    moderation.delete_own_account(owner, PASSWORD)
     moderation.delete_account(None, other, "spam")
     for user in (owner, other):
         user.deleted_at = utcnow() - timedelta(days=days_ago)

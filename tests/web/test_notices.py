@@ -63,7 +63,7 @@ def test_restore_after_suspension_is_mailed(mail_app, smtp):
 
 def test_own_deletion_mails_the_cancellation_window(mail_app, smtp):
     make("alice")
-    accounts.schedule_deletion(user("alice"), PASSWORD)
+    moderation.delete_own_account(user("alice"), PASSWORD)
     text = mail_text(smtp.last_to("alice@example.org"))
     assert "Log in within 30 days to cancel" in text
 
