@@ -28,8 +28,7 @@ class DomainForm(FlaskForm):
 
 
 @dashboard.route("/domains", methods=["GET", "POST"])
-@limiter.limit(CHECKS, methods=["POST"], error_message="You have added many domains in a short time. Please try "
-                                                     "again in an hour.")
+@limiter.limit(CHECKS, methods=["POST"], error_message="You have added many domains in a short time.")
 def domains():
     form = DomainForm()
     status = 200
@@ -48,8 +47,8 @@ def domains():
 
 
 @dashboard.post("/domains/<int:domain_id>/check")
-@limiter.limit(CHECKS, error_message="You have checked your domains many times in a short time. The site checks "
-                                     "them every three hours; please try again later.")
+@limiter.limit(CHECKS, error_message="You have checked your domains many times in a short time. The site "
+                                     "checks them every three hours by itself.")
 def check_domain(domain_id: int):
     domain = service.check_domain(_own(domain_id))
     if domain is None:
