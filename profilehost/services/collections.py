@@ -11,7 +11,8 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date as Date
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -92,7 +93,7 @@ class Download:
 class CollectionItem:
     title: str
     url: str
-    date: date | None
+    date: Date | None
     updated_at: datetime
     collection: str
     venue: str = ""  # venue and citation: sanitized inline HTML (emphasis only)
@@ -106,23 +107,24 @@ class CollectionItem:
     bibtex_url: str | None = None
     layout: str = "single"  # academicpages' single or talk decides the lines under the title; others show less
     talk_type: str = ""  # a talk layout shows '<talk_type> at <venue>' only with this key ('type' is not enough)
-    modified: date | None = None
+    modified: Date | None = None
     style: ItemStyle = ItemStyle()
 
     @property
-    def shown_date(self) -> date | None:
+    def shown_date(self) -> Date | None:
         """Jekyll dates an undated collection document with the time of the build; a page has only its own."""
         return self.date or (self.updated_at.date() if self.collection else None)
 
     def downloads(self) -> tuple[bool, tuple[Download, ...]]:
         """Whether the citation shows after the content, and the download links beside it."""
         urls = {"paper": self.paper_url, "slides": self.slides_url, "bibtex": self.bibtex_url}
-        present = {name for name, url in urls.items() if url is not None}
+        given = {name: url for name, url in urls.items() if url is not None}
+        present = set(given)
         if self.citation is not None:
             present.add("citation")
         for needs, shows in DOWNLOAD_RULES:
             if needs <= present:
-                return "citation" in needs, tuple(Download(DOWNLOAD_LABELS[name], urls[name]) for name in shows)
+                return "citation" in needs, tuple(Download(DOWNLOAD_LABELS[name], given[name]) for name in shows)
         return False, ()
 
 
@@ -224,7 +226,7 @@ def header_of(tenant: User, page: Page, revision: Revision) -> CollectionItem | 
     return replace(item, style=item_style(tenant))
 
 
-def _item(base: str, title: str, permalink: str, item_date: date | None, updated_at: datetime, collection: str,
+def _item(base: str, title: str, permalink: str, item_date: Date | None, updated_at: datetime, collection: str,
           front: dict, description: str) -> CollectionItem:
     layout = front.get("layout")
     return CollectionItem(
@@ -253,13 +255,13 @@ def _named_url(value, base: str) -> str | None:
     return safe_url(value, base)
 
 
-def _date_of(value) -> date | None:
+def _date_of(value) -> Date | None:
     if isinstance(value, datetime):
         return value.date()
-    if isinstance(value, date):
+    if isinstance(value, Date):
         return value
     try:
-        return date.fromisoformat(str(value).strip()[:10]) if value is not None else None
+        return Date.fromisoformat(str(value).strip()[:10]) if value is not None else None
     except ValueError:
         return None
 

@@ -91,8 +91,8 @@ def export_site(tenant: User) -> io.BytesIO:
             if f"_layouts/{layout}.html" not in site_files:
                 archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
         for name in sorted(includes | {"archive-single.html", "base_path"}):
-            if f"_includes/{name}" not in site_files and our_include(name) is not None:
-                archive.writestr(f"{root}/_includes/{name}", our_include(name))
+            if f"_includes/{name}" not in site_files and (include := our_include(name)) is not None:
+                archive.writestr(f"{root}/_includes/{name}", include)
     buffer.seek(0)
     return buffer
 
@@ -105,8 +105,12 @@ def _buildable(path: str, source: bytes) -> bytes:
     config = yaml.safe_load(source) or {}
     if not isinstance(config, dict):
         return source
-    included = config.get("include") if isinstance(config.get("include"), list) else []
-    named = config.get("collections") if isinstance(config.get("collections"), dict) else {}
+    included = config.get("include")
+    if not isinstance(included, list):
+        included = []
+    named = config.get("collections")
+    if not isinstance(named, dict):
+        named = {}
     missing = [name for name in collections.COLLECTIONS if name != "posts" and name not in named]
     if "_pages" in included and not missing:
         return source
@@ -179,7 +183,7 @@ def author_block(tenant: User) -> dict:
         value = getattr(profile, field_name)
         if value:
             author[key] = value
-    kinds_to_keys = {}
+    kinds_to_keys: dict[str, str] = {}
     for key, kind in AUTHOR_LINK_KEYS.items():
         kinds_to_keys.setdefault(kind, key)
     for kind, value in (profile.links or {}).items():

@@ -25,6 +25,8 @@ from .dead_links import SiteAddresses, with_dead_link_notices
 class EditConflict(Exception):
     """The page changed since the editor loaded it; `current` is the revision now live."""
 
+    import_path: str = ""  # set by a site import: the archive file whose page changed
+
     def __init__(self, page: Page, current: Revision) -> None:
         super().__init__(f"{page.permalink} changed since you started editing (now revision {current.number}).")
         self.page = page
@@ -60,9 +62,9 @@ def find_page(tenant: User, permalink: str) -> Page | None:
 
 
 def current_revision(page: Page) -> Revision:
-    return db.session.scalar(
+    return db.session.execute(
         select(Revision).where(Revision.page_id == page.id, Revision.number == page.current_revision)
-    )
+    ).scalar_one()  # every page has the revision its current_revision names
 
 
 def content_hash(raw: bytes) -> str:
@@ -391,10 +393,11 @@ def page_listing(tenant: User, query: PageFilter) -> PageListing:
     current = (Revision.page_id == Page.id) & (Revision.number == Page.current_revision)
     conditions = _conditions(query)
     matching = func.sum(case((and_(*conditions), 1), else_=0)) if conditions else func.count(Page.id)
-    counts = dict(db.session.execute(
+    counts: dict[str | None, int | None] = dict(db.session.execute(
         select(Page.collection, matching).join(Revision, current)
         .where(Page.user_id == tenant.id, Page.deleted_at.is_(None)).group_by(Page.collection)).all())
-    groups = [(PAGES_GROUP, counts.pop(None, 0) or 0), *sorted((name, count or 0) for name, count in counts.items())]
+    groups = [(PAGES_GROUP, counts.get(None) or 0),
+              *sorted((name, count or 0) for name, count in counts.items() if name is not None)]
     group = query.group if query.group in dict(groups) else PAGES_GROUP
     total = dict(groups).get(group, 0)
     screens = max(1, -(-total // PAGES_PER_SCREEN))

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from ..extensions import db
 from ..models import Page, Revision, SiteFile, User, utcnow
@@ -192,7 +192,7 @@ def read_dependents(tenant: User, changed: set[str] | None, *, skip: Iterable[in
     rows = db.session.execute(select(Page.id, Page.reads, Page.current_revision).where(
         Page.user_id == tenant.id, Page.deleted_at.is_(None))).all()
     wanted = sorted(row.id for row in rows if row.id not in skipped and _reads_any(row.reads, changed))
-    found = []
+    found: list[Row[int, str, str | None, int, bytes, str | None]] = []
     for start in range(0, len(wanted), 500):  # well under every database's limit on bound parameters
         found += db.session.execute(
             select(Page.id, Page.permalink, Page.collection, Revision.number, Revision.source, Revision.source_name)
@@ -281,7 +281,9 @@ def take_rendering(tenant: User, page: Page, revision: Revision, rendered: Rende
 def _reads_any(reads: list[str] | None, changed: set[str] | None) -> bool:
     if changed is ALL_PAGES:
         return True
-    return bool(reads) and not changed.isdisjoint(reads)
+    if not reads:
+        return False
+    return not changed.isdisjoint(reads)
 
 
 def keys_of_site_file(path: str) -> set[str] | None:

@@ -185,13 +185,13 @@ def _write(tenant: User, path: str, raw: bytes | None, author: User | None, base
             return []  # refused by the write, with the limit named
         files = {**site_build.current_site_files(tenant), path: raw}
         found = [] if in_background else site_build.read_dependents(tenant, keys)
-        snapshot = site_build.snapshot(tenant) if found else None
-        addresses = dead_links.SiteAddresses.of(tenant) if found else None
+        context = (site_build.snapshot(tenant), dead_links.SiteAddresses.of(tenant)) if found else None
         db.session.rollback()
         if raw is not None:
             read_site_files({path: raw}, load_yaml_document)  # its own errors first, naming the file and line
-        if not found:
+        if context is None:  # no page reads the file
             return []
+        snapshot, addresses = context
         return site_build.render_dependents(found, snapshot.context(files={name: source for name, source in
                                                                             files.items() if source is not None}),
                                             addresses)

@@ -398,7 +398,8 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
         report.errors.append(("_config.yml or _data/", refused.message))
         return
     site = SiteContext(config=config, data=data, includes=includes, layouts=layouts)
-    items = [source for source in plan.sources if source[2] and _is_published_now(plan, *source, report)]
+    items = [(path, raw, collection) for path, raw, collection in plan.sources
+             if collection and _is_published_now(plan, path, raw, collection, report)]
     # Each item counts once, when first rendered; each page once, in the pass that renders it with the whole site.
     counter = _PageCounter(plan.progress, len(items) + sum(1 for source in plan.sources if not source[2]))
     first = {path: rendered for path, rendered in
@@ -406,11 +407,11 @@ def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
               for path, raw, collection in items)
              if rendered is not None}
     documents: dict[str, list[SiteDocument]] = {}
-    for path, _raw, collection in items:
+    for path, _raw, item_collection in items:
         if path in first:
-            documents.setdefault(collection, []).append(SiteDocument(
+            documents.setdefault(item_collection, []).append(SiteDocument(
                 url=first[path].meta.permalink, front_matter=first[path].front_matter,
-                content=first[path].body_html, collection=collection, path=path,
+                content=first[path].body_html, collection=item_collection, path=path,
                 source=split_front_matter(first[path].source_text, path)[1]))
     site = SiteContext(config=config, data=data, includes=includes, layouts=layouts,
                        collections={name: sorted_documents(found) for name, found in documents.items()})
@@ -473,7 +474,7 @@ def _plan_navigation_from_theme(tenant: User, plan: _Plan, site: SiteContext, re
                                 site=site)
     except PublishError:
         return
-    entries = []
+    entries: list[dict] = []
     for title, url in menu_links(header.body_html, base)[:MAX_NAVIGATION_ENTRIES]:
         entry = _navigation_entry({"title": title, "url": url})
         if entry is not None and entry["url"] not in [known["url"] for known in entries]:
@@ -699,7 +700,7 @@ def _write(tenant: User, tenant_id: int, plan: _Plan, report: ImportReport, quot
         listed = _stage_pages(tenant, plan, report, author, staged)
         _stage_listing_pages(tenant, plan, report, author, listed, listings or {})
         if plan.navigation is not None:
-            _stage_navigation(tenant, plan, report)
+            _stage_navigation(tenant, plan, plan.navigation, report)
         if plan.bibliography is not None:
             raw, name = plan.bibliography
             bibliography.stage_bibliography(tenant, raw, source_name=name, author=author)
@@ -766,13 +767,13 @@ def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: U
             report.imported.append((path, "site file" if current.get(path) != raw else "site file unchanged", ""))
 
 
-def _stage_navigation(tenant: User, plan: _Plan, report: ImportReport) -> None:
-    tenant.profile.navigation = plan.navigation
+def _stage_navigation(tenant: User, plan: _Plan, navigation: list[dict], report: ImportReport) -> None:
+    tenant.profile.navigation = navigation
     addresses = {rendered.meta.permalink for _path, _raw, rendered, _collection in plan.pages}
     addresses |= {collections.canonical_path(address) for address in _redirects(plan)}
-    missing = [entry for entry in plan.navigation if entry["url"].startswith("/")
+    missing = [entry for entry in navigation if entry["url"].startswith("/")
                and entry["url"] not in addresses and pages.find_page(tenant, entry["url"]) is None]
-    shown = len(plan.navigation) - len(missing)
+    shown = len(navigation) - len(missing)
     report.imported.append((plan.navigation_source, f"menu of {shown} entr{'y' if shown == 1 else 'ies'}", ""))
     for entry in missing:
         report.notices.append((plan.navigation_source, f"the menu entry '{entry['title']}' ({entry['url']}) is "

@@ -182,7 +182,7 @@ def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
     that order; with none set, the home page and the top-level pages by title (so a new site has a useful menu
     before its author thinks about one)."""
     if tenant.profile and tenant.profile.navigation:
-        return _navigation_menu(tenant, pages, current)
+        return _navigation_menu(tenant, tenant.profile.navigation, pages, current)
     chosen = [page for page in pages if page.nav_order is not None]
     if not chosen:
         top_level = [page for page in pages if page.permalink.count("/") <= 2]
@@ -192,12 +192,12 @@ def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
                          current=page.permalink == current) for page in chosen)
 
 
-def _navigation_menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
+def _navigation_menu(tenant: User, navigation: list, pages: list[Page], current: str) -> tuple[NavItem, ...]:
     """Entries that lead to one of the tenant's public pages, or off the site; never to a 404."""
     base = f"/{tenant.username}"
     public = {page.permalink for page in pages}
     items = []
-    for entry in tenant.profile.navigation:
+    for entry in navigation:
         url = entry["url"]
         if url.startswith(("https://", "http://")):
             items.append(NavItem(title=entry["title"], url=url))
