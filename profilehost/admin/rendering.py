@@ -20,12 +20,13 @@ from ..services import collections, sites
 
 def revision_as_published(tenant: User, page: Page, revision: Revision) -> str:
     """The whole public page (theme, menu, sidebar, the lines under the title) with this revision's content."""
+    html = sites.published_html(revision)
     view = sites.PageView(
-        title=revision.title, body_html=revision.body_html, description=revision.description,
+        title=revision.title, body_html=html.body, description=revision.description,
         canonical_url=f"{request.url_root.rstrip('/')}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=revision.created_at,
-        layout_draws_title=revision.layout_draws_title, header_html=revision.header_html,
-        after_content_html=revision.after_content_html,
+        layout_draws_title=revision.layout_draws_title, header_html=html.header,
+        after_content_html=html.after_content,
         item=collections.header_of(tenant, page, revision) if revision.header_html is None else None,
     )
     head = page_heads.page_head(tenant, request.url_root.rstrip("/"), page.collection, revision.front_matter or {},

@@ -58,12 +58,13 @@ def themed_page(tenant: User, rendered: Rendered, filename: str, collection: str
     """The public theme's page.html around a rendering that is not stored, with a banner saying so."""
     permalink = rendered.meta.permalink
     now = utcnow()
+    html = sites.published_html(rendered)
     view = sites.PageView(
-        title=rendered.meta.title, body_html=rendered.body_html, description=rendered.meta.description,
+        title=rendered.meta.title, body_html=html.body, description=rendered.meta.description,
         canonical_url=f"{request.url_root.rstrip('/')}/{tenant.username}{permalink}", permalink=permalink,
         author_profile=rendered.meta.author_profile, updated_at=now,
-        layout_draws_title=rendered.layout_draws_title, header_html=rendered.header_html,
-        after_content_html=rendered.after_content_html,
+        layout_draws_title=rendered.layout_draws_title, header_html=html.header,
+        after_content_html=html.after_content,
         item=(_item(tenant, rendered, filename, collection, now)
               if collection and rendered.header_html is None else None),
     )

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..jobs import imports
 from ..limits import diff_limit, preview_limit, publish_limit
 from ..publishing import PublishError
-from ..services import collections, pages, site_files, uploads
+from ..services import collections, pages, site_files, sites, uploads
 from ..services.export import export_site
 from ..services.pages import EditConflict
 from . import dashboard
@@ -127,6 +127,7 @@ def _editor(form: EditForm, page):
                 _flash_outcome(outcome)
                 return redirect(url_for("dashboard.edit_page", page_id=outcome.page.id))
     return render_template("dashboard/edit.html", form=form, page=page, preview=preview, error=error,
+                           preview_html=preview and sites.published_html(preview),
                            conflict=conflict, public_url=pages.public_url), status
 
 
@@ -166,7 +167,8 @@ def history(page_id: int):
 def revision(page_id: int, number: int):
     page = _owned_page_or_404(page_id, include_deleted=True)
     shown = pages.revision_of(page, number) or abort(404)
-    return render_template("dashboard/revision.html", page=page, revision=shown, action_form=ActionForm())
+    return render_template("dashboard/revision.html", page=page, revision=shown, html=sites.published_html(shown),
+                           action_form=ActionForm())
 
 
 @dashboard.route("/pages/<int:page_id>/diff")

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from flask import Response, render_template, request
+from markupsafe import Markup
 
 from ..extensions import db, limiter
 from ..models import User
@@ -88,9 +89,10 @@ def _entry_page(tenant: User, entry: dict) -> Response:
     return routing.rebased(response, request.environ, tenant.username).make_conditional(request)
 
 
-def _body_html(entry: dict) -> str:
-    # Both parts were sanitized when the bibliography was saved (services.bibliography.render).
-    return f'<p class="bibliography-citation">{entry["citation_html"]}</p>{entry["details_html"]}'
+def _body_html(entry: dict) -> Markup:
+    # Trusted: both parts were sanitized when the bibliography was saved (services.bibliography.render).
+    return Markup('<p class="bibliography-citation">{}</p>{}').format(Markup(entry["citation_html"]),
+                                                                     Markup(entry["details_html"]))
 
 
 def _description(entry: dict) -> str:

@@ -182,12 +182,13 @@ def _render_page(tenant: User, page, revision) -> Response:
     site = _site_view(tenant, page.permalink)
     root = request.url_root.rstrip("/")
     avatar = site.profile.avatar_url
+    html = sites.published_html(revision)
     page_view = sites.PageView(
-        title=revision.title, body_html=revision.body_html, description=revision.description,
+        title=revision.title, body_html=html.body, description=revision.description,
         canonical_url=f"{root}/{tenant.username}{page.permalink}", permalink=page.permalink,
         author_profile=revision.author_profile, updated_at=page.updated_at,
-        layout_draws_title=revision.layout_draws_title, header_html=revision.header_html,
-        after_content_html=revision.after_content_html,
+        layout_draws_title=revision.layout_draws_title, header_html=html.header,
+        after_content_html=html.after_content,
         json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/",
                                      root + avatar if avatar.startswith("/") else avatar),
         # The site's own single layout wrote the item's lines at publish time: none are worked out per view.
@@ -195,9 +196,8 @@ def _render_page(tenant: User, page, revision) -> Response:
     )
     head = page_heads.page_head(tenant, root, page.collection, revision.front_matter or {}, revision.title,
                                 page_view.canonical_url)
-    html = render_template("theme/page.html", site=site, page=page_view, page_head=head,
-                           report_url=report_url(tenant, page.permalink), dashboard_url=None)
-    response = Response(html)
+    response = Response(render_template("theme/page.html", site=site, page=page_view, page_head=head,
+                                        report_url=report_url(tenant, page.permalink), dashboard_url=None))
     # A hash of the body: it changes when what a visitor sees changes, and tells nothing else (not the drafts
     # saved since, nor how many revisions the whole site holds).
     response.add_etag()

@@ -15,6 +15,7 @@ from datetime import date as Date
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from sqlalchemy import select
 
 from ..extensions import db
@@ -96,11 +97,11 @@ class CollectionItem:
     date: Date | None
     updated_at: datetime
     collection: str
-    venue: str = ""  # venue and citation: sanitized inline HTML (emphasis only)
+    venue: Markup = Markup("")  # venue and citation: sanitized inline HTML (emphasis only)
     kind: str = ""  # a talk's or a course's 'type'
     location: str = ""
     excerpt: str = ""
-    citation: str | None = None  # None: no citation; "" an empty one, which academicpages still shows
+    citation: Markup | None = None  # None: no citation; "" an empty one, which academicpages still shows
     paper_url: str | None = None
     slides_url: str | None = None
     link_url: str | None = None
@@ -273,10 +274,11 @@ def _text(value) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", str(value))).strip()
 
 
-def _inline_html(value) -> str:
+def _inline_html(value) -> Markup:
     if value is None or isinstance(value, dict | list):
-        return ""
-    return sanitize_inline(str(value).strip())
+        return Markup("")
+    # Trusted because it is the sanitizer's output: the theme prints it as it is.
+    return Markup(sanitize_inline(str(value).strip()))
 
 
 def safe_url(value, base: str) -> str | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
+from ..publishing import Rendered
 from .collections import CollectionItem
 from .pages import NOT_FOUND_PERMALINKS
 
@@ -69,17 +71,34 @@ class SiteView:
 
 
 @dataclass(frozen=True)
+class PublishedHtml:
+    body: Markup
+    header: Markup | None = None  # the site's own single layout's lines under the title
+    after_content: Markup | None = None
+
+
+def published_html(source: Revision | Rendered) -> PublishedHtml:
+    """What the theme prints unescaped, from a stored revision or a preview's rendering. Trusted because both are
+    the publishing pipeline's output, whose last step is the sanitizer; nothing else is marked trusted."""
+    return PublishedHtml(Markup(source.body_html), _markup(source.header_html), _markup(source.after_content_html))
+
+
+def _markup(html: str | None) -> Markup | None:
+    return None if html is None else Markup(html)
+
+
+@dataclass(frozen=True)
 class PageView:
     title: str
-    body_html: str  # sanitized at publish time; the template marks it safe
+    body_html: Markup  # sanitized HTML (published_html), which the theme prints as it is
     description: str
     canonical_url: str  # absolute
     permalink: str
     author_profile: bool
     updated_at: datetime
     layout_draws_title: bool = False  # the site's own layout wrote the title into the body
-    header_html: str | None = None  # the site's own single layout's lines under the title (sanitized)
-    after_content_html: str | None = None
+    header_html: Markup | None = None
+    after_content_html: Markup | None = None
     json_ld: dict = field(default_factory=dict)
     item: CollectionItem | None = None  # set when the page is an item of a collection
 

@@ -1,7 +1,7 @@
 import pytest
 
 from factories import PNG, page_source, publish, publish_site, store_file
-from profilehost.services import moderation
+from profilehost.services import moderation, pages
 from support import log_in
 
 
@@ -227,3 +227,12 @@ def test_the_tenant_root_redirect_never_leaves_the_site(client, path):
 @pytest.mark.parametrize("path", ["/alice/x%00/", "/alice/files/%00.pdf", "/alice/images/a%00b.png", "/alice%00/"])
 def test_a_nul_in_an_address_is_not_found_not_a_server_error(client, alice, path):
     assert client.get(path).status_code == 404
+
+
+def test_an_items_venue_and_citation_keep_their_emphasis_and_lose_their_script(client, alice):
+    source = (b"---\ntitle: Hostile\ndate: 2024-01-15\nvenue: '<i>J</i><script>alert(1)</script>'\n"
+              b"citation: '<b>Ada</b><img src=x onerror=alert(2)>'\n---\n\nText.\n")
+    outcome = pages.publish_page(alice, source, "_publications/hostile.md", collection="publications")
+    html = client.get(f"/alice{outcome.page.permalink}").get_data(as_text=True)
+    assert "<i>J</i>" in html and "<b>Ada</b>" in html
+    assert "<script>alert" not in html and "onerror" not in html
