@@ -51,9 +51,12 @@ def refuse_losing_the_last_active_admin(user: User) -> None:
     is not active can always be changed."""
     if not (user.is_admin and user.state == AccountState.ACTIVE):
         return
-    others = db.session.scalar(select(func.count(User.id)).where(
-        User.role == Role.ADMIN, User.state == AccountState.ACTIVE, User.id != user.id))
-    if not others:
+    # The active admins' rows stay locked until the change commits: two admins removing each other at the same
+    # moment would otherwise both count the other and leave none (PostgreSQL; SQLite has one writer at a time).
+    active = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.state == AccountState.ACTIVE)
+                                .with_for_update()).all()
+    others = [admin_id for admin_id in active if admin_id != user.id]
+    if user.id in active and not others:
         raise ModerationError(f"{user.username} is the last active admin: promote another account (or restore a "
                               "suspended admin) first.")
 

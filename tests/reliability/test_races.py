@@ -13,11 +13,13 @@ from urllib.error import HTTPError
 from urllib.parse import urlencode
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
+import pytest
 from sqlalchemy import func, select
 
 from profilehost.extensions import db
-from profilehost.models import Asset, User
-from support import PASSWORD, NoRedirect
+from profilehost.models import AccountState, Asset, User
+from profilehost.services import moderation
+from support import PASSWORD, NoRedirect, log_in, post_form
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 MIB = 1024 * 1024
@@ -157,3 +159,37 @@ def test_one_file_name_uploaded_four_times_at_once_is_stored_once_and_every_uplo
                             for index, (opener, token) in enumerate(uploaders)])
         assert statuses == [302] * 4
     assert sorted(asset.name for asset in stored_assets(alice)) == ["cv0.png", "cv1.png", "cv2.png"]
+
+
+def test_two_admins_removing_each_other_at_once_leave_one_active(make_app, make_user, monkeypatch):
+    """Both requests reach the last-active-admin check together; one waits for the other's commit and is refused."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks (SELECT ... FOR UPDATE) are PostgreSQL's; SQLite lets one writer in at a time")
+    make_user("ann", admin=True)
+    make_user("bea", admin=True)
+    together = threading.Barrier(2, timeout=10)
+    check = moderation.refuse_losing_the_last_active_admin
+
+    def at_the_same_moment(user):
+        together.wait()
+        check(user)
+
+    monkeypatch.setattr(moderation, "refuse_losing_the_last_active_admin", at_the_same_moment)
+    app = make_app()
+    clients = {name: app.test_client() for name in ("ann", "bea")}
+    for name, client in clients.items():
+        log_in(client, name)
+    answers = {}
+
+    def suspend(actor: str, target: str) -> None:
+        answers[actor] = post_form(clients[actor], f"/admin/accounts/{target}/suspend", {"reason": "at once"},
+                                   form_url=f"/admin/accounts/{target}").status_code
+
+    threads = [threading.Thread(target=suspend, args=pair) for pair in (("ann", "bea"), ("bea", "ann"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    states = dict(db.session.execute(select(User.username, User.state)).all())
+    assert AccountState.ACTIVE in states.values(), (answers, states)
