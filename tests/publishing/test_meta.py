@@ -62,7 +62,7 @@ def test_a_decoded_title_is_escaped_once_on_the_page_in_its_head_and_on_the_dash
     assert "&amp;quot;" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
     log_in(client, "alice")
     dashboard = client.get("/dashboard/").get_data(as_text=True)
-    assert "<td>Paper &#34;One&#34; &amp; &lt;Two&gt;</td>" in dashboard
+    assert '<th scope="row" class="title-cell">Paper &#34;One&#34; &amp; &lt;Two&gt;</th>' in dashboard
     assert "&amp;quot;" not in dashboard and "&amp;lt;" not in dashboard
 
 
