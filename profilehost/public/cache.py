@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from werkzeug.wrappers import Response
+
 from ..publishing.memo import MISSING, BoundedMemo, weight
 
 LARGEST_ENTRY_SHARE = 8
 # The entry object, its key's tuple and the dictionary's bookkeeping, on top of the strings weighed.
 ENTRY_OVERHEAD = 512
+# What a cached response keeps of the response it was made from.
+CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control")
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,28 @@ class ResponseCache:
 
     def clear(self) -> None:
         self._memo.clear()
+
+
+def page_cache_key(environ: dict, tenant_id: int, subpath: str, theme_version: str) -> tuple:
+    """The one key of a cached public response: the scheme and host it was made for (a page's canonical and
+    OpenGraph URLs name its host), the tenant's never-reused row id and the path."""
+    return (cache_origin(environ), tenant_id, subpath, theme_version)
+
+
+def cache_origin(environ: dict) -> str:
+    """The HostGate has let through only http or https and a host in one spelling: when names are configured, one
+    of them, the content origin or a verified domain, so a client cannot vary it. On a domain the path is already
+    the tenant's (/<username>/...), and the origin keeps its entries apart from the same page elsewhere."""
+    return f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
+
+
+def freeze(response: Response, site_version: int) -> CachedResponse:
+    headers = tuple((name, response.headers[name]) for name in CACHED_HEADERS if name in response.headers)
+    return CachedResponse(site_version, response.status_code, response.get_data(), headers)
+
+
+def answer(cached: CachedResponse, environ: dict, extra_headers: tuple[tuple[str, str], ...] = ()) -> Response:
+    """THE answer from a cached response, wherever it is found: its status, body and headers, a 304 (or 412)
+    when the request is conditional, no body to a HEAD."""
+    response = Response(cached.body, status=cached.status, headers=[*cached.headers, *extra_headers])
+    return response.make_conditional(environ)

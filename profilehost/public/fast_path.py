@@ -11,29 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.wrappers import Request, Response
-
 from ..models import AccountState
+from ..services.accounts import USERNAME_PATTERN
 from ..services.assets import SERVED_FOLDERS
-from .cache import CachedResponse, ResponseCache
+from .cache import CachedResponse, ResponseCache, answer, page_cache_key
 
 ASSET_PREFIXES = tuple(f"{folder}/" for folder in SERVED_FOLDERS)
-TENANT_PATH = re.compile(r"^/([a-z0-9][a-z0-9-]{0,30}[a-z0-9])/(.*)$")
-CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
-
-
-def page_cache_key(environ: dict, tenant_id: int, subpath: str, theme_version: str) -> tuple:
-    """The one key of a cached public response, in the view and here: the scheme and host it was made for (a
-    page's canonical and OpenGraph URLs name its host), the tenant's never-reused row id and the path."""
-    return (cache_origin(environ), tenant_id, subpath, theme_version)
-
-
-def cache_origin(environ: dict) -> str:
-    """The HostGate has let through only http or https and a host in one spelling: when names are configured, one
-    of them, the content origin or a verified domain, so a client cannot vary it. On a domain the path is already
-    the tenant's (/<username>/...), and the origin keeps its entries apart from the same page elsewhere."""
-    return f"{environ['wsgi.url_scheme']}://{environ['HTTP_HOST']}"
+# Lowercase names only: Flask's view redirects any other spelling to it.
+TENANT_PATH = re.compile(rf"^/({USERNAME_PATTERN})/(.*)$")
 
 
 class PublicPageFastPath:
@@ -50,13 +35,7 @@ class PublicPageFastPath:
         cached = self._cached(environ)
         if cached is None:
             return self.wsgi_app(environ, start_response)
-        headers = [*cached.headers, *self.extra_headers, ("Content-Length", str(len(cached.body)))]
-        if any(name in environ for name in CONDITIONAL):
-            response = Response(cached.body, status=cached.status, headers=headers)
-            return response.make_conditional(Request(environ))(environ, start_response)
-        # The common case answered without building request or response objects: they cost more than the page.
-        start_response(f"{cached.status} {HTTP_STATUS_CODES[cached.status]}", headers)
-        return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [cached.body]
+        return answer(cached, environ, self.extra_headers)(environ, start_response)
 
     def _cached(self, environ: dict) -> CachedResponse | None:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or environ.get("QUERY_STRING"):

@@ -18,7 +18,7 @@ from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
 
 from ..config import host_name
-from ..services.accounts import RESERVED_USERNAMES
+from ..services.accounts import RESERVED_USERNAMES, USERNAME_PATTERN
 
 _RESERVED = "|".join(re.escape(name) for name in sorted(RESERVED_USERNAMES))
 DEFAULT_PORTS = {"http": ":80", "https": ":443"}
@@ -40,7 +40,7 @@ class TenantNameConverter(BaseConverter):
     allowed methods from every rule whose pattern matches, so `/api/v1/...` must not look like a tenant's page
     or its `Allow` would offer the public view's GET."""
 
-    regex = rf"(?!(?i:{_RESERVED})$)[A-Za-z0-9][A-Za-z0-9-]{{0,30}}[A-Za-z0-9]"
+    regex = rf"(?!(?i:{_RESERVED})$)(?i:{USERNAME_PATTERN})"
 
 
 @dataclass(frozen=True)

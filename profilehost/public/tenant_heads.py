@@ -1,4 +1,4 @@
-"""Whom a public request is for (a TenantHead), looked up on a connection each worker thread keeps for it.
+"""Whom a public request is for (a TenantHead): its one query, looked up on a connection each worker thread keeps.
 
 This lookup runs on every page view, so it must cost less than the page. Taking a connection from the pool and
 its rollback on return cost as much as the query, so each thread keeps one autocommit DB-API connection here.
@@ -11,14 +11,38 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
-from ..services import sites
-from ..services.sites import TenantHead
+from ..models import User
 
 MEMO_LIMIT = 50_000
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TenantHead:
+    """The little a page view needs before it knows whether a cached response is still good."""
+
+    id: int
+    username: str
+    state: str  # as a visitor sees it: User.public_state
+    site_version: int
+    domain: str | None = None  # the verified domain the site is served at, if any (profilehost.domains)
+
+
+# The state a visitor sees (models.User.public_state: an unconfirmed email shows as pending), compiled once.
+PUBLIC_STATE_SQL = str(User.public_state.expression.compile(compile_kwargs={"literal_binds": True}))
+# The domain in the same query: whether the site is served elsewhere decides a page view as much as its state.
+SERVED_DOMAIN_SQL = ("(SELECT name FROM domains WHERE domains.user_id = users.id AND domains.verified_at IS NOT NULL "
+                     "ORDER BY domains.id LIMIT 1)")
+# Plain DB-API SQL: this runs on every page view, and SQLAlchemy's statement pipeline would cost half of a cached
+# page view.
+TENANT_HEAD_SQL = ("SELECT id, username, " + PUBLIC_STATE_SQL + ", site_version, " + SERVED_DOMAIN_SQL
+                   + " FROM users WHERE username = {}")
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
 
 
 class TenantHeads:
@@ -41,12 +65,12 @@ class TenantHeads:
         try:
             state = self._state()
             if state is None:
-                return sites.tenant_head(username, self._engine_getter())
+                return pooled_tenant_head(username, self._engine_getter())
             return self._lookup(state, username)
         except Exception:  # noqa: BLE001 - a broken private connection: forget it and answer through the pool
             logger.warning("tenant lookup connection failed; reconnecting", exc_info=True)
             self._local.__dict__.clear()
-            return sites.tenant_head(username, self._engine_getter())
+            return pooled_tenant_head(username, self._engine_getter())
 
     def _lookup(self, state: _ThreadState, username: str) -> TenantHead | None:
         if state.is_sqlite:
@@ -79,6 +103,29 @@ class TenantHeads:
         return state if state.usable else None
 
 
+def pooled_tenant_head(username: str, engine) -> TenantHead | None:
+    """The same lookup on a pooled connection, for a thread without its own (an in-memory database, a broken
+    private connection)."""
+    placeholder = PLACEHOLDERS[engine.dialect.paramstyle]
+    driver_error = engine.dialect.loaded_dbapi.Error
+    try:
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            parameters = {"username": username} if placeholder == ":username" else (username,)
+            cursor.execute(TENANT_HEAD_SQL.format(placeholder), parameters)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            # Back to the pool, which rolls back whatever transaction the driver opened.
+            connection.close()
+    except driver_error as error:
+        # The driver's own error, as SQLAlchemy would have wrapped it: errors.py answers a database that cannot
+        # answer now (stopped, restarting, locked) with 503, whichever way the request reached it.
+        raise DBAPIError.instance(TENANT_HEAD_SQL, None, error, driver_error) from error
+    return TenantHead(*row) if row else None
+
+
 class _ThreadState:
     def __init__(self, connection, dialect_name: str, paramstyle: str, usable: bool = True) -> None:
         self.pid = os.getpid()
@@ -88,8 +135,8 @@ class _ThreadState:
         self.cursor = connection.cursor() if usable else None
         self.version = None
         self.memo: dict[str, TenantHead | None] = {}
-        placeholder = sites.PLACEHOLDERS[paramstyle]
-        self.sql = sites.TENANT_HEAD_SQL.format(placeholder)
+        placeholder = PLACEHOLDERS[paramstyle]
+        self.sql = TENANT_HEAD_SQL.format(placeholder)
         self._named = placeholder == ":username"
 
     def close(self) -> None:

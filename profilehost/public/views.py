@@ -14,14 +14,13 @@ from ..security import same_for_every_visitor
 from ..services import collections, pages, sites
 from ..services.assets import SERVED_FOLDERS, is_image
 from . import feed_views, page_heads, public, routing
-from .cache import CachedResponse
-from .fast_path import page_cache_key
+from .cache import answer, freeze, page_cache_key
+from .tenant_heads import TenantHead
 
 THEME_VERSION = "3"
 # A browser keeps its own copy of a tenant's file this long; nothing a takedown does can reach that copy, so a
 # file is never marked immutable, not even under a versioned (?v=) address.
 FILE_BROWSER_SECONDS = 3600
-CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control")
 ROBOTS = """User-agent: *
 Disallow: /dashboard/
 Disallow: /admin/
@@ -84,9 +83,9 @@ def tenant_path(username: str, subpath: str):
         if folder in SERVED_FOLDERS and name:
             return _serve_asset(tenant, name)
         rendered = routing.rebased(_render_tenant_path(tenant, subpath), request.environ, tenant.username)
-        cached = _freeze(rendered, head.site_version)
+        cached = freeze(rendered, head.site_version)
         cache.put(key, cached)
-    return _thaw(cached).make_conditional(request)
+    return answer(cached, request.environ)
 
 
 def _render_tenant_path(tenant: User, subpath: str) -> Response:
@@ -99,19 +98,7 @@ def _render_tenant_path(tenant: User, subpath: str) -> Response:
     return _serve_page(tenant, "/" + subpath)
 
 
-def _freeze(response: Response, site_version: int) -> CachedResponse:
-    headers = tuple((name, response.headers[name]) for name in CACHED_HEADERS if name in response.headers)
-    return CachedResponse(site_version, response.status_code, response.get_data(), headers)
-
-
-def _thaw(cached: CachedResponse) -> Response:
-    response = Response(cached.body, status=cached.status)
-    for name, value in cached.headers:
-        response.headers[name] = value
-    return response
-
-
-def served_elsewhere(head: sites.TenantHead, subpath: str) -> Response | None:
+def served_elsewhere(head: TenantHead, subpath: str) -> Response | None:
     """A 301 to where the tenant's site lives (its domain, the content origin), for a request that came elsewhere."""
     moved = routing.misplaced(request.environ, head.username, head.domain, current_app.config["PAGES_HOST"], subpath)
     return None if moved is None else _redirect(moved)
@@ -125,7 +112,7 @@ def report_url(tenant: User, permalink: str) -> str:
     return path
 
 
-def _public_tenant(username: str) -> sites.TenantHead:
+def _public_tenant(username: str) -> TenantHead:
     tenant = current_app.extensions["profilehost.tenant_heads"](username)
     if tenant is None or tenant.state in (AccountState.PENDING, AccountState.DELETED):
         abort(404)

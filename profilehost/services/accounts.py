@@ -20,7 +20,8 @@ from ..models import ACCOUNT_RESTORE_WINDOW, AccountState, ApiToken, Profile, Ro
 from . import audit
 from .errors import FieldConflict, FieldError
 
-USERNAME_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])$")
+# THE grammar of a username, which the public routes and the fast path build their patterns from.
+USERNAME_PATTERN = "[a-z0-9][a-z0-9-]{0,30}[a-z0-9]"
 MIN_PASSWORD_LENGTH = 10
 RESERVED_NAMES_FILE = resources.files(__package__) / "reserved_usernames.txt"
 # Unicode's confusables (UTS #39) inside the username alphabet: after NFKC and casefolding a name is a-z, 0-9 and
@@ -79,7 +80,7 @@ class AccountTaken(AccountError, FieldConflict):
 def check_username(username: str) -> None:
     if not 2 <= len(username) <= 32:
         raise AccountError("username", "Usernames are 2 to 32 characters long.")
-    if not USERNAME_PATTERN.match(username):
+    if not re.fullmatch(USERNAME_PATTERN, username):
         raise AccountError(
             "username",
             "Use only lowercase letters a-z, digits and hyphens, not starting or ending with a hyphen.",

@@ -10,7 +10,6 @@ from datetime import datetime
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
@@ -108,51 +107,6 @@ class PageView:
 
 def find_tenant(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.lower()))
-
-
-@dataclass(frozen=True)
-class TenantHead:
-    """The little a page view needs before it knows whether a cached response is still good."""
-
-    id: int
-    username: str
-    state: str  # as a visitor sees it: User.public_state
-    site_version: int
-    domain: str | None = None  # the verified domain the site is served at, if any (profilehost.domains)
-
-
-# The state a visitor sees (models.User.public_state: an unconfirmed email shows as pending), compiled once.
-PUBLIC_STATE_SQL = str(User.public_state.expression.compile(compile_kwargs={"literal_binds": True}))
-# The domain in the same query: whether the site is served elsewhere decides a page view as much as its state.
-SERVED_DOMAIN_SQL = ("(SELECT name FROM domains WHERE domains.user_id = users.id AND domains.verified_at IS NOT NULL "
-                     "ORDER BY domains.id LIMIT 1)")
-TENANT_HEAD_SQL = ("SELECT id, username, " + PUBLIC_STATE_SQL + ", site_version, " + SERVED_DOMAIN_SQL
-                   + " FROM users WHERE username = {}")
-PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s", "numeric": ":1", "named": ":username"}
-
-
-def tenant_head(username: str, engine=None) -> TenantHead | None:
-    """One indexed lookup, on a pooled DB-API connection: this runs on every page view, so it skips the ORM and
-    SQLAlchemy's statement pipeline (half the cost of a cached page view)."""
-    engine = engine or db.engine
-    placeholder = PLACEHOLDERS[engine.dialect.paramstyle]
-    driver_error = engine.dialect.loaded_dbapi.Error
-    try:
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            parameters = {"username": username.lower()} if placeholder == ":username" else (username.lower(),)
-            cursor.execute(TENANT_HEAD_SQL.format(placeholder), parameters)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            # Back to the pool, which rolls back whatever transaction the driver opened.
-            connection.close()
-    except driver_error as error:
-        # The driver's own error, as SQLAlchemy would have wrapped it: errors.py answers a database that cannot
-        # answer now (stopped, restarting, locked) with 503, whichever way the request reached it.
-        raise DBAPIError.instance(TENANT_HEAD_SQL, None, error, driver_error) from error
-    return TenantHead(*row) if row else None
 
 
 def public_page_and_revision(tenant: User, permalink: str) -> tuple[Page, Revision] | None:
