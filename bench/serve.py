@@ -8,6 +8,9 @@ file. Prints requests/s and p50/p99 latency for (a) a public page, (b) the bare 
 then (a) again with --tenants tenants, and the ratios the targets are about. With --via-nginx (nginx installed),
 also (d) the page through nginx with deploy/nginx-profilehost.conf, (e) nginx serving the same bytes as a
 static file and (f) the same again with the app's headers (so the same response on the wire). Asserts nothing.
+
+With --fast-path, only (a) and (c) with and without the middleware that answers cached pages before Flask
+(profilehost.public.fast_path), the app otherwise the same: whether that middleware earns its place.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ def main() -> None:
                         help="alternating runs of each side of a ratio; the medians count")
     parser.add_argument("--reset", action="store_true", help="empty the benchmark database first")
     parser.add_argument("--via-nginx", action="store_true", help="also measure through nginx (deploy/)")
+    parser.add_argument("--fast-path", action="store_true",
+                        help="only the page and its 304 with and without the fast-path middleware")
     args = parser.parse_args()
     with temporary_instance() as instance:
         database_url = default_database(instance)
@@ -61,7 +66,11 @@ def main() -> None:
         app = bench_app(database_url, instance)
         prepare_schema(app, reset=args.reset or database_url.endswith("bench.sqlite3"))
         populate(app, 10)
+        _confirm_emails(app)
         _header(database_url, args)
+        if args.fast_path:
+            _compare_fast_path(env, args)
+            return
         with Server("wsgi:app", env, args.workers) as server:
             body, headers = fetch(server.url + PAGE)
             page_file = Path(instance) / "page.html"
@@ -76,6 +85,7 @@ def main() -> None:
                                      {"If-None-Match": headers["ETag"]})
                 server.stop()  # a fresh server for the larger site: nothing cached from the first phase
                 populate(app, args.tenants)
+                _confirm_emails(app)
                 with Server("wsgi:app", env, args.workers) as large_site:
                     large, baseline_again = alternate(
                         args, (f"(a) public page, {args.tenants} tenants", large_site.url + PAGE),
@@ -125,6 +135,55 @@ def _via_nginx(server: Server, instance: Path, page_file: Path, args) -> list[di
         return alternate(args, ("(d) public page through nginx", proxy.url + PAGE),
                          ("(e) nginx, the same bytes as a static file", proxy.static_url),
                          ("(f) nginx, (e) with the app's headers", proxy.same_response_url))
+
+
+def _confirm_emails(app) -> None:
+    """populate() writes users without a confirmed email, whom visitors see as pending (404): confirm them."""
+    from sqlalchemy import text
+
+    from profilehost.extensions import db
+    from profilehost.models import utcnow
+
+    # Plain SQL: before any server starts, so no cached page needs its site_version bumped.
+    with app.app_context():
+        db.session.execute(text("UPDATE users SET email_verified_at = :now WHERE email_verified_at IS NULL"),
+                           {"now": utcnow()})
+        db.session.commit()
+
+
+def _compare_fast_path(env: dict, args) -> None:
+    without = {**env, "PYTHONPATH": str(REPO / "bench")}
+    with Server("wsgi:app", env, args.workers) as server, \
+            Server("serve:app_without_fast_path()", without, args.workers) as plain:
+        _body, headers = fetch(server.url + PAGE)
+        print(f"{'':<44} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        page, page_plain = alternate(args, ("(a) public page, fast path", server.url + PAGE),
+                                     ("(a) public page, Flask only", plain.url + PAGE))
+        etag = {"If-None-Match": headers["ETag"]}
+        rounds = [[measure("(c) 304, fast path", server.url + PAGE, args, etag),
+                   measure("(c) 304, Flask only", plain.url + PAGE, args, etag)] for _ in range(args.rounds)]
+        revalidate, revalidate_plain = (_median_run([runs[index] for runs in rounds]) for index in (0, 1))
+    print()
+    print(f"page: fast path / Flask only:  {page['rps'] / page_plain['rps']:.2f}  "
+          f"(p50 {page['p50']:.2f} / {page_plain['p50']:.2f} ms)")
+    print(f"304:  fast path / Flask only:  {revalidate['rps'] / revalidate_plain['rps']:.2f}  "
+          f"(p50 {revalidate['p50']:.2f} / {revalidate_plain['p50']:.2f} ms)")
+    print(f"(each: the median of {args.rounds} alternating runs)")
+
+
+def app_without_fast_path():
+    """The production app (wsgi.py) with the fast-path middleware taken out of its WSGI chain: for gunicorn,
+    as serve:app_without_fast_path()."""
+    from profilehost import create_app
+    from profilehost.public.fast_path import PublicPageFastPath
+
+    app = create_app()
+    holder, name = app, "wsgi_app"
+    while not isinstance(getattr(holder, name), PublicPageFastPath):
+        holder = getattr(holder, name)
+        name = "wsgi_app" if hasattr(holder, "wsgi_app") else "app"
+    setattr(holder, name, getattr(holder, name).wsgi_app)
+    return app
 
 
 def _header(database_url: str, args) -> None:

@@ -6,8 +6,13 @@ import gc
 import tracemalloc
 
 import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import Map, Rule
 
 from factories import page_source, publish, store_file
+from profilehost.public.fast_path import TENANT_PATH
+from profilehost.public.routing import TenantNameConverter
+from profilehost.services.accounts import AccountError, check_username
 
 SITE = "profiles.example.org"
 PAGE_CACHE_BYTES = 512 * 1024
@@ -219,3 +224,21 @@ def test_a_domain_lookup_that_fails_answers_503_not_500():
     response = Client(gate).get("/", base_url="http://jane.example.org")
     assert response.status_code == 503
     assert Client(gate).get("/", base_url=f"http://{SITE}").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["ab", "a-b", "r00000", "a" * 32, "-ab", "ab-", "a", "a" * 33, "a_b", "a.b",
+                                  "ab\n"])
+def test_the_route_the_fast_path_and_registration_agree_on_what_a_username_is(app, name):
+    try:
+        check_username(name)
+        registrable = True
+    except AccountError:
+        registrable = False
+    routes = Map([Rule("/<tenant:username>/", endpoint="page")], converters={"tenant": TenantNameConverter})
+    try:
+        routes.bind("example.org").match(f"/{name}/")
+        routed = True
+    except NotFound:
+        routed = False
+    assert routed == registrable
+    assert (TENANT_PATH.match(f"/{name}/") is not None) == registrable
