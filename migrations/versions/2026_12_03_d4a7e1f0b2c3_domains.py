@@ -1,4 +1,5 @@
-"""Researchers' own domains: one row a name (unique: one domain, one tenant), its TXT token and the last check.
+"""Researchers' own domains: one row a claim of a name, its TXT token and the last check; a name is unique among
+verified domains only (one domain, one tenant), so an unverified claim blocks nobody, and it expires.
 
 Revision ID: d4a7e1f0b2c3
 Revises: c19d6e7f8a09
@@ -27,13 +28,15 @@ def upgrade():
         sa.Column('verified_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('checked_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('problem', sa.Text(), nullable=True),
+        sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_domains_user_id_users'), ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_domains')),
-        sa.UniqueConstraint('name', name=op.f('uq_domains_name')),
+        sa.UniqueConstraint('user_id', 'name', name='uq_domains_user_id_name'),
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table('domains', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_domains_user_id'), ['user_id'], unique=False)
+    verified = sa.text('verified_at IS NOT NULL')
+    op.create_index('ix_domains_verified_name', 'domains', ['name'], unique=True, sqlite_where=verified,
+                    postgresql_where=verified)
 
 
 def downgrade():

@@ -11,7 +11,8 @@ MAX_NAME = 253
 
 class DomainError(ValueError):
     """A domain that cannot be added or checked; the message says why and what to do. `status` is the HTTP answer
-    a form gets (422: the name is not acceptable; 409: another account holds it)."""
+    a form gets (422: the name is not acceptable; 409: the account has it already; 503: domains are off on this
+    site)."""
 
     def __init__(self, message: str, status: int = 422) -> None:
         super().__init__(message)

@@ -67,14 +67,6 @@ def test_an_internationalized_name_is_stored_in_its_ascii_form(jane_client, jane
     assert db.session.query(Domain).one().name == "xn--jan-dma.example.org"
 
 
-def test_a_domain_held_by_another_account_answers_409_and_names_it(jane_client, make_user):
-    bob = make_user("bob")
-    service.add_domain(bob, DOMAIN)
-    response = add_in_dashboard(jane_client, DOMAIN)
-    assert response.status_code == 409
-    assert f"{DOMAIN} belongs to another account" in response.get_data(as_text=True)
-
-
 def test_the_same_domain_twice_answers_409(jane_client):
     add_in_dashboard(jane_client, DOMAIN)
     response = add_in_dashboard(jane_client, DOMAIN)
