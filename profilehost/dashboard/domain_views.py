@@ -34,6 +34,7 @@ def domains():
     status = 200
     if form.validate_on_submit():
         try:
+            service.refuse_without_names()
             added = service.add_domain(current_user, form.name.data)
         except DomainError as refused:
             form.name.errors.append(refused.message)
@@ -50,7 +51,13 @@ def domains():
 @limiter.limit(CHECKS, error_message="You have checked your domains many times in a short time. The site "
                                      "checks them every three hours by itself.")
 def check_domain(domain_id: int):
-    domain = service.check_domain(_own(domain_id))
+    own = _own(domain_id)
+    try:
+        service.refuse_without_names()
+    except DomainError as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("dashboard.domains"))
+    domain = service.check_domain(own)
     if domain is None:
         flash("That domain was removed meanwhile.", "info")
     elif domain.verified_at is not None:
