@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from werkzeug.routing import BaseConverter
 from werkzeug.wrappers import Response
@@ -28,6 +29,8 @@ ORIGIN = "profilehost.origin"
 SHARED_PATHS = ("/static/", "/theme/")
 SHARED_FILES = ("/robots.txt",)
 CADDY_ASK = "/caddy/ask"
+# What a path keeps unquoted when it is written back into a Location header.
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
 # Responses whose links name the tenant's path prefix; a file (an image, a PDF) is sent as stored.
 REBASED_TYPES = ("text/html", "application/xml", "application/atom+xml", "application/rss+xml", "text/xml",
                  "application/json", "application/ld+json")
@@ -105,7 +108,8 @@ def rebased(response: Response, environ: dict, username: str) -> Response:
 
 
 def _without_prefix(location: str, prefix: str, root: str) -> str:
-    for start, kept in ((root + prefix, root), (prefix, "")):
+    # Always absolute: '/<username>//evil.example' without its prefix would be a link to another site.
+    for start, kept in ((root + prefix, root), (prefix, root)):
         if location == start or location.startswith(start + "/"):
             return kept + (location[len(start):] or "/")
     return location
@@ -118,7 +122,8 @@ def _without_attribute_prefix(html: str, prefix: str) -> str:
     # Root-relative addresses inside tags only: a text node holding the same characters (a code sample) stays as
     # written, since the sanitizer's output has no '<' in text. An address a tag hides from this pattern (an
     # attribute value with '>') still works: the HostGate sends /<username>/x on a domain to /x.
-    attribute = re.compile(rf'(\s(?:href|src|action|poster)="){re.escape(prefix)}/')
+    # Not before a second '/' or a '\\': '/<username>//evil.example' must not become a link to another site.
+    attribute = re.compile(rf'(\s(?:href|src|action|poster)="){re.escape(prefix)}/(?![/\\\\])')
     return TAG.sub(lambda tag: attribute.sub(r"\1/", tag.group(0)), html)
 
 
@@ -152,13 +157,15 @@ class HostGate:
         if host is None:
             return self._refusal()(environ, start_response)
         environ["HTTP_HOST"] = host
-        if environ.get("PATH_INFO") == CADDY_ASK:
-            return self.wsgi_app(environ, start_response)
         try:
             origin = self._origin(host, environ["wsgi.url_scheme"])
         except Exception:  # noqa: BLE001 - the domain lookup's database cannot answer now: neither can the site
             logger.warning("domain lookup failed", exc_info=True)
             return _plain("The site cannot answer now; please try again in a minute.", 503)(environ, start_response)
+        if environ.get("PATH_INFO") == CADDY_ASK and (origin is None or not origin.content):
+            # The proxy asks from its own side, under whatever host it is given; on a content origin the path is
+            # the site's like any other (and gets that origin's headers).
+            return self.wsgi_app(environ, start_response)
         if origin is None:
             return self._refusal()(environ, start_response)
         if not origin.content:
@@ -199,8 +206,10 @@ class HostGate:
         own = f"/{origin.tenant}"
         if path == own or path.startswith(own + "/"):
             # An address with the prefix (an old link, one the rewriting missed) goes to the domain's own.
+            # Absolute on this origin: a relative '//evil.example' left of the prefix would leave the site.
             query = environ.get("QUERY_STRING")
-            location = (path[len(own):] or "/") + (f"?{query}" if query else "")
+            location = (f"{environ['wsgi.url_scheme']}://{origin.host}{quote(path[len(own):] or '/', safe=PATH_SAFE)}"
+                        + (f"?{query}" if query else ""))
             return Response(status=301, headers={"Location": location, "Cache-Control": "public, max-age=3600"})
         environ["PATH_INFO"] = own + path
         return None

@@ -37,8 +37,8 @@ def test_another_tenants_links_and_other_sites_are_left_alone():
 
 
 def test_a_redirects_location_loses_the_prefix():
-    assert rebase("", Location="/jane/new/").headers["Location"] == "/new/"
-    assert rebase("", Location="/jane").headers["Location"] == "/"
+    assert rebase("", Location="/jane/new/").headers["Location"] == "https://jane.example.org/new/"
+    assert rebase("", Location="/jane").headers["Location"] == "https://jane.example.org/"
     assert rebase("", Location="https://jane.example.org/jane/x/").headers["Location"] == "https://jane.example.org/x/"
 
 
