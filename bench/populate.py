@@ -86,7 +86,8 @@ def _tenant_rows(rows: dict, index: int, rendered: list, password_hash: str, now
     name = f"Researcher {index}"
     rows["users"].append({"id": user_id, "username": username, "email": f"{username}@example.org",
                           "password_hash": password_hash, "role": "user", "state": "active",
-                          "session_token": f"{index:032d}", "created_at": now, "site_version": 1})
+                          "session_token": f"{index:032d}", "created_at": now, "site_version": 1,
+                          "email_verified_at": now})
     rows["profiles"].append({"user_id": user_id, "display_name": name, "pronouns": "", "employer": "University "
                              "of Examples", "bio": "Researcher in language technology.", "location": "Exampleton",
                              "avatar": "", "links": {"github": "https://github.com/example"}, "updated_at": now})

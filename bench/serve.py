@@ -66,7 +66,6 @@ def main() -> None:
         app = bench_app(database_url, instance)
         prepare_schema(app, reset=args.reset or database_url.endswith("bench.sqlite3"))
         populate(app, 10)
-        _confirm_emails(app)
         _header(database_url, args)
         if args.fast_path:
             _compare_fast_path(env, args)
@@ -85,7 +84,6 @@ def main() -> None:
                                      {"If-None-Match": headers["ETag"]})
                 server.stop()  # a fresh server for the larger site: nothing cached from the first phase
                 populate(app, args.tenants)
-                _confirm_emails(app)
                 with Server("wsgi:app", env, args.workers) as large_site:
                     large, baseline_again = alternate(
                         args, (f"(a) public page, {args.tenants} tenants", large_site.url + PAGE),
@@ -135,20 +133,6 @@ def _via_nginx(server: Server, instance: Path, page_file: Path, args) -> list[di
         return alternate(args, ("(d) public page through nginx", proxy.url + PAGE),
                          ("(e) nginx, the same bytes as a static file", proxy.static_url),
                          ("(f) nginx, (e) with the app's headers", proxy.same_response_url))
-
-
-def _confirm_emails(app) -> None:
-    """populate() writes users without a confirmed email, whom visitors see as pending (404): confirm them."""
-    from sqlalchemy import text
-
-    from profilehost.extensions import db
-    from profilehost.models import utcnow
-
-    # Plain SQL: before any server starts, so no cached page needs its site_version bumped.
-    with app.app_context():
-        db.session.execute(text("UPDATE users SET email_verified_at = :now WHERE email_verified_at IS NULL"),
-                           {"now": utcnow()})
-        db.session.commit()
 
 
 def _compare_fast_path(env: dict, args) -> None:
