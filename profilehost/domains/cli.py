@@ -12,5 +12,6 @@ domains_cli = AppGroup("domains", help="Researchers' own domains.")
 
 @domains_cli.command("check")
 def check() -> None:
-    """Check every domain's DNS records again now (the worker does it every three hours)."""
+    """Check every domain's DNS records again now and remove expired claims (the worker does it every three
+    hours)."""
     click.echo(f"{recheck_all()} domain(s) checked.")

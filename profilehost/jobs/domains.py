@@ -1,6 +1,6 @@
 """Researchers' domains are checked again every few hours, in the worker: a domain whose records were removed or
 now point elsewhere stops being served (and Caddy's ask then refuses it a certificate); one fixed since is
-served again."""
+served again; a claim still unverified when it expires is removed."""
 
 from __future__ import annotations
 
