@@ -33,6 +33,7 @@ from ..publishing.decode import decode_source
 from ..publishing.frontmatter import split_front_matter
 from ..publishing.layouts import is_kept_layout
 from ..publishing.liquid import COLLECTIONS
+from ..publishing.meta import CONTROL_CHARACTERS
 from ..publishing.site import (
     SiteContext,
     SiteDocument,
@@ -640,7 +641,7 @@ def _navigation_entry(item) -> dict | None:
             item.get("url"), str):
         return None
     title, url = " ".join(str(item["title"]).split())[:120], item["url"].strip()
-    if not title or not url or any(char in url for char in " \"'<>\\"):
+    if not title or not url or any(char in url for char in " \"'<>\\") or CONTROL_CHARACTERS.search(url):
         return None
     if url.startswith(("https://", "http://")):
         return {"title": title, "url": url}

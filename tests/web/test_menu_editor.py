@@ -99,3 +99,13 @@ def test_the_not_found_page_is_marked_on_the_dashboard_and_is_no_menu_target(log
     assert 'value="/404.html"' not in html and 'value="/cv/"' in html
     dashboard = logged_in.get("/dashboard/").get_data(as_text=True)
     assert "Shown for missing addresses" in dashboard
+
+
+def test_an_address_with_a_control_character_is_refused_on_its_line(logged_in):
+    site(logged_in.user)
+    _html, data = menu_form(logged_in)
+    data["entries-1-url"] = "https://a.example/\x0bb"
+    response = logged_in.post("/dashboard/menu", data=data)
+    assert response.status_code == 422
+    assert 'id="entries-1-url-error"' in response.get_data(as_text=True)
+    assert site_files.current_version(logged_in.user, "_data/navigation.yml") is None
