@@ -251,11 +251,12 @@ def test_an_import_renders_every_page_with_no_transaction_open_and_locks_the_ten
 BIB = b"@article{looms2023, title={Looms Revisited}, author={Lovelace, Ada}, journal={J}, year={2023}}\n"
 
 
-def test_a_bibliography_saved_is_formatted_and_its_list_rendered_with_no_transaction_open(logged_in,
-                                                                                         dependent_renders,
-                                                                                         monkeypatch):
-    alice = logged_in.user
-    publish(alice, page_source("Publications", "/publications/", body="{% bibliography %}"), "publications.md")
+@pytest.fixture
+def formats(logged_in, dependent_renders, monkeypatch):
+    """A tenant with a page that lists the bibliography; each formatting of the entries: whether a transaction was
+    open while it ran. Then each rendering of the listing page, likewise (from `dependent_renders`)."""
+    publish(logged_in.user, page_source("Publications", "/publications/", body="{% bibliography %}"),
+            "publications.md")
     formatting: list[bool] = []
     real_format = bibliography.format_entries
 
@@ -264,29 +265,23 @@ def test_a_bibliography_saved_is_formatted_and_its_list_rendered_with_no_transac
         return real_format(*args, **kwargs)
 
     monkeypatch.setattr(bibliography, "format_entries", spy)
-    seen, _ = dependent_renders
+    return formatting, dependent_renders[0]
+
+
+def test_a_bibliography_saved_is_formatted_and_its_list_rendered_with_no_transaction_open(logged_in, formats):
+    formatting, seen = formats
     seen.clear()
-    bibliography.save_bibliography(alice, BIB)
+    bibliography.save_bibliography(logged_in.user, BIB)
     assert formatting == [False] and seen == [False]
     assert "Looms Revisited" in logged_in.get("/alice/publications/").get_data(as_text=True)
 
 
-def test_a_new_citation_style_formats_the_list_again_with_no_transaction_open(logged_in, dependent_renders,
-                                                                              monkeypatch):
-    alice = logged_in.user
-    publish(alice, page_source("Publications", "/publications/", body="{% bibliography %}"), "publications.md")
-    bibliography.save_bibliography(alice, BIB)
-    formatting: list[bool] = []
-    real_format = bibliography.format_entries
-
-    def spy(*args, **kwargs):
-        formatting.append(db.session().in_transaction())
-        return real_format(*args, **kwargs)
-
-    monkeypatch.setattr(bibliography, "format_entries", spy)
-    seen, _ = dependent_renders
+def test_a_new_citation_style_formats_the_list_again_with_no_transaction_open(logged_in, formats):
+    formatting, seen = formats
+    bibliography.save_bibliography(logged_in.user, BIB)
+    formatting.clear()
     seen.clear()
-    bibliography.save_settings(alice, "ieee", "")
+    bibliography.save_settings(logged_in.user, "ieee", "")
     assert formatting == [False] and seen == [False]
     listed = logged_in.get("/alice/publications/").get_data(as_text=True)
-    assert "Looms Revisited" in listed and bibliography.settings_of(alice).style == "ieee"
+    assert "Looms Revisited" in listed and bibliography.settings_of(logged_in.user).style == "ieee"
