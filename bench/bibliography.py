@@ -117,8 +117,8 @@ def _live(app, raw: bytes, style: str) -> None:
         tenant = accounts.create_account("ada", "ada@example.org", "correct horse battery")
         tenant.profile.display_name = "Ada Lovelace"
         db.session.commit()
-        pages.publish_page(tenant, b"---\ntitle: Publications\npermalink: /publications/\n---\n{% bibliography %}\n",
-                           "publications.md")
+        pages.publish_upload(tenant, b"---\ntitle: Publications\npermalink: /publications/\n---\n{% bibliography %}\n",
+                             "publications.md")
         if style != "apa":
             bibliography.save_settings(tenant, style, "")
         forget_everything()

@@ -113,14 +113,14 @@ class Site:
         """The account r0000<index> with two pages, made through the services as the CLI makes them; its token."""
         from profilehost.extensions import db
         from profilehost.services.accounts import create_account
-        from profilehost.services.pages import publish_page
+        from profilehost.services.pages import publish_upload
         from profilehost.services.tokens import create_token
         from sitegen import profile_page, secondary_page
 
         with self.app.app_context():
             user = create_account(f"r{index:05d}", f"r{index:05d}@example.org", PASSWORD)
-            publish_page(user, profile_page(index, f"Researcher {index}"), "about.md")
-            publish_page(user, secondary_page(index, "publications", 2), "publications.md")
+            publish_upload(user, profile_page(index, f"Researcher {index}"), "about.md")
+            publish_upload(user, secondary_page(index, "publications", 2), "publications.md")
             secret = create_token(user, "chaos")[1]
             db.session.remove()
             return secret

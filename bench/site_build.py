@@ -13,7 +13,7 @@ at the end). Each round imports into a fresh tenant.
 2. The same for a generated academicpages-style site of --pages pages (bench/academicsite.py: publications,
    talks, posts, teaching, portfolio, listings, a CV over _data/cv.yml, a year archive) and of --small-pages.
 3. After the generated site is imported, --edits real edits, each committed: a publication with
-   `pages.publish_page(..., collection="publications")` (its listings are rendered again before its short write
+   `pages.publish_upload(..., collection="publications")` (its listings are rendered again before its short write
    transaction), a plain page (nothing depends on it), and `_data/cv.yml` with `site_build.stage_site_file` +
    commit. p50/p90/max in ms and the pages each edit rendered again. --profile adds cProfile's view of one
    publication edit.
@@ -243,14 +243,14 @@ def timed_edits(tenant_id: int, edits: int, edit, counter: Counter) -> tuple[lis
 def edit_publication(seed: int, which: int):
     def edit(tenant: User, number: int) -> None:
         filename, source = academicsite.publication(which, seed, revision=number)
-        pages.publish_page(tenant, source.encode(), filename, collection="publications")
+        pages.publish_upload(tenant, source.encode(), filename, collection="publications")
     return edit
 
 
 def edit_plain_page(seed: int, which: int):
     def edit(tenant: User, number: int) -> None:
         filename, source = academicsite.plain_page(which, seed, revision=number)
-        pages.publish_page(tenant, source.encode(), filename)
+        pages.publish_upload(tenant, source.encode(), filename)
     return edit
 
 
@@ -369,9 +369,10 @@ def run(args, quota: int, site_zip: Path) -> None:
     shape = academicsite.counts(args.pages)
     kinds = [("_data/cv.yml (save_site_file)", edit_cv_data(args.seed))]
     if shape["pages"] > 7:  # the plain pages come after the seven every site has
-        kinds.insert(0, ("plain page (publish_page)", edit_plain_page(args.seed, min(EDITED_PAGE, shape["pages"] - 8))))
+        kinds.insert(0, ("plain page (publish_upload)",
+                         edit_plain_page(args.seed, min(EDITED_PAGE, shape["pages"] - 8))))
     if shape["publications"]:
-        kinds.insert(0, ("publication (publish_page)",
+        kinds.insert(0, ("publication (publish_upload)",
                          edit_publication(args.seed, min(EDITED_PUBLICATION, shape["publications"] - 1))))
     with Counter() as counter:
         for label, edit in kinds:

@@ -193,7 +193,7 @@ def publish_pages(username: str, files: tuple[str, ...]) -> None:
         with open(path, "rb") as handle:
             raw = handle.read()
         try:
-            outcome = pages.publish_page(tenant, raw, name)
+            outcome = pages.publish_upload(tenant, raw, name)
         except PublishError as error:
             failed += 1
             click.echo(f"refused {name}: {error.message}", err=True)

@@ -20,13 +20,13 @@ def page_source(title: str = "A page", permalink: str = "/a-page/", body: str = 
 
 
 def publish(tenant, source: bytes, filename: str = "page.md"):
-    return pages.publish_page(tenant, source, filename)
+    return pages.publish_upload(tenant, source, filename)
 
 
 def publish_site(tenant) -> None:
     """The fixture site: home (with redirects), publications, a draft."""
     for name in ("about.md", "publications.md", "draft.md"):
-        pages.publish_page(tenant, (SITE / name).read_bytes(), name)
+        pages.publish_upload(tenant, (SITE / name).read_bytes(), name)
 
 
 def store_file(tenant, name: str = "cv.pdf", data: bytes = PDF, quota: int = 100 * 1024 * 1024):

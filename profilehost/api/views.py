@@ -85,7 +85,9 @@ def post_page():
 
 def _publish(filename: str, expected_permalink: str | None = None):
     try:
-        outcome = pages.publish_page(g.api_user, request.get_data(), filename, expected_permalink=expected_permalink)
+        raw = request.get_data()
+        outcome = (pages.put_page(g.api_user, raw, filename, expected_permalink) if expected_permalink
+                   else pages.publish_upload(g.api_user, raw, filename))
     except PublishError as refused:
         return error(422, "Refused", refused.message)
     except EditConflict as changed:

@@ -116,9 +116,7 @@ def _editor(form: EditForm, page):
             preview, error = _preview(raw, filename, page)
         else:
             try:
-                outcome = pages.publish_page(current_user, raw, filename, base_revision=_base_revision(form, page),
-                                             expected_permalink=page.permalink if page else None,
-                                             new_page=page is None)
+                outcome = pages.save_edit(current_user, raw, page, base_revision=_base_revision(form, page))
             except PublishError as refused:
                 error, status = refused.message, 422
             except EditConflict as changed:

@@ -48,7 +48,7 @@ def create_demo_tenant(quota: int) -> tuple[User, str] | None:
     assets.store_assets(tenant, [("curricula.pdf", minimal_pdf("Curricula for Small Reasoners (demo)")),
                                  ("call-for-students.pdf", minimal_pdf("Call for Ph.D. students (demo)"))], quota)
     for name in PAGES:
-        pages.publish_page(tenant, content.joinpath(name).read_bytes(), name)
+        pages.publish_upload(tenant, content.joinpath(name).read_bytes(), name)
     # The password was printed in a terminal: whoever logs in first chooses their own (services.first_sign_in).
     tenant.must_change_password = True
     db.session.commit()

@@ -71,9 +71,29 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def publish_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
-                 base_revision: int | None = None, expected_permalink: str | None = None,
-                 new_page: bool = False, collection: str | None = None) -> PublishOutcome:
+def publish_upload(tenant: User, raw: bytes, filename: str, *, collection: str | None = None,
+                   author: User | None = None) -> PublishOutcome:
+    """An uploaded file (the dashboard's upload, the command line, the demo): a new page at its permalink, or the
+    next revision of the page there. `collection` makes it an item of that collection ('talks')."""
+    return _publish(tenant, raw, filename, author=author, collection=collection)
+
+
+def save_edit(tenant: User, raw: bytes, page: Page | None, *, base_revision: int | None) -> PublishOutcome:
+    """The editor's Save: the next revision of `page`, from the revision the editor started at (a change saved
+    since is an EditConflict); a source without a permalink stays at the page's. Without a page, a new page, which
+    may not replace one that exists."""
+    return _publish(tenant, raw, file_name(page), base_revision=base_revision,
+                    expected_permalink=page.permalink if page else None, new_page=page is None)
+
+
+def put_page(tenant: User, raw: bytes, filename: str, permalink: str) -> PublishOutcome:
+    """The API's PUT of a page's source at `permalink`, where a source without a permalink of its own goes."""
+    return _publish(tenant, raw, filename, expected_permalink=permalink)
+
+
+def _publish(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
+             base_revision: int | None = None, expected_permalink: str | None = None,
+             new_page: bool = False, collection: str | None = None) -> PublishOutcome:
     """Render `raw` and make it the current revision of the tenant's page at its permalink, in one transaction.
 
     `base_revision` (the revision an editor started from) turns a concurrent change into EditConflict;
@@ -163,7 +183,7 @@ def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
                base_revision: int | None = None, expected_permalink: str | None = None, new_page: bool = False,
                collection: str | None = None, rendered: Rendered | None = None,
                rerender: bool = True) -> PublishOutcome:
-    """publish_page without the commit, for a caller that writes many pages in one transaction (an import).
+    """_publish without the commit, for a caller that writes many pages in one transaction (an import).
 
     `collection` makes the page an item of that collection; None keeps what the page was. `rendered` is the
     pipeline's result when the caller has it already. An item's listings are rendered again unless `rerender`
@@ -329,8 +349,8 @@ def restore_revision(tenant: User, page: Page, number: int, *, author: User | No
     old = db.session.scalar(select(Revision).where(Revision.page_id == page.id, Revision.number == number))
     if old is None:
         raise LookupError(number)
-    return publish_page(tenant, old.source, old.source_name or f"revision {number} of {page.permalink}",
-                        author=author, base_revision=page.current_revision, expected_permalink=page.permalink)
+    return _publish(tenant, old.source, old.source_name or f"revision {number} of {page.permalink}",
+                    author=author, base_revision=page.current_revision, expected_permalink=page.permalink)
 
 
 # What the dashboard's list can be narrowed to, as its query string names it.

@@ -40,7 +40,7 @@ def _publish_one(tenant: User, name: str, raw: bytes) -> UploadResult:
         return UploadResult(name, False, f"{name}: only Markdown pages (.md) and _config.yml can be uploaded "
                                          "here. Upload images and PDFs under Files.")
     try:
-        outcome = pages.publish_page(tenant, raw, name)
+        outcome = pages.publish_upload(tenant, raw, name)
     except PublishError as refused:
         return UploadResult(name, False, refused.message)
     except EditConflict as changed:

@@ -84,8 +84,8 @@ def test_the_sitemap_and_the_sitemap_index_name_the_domain(client, served):
 
 
 def test_feeds_name_the_domain(client, jane, verify):
-    pages.publish_page(jane, page_source("A post", "/posts/a-post/", date="2024-01-02"), "_posts/2024-01-02-a-post.md",
-                       collection="posts")
+    pages.publish_upload(jane, page_source("A post", "/posts/a-post/", date="2024-01-02"),
+                         "_posts/2024-01-02-a-post.md", collection="posts")
     verify(jane, DOMAIN)
     feed = on_domain(client, "/feed.xml")
     atom = feed.get_data(as_text=True)

@@ -75,7 +75,7 @@ def test_an_edit_committed_while_a_page_renders_still_makes_the_slower_one_a_con
 
     def concurrent_edit():
         with app.app_context():
-            pages.publish_page(alice, page_source("Notes", "/notes/", "Theirs."), "notes.md", base_revision=1)
+            pages.save_edit(alice, page_source("Notes", "/notes/", "Theirs."), page, base_revision=1)
 
     during.append(concurrent_edit)
     response = _save(logged_in, page.id, page_source("Notes", "/notes/", "Mine."), 1)
@@ -117,8 +117,8 @@ def item_source(title: str) -> bytes:
 
 
 def publish_item(alice, title: str):
-    return pages.publish_page(alice, item_source(title), f"_publications/{title.lower().replace(' ', '-')}.md",
-                              collection="publications")
+    return pages.publish_upload(alice, item_source(title), f"_publications/{title.lower().replace(' ', '-')}.md",
+                                collection="publications")
 
 
 @pytest.fixture

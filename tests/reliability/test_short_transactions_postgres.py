@@ -58,6 +58,6 @@ def test_an_item_whose_listing_renders_slowly_is_published_under_an_idle_transac
                                "{% for paper in site.publications %}Listed: {{ paper.title }}. {% endfor %}"))
     alice_id = alice.id  # read here: inside the other app's context this session would use that app's engine
     with strict_server.app_context():
-        pages.publish_page(db.session.get(User, alice_id), page_source("Paper", "/publications/paper/"),
-                           "_publications/paper.md", collection="publications")
+        pages.publish_upload(db.session.get(User, alice_id), page_source("Paper", "/publications/paper/"),
+                             "_publications/paper.md", collection="publications")
     assert "Listed: Paper." in client.get("/alice/publications/").get_data(as_text=True)

@@ -37,7 +37,7 @@ def test_a_change_committed_after_a_concurrent_one_is_never_hidden_by_a_cached_p
     assert _edit(logged_in, page, "Version 2.") == 302
     assert "Version 2." in visitor.get("/alice/notes/").get_data(as_text=True)  # cached by the worker
     db.session.expire(page)
-    pages.publish_page(alice, page_source("Notes", "/notes/", "Version 3."), "notes.md")
+    pages.publish_upload(alice, page_source("Notes", "/notes/", "Version 3."), "notes.md")
     assert "Version 3." in visitor.get("/alice/notes/").get_data(as_text=True)
 
 
@@ -139,7 +139,7 @@ def test_a_bulk_write_bumps_the_tenant_it_names(app, make_user):
 
 def test_a_bulk_insert_of_revisions_bumps_the_tenant_of_their_pages(app, make_user):
     alice = make_user("alice")
-    page = pages.publish_page(alice, b"---\ntitle: A\npermalink: /a/\n---\nA\n", "a.md").page
+    page = pages.publish_upload(alice, b"---\ntitle: A\npermalink: /a/\n---\nA\n", "a.md").page
     before = _version(alice)
     db.session.execute(insert(Revision), [{"page_id": page.id, "number": 2, "source": b"B", "title": "B",
                                            "body_html": "<p>B</p>", "content_hash": "x", "front_matter": {},

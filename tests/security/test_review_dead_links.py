@@ -15,7 +15,7 @@ def test_notices_name_only_the_tenants_own_links(app, make_user):
     with app.app_context():
         alice, bob = make_user("alice"), make_user("bob")
         store_file(bob, "secret.pdf")
-        pages.publish_page(bob, page_source(permalink="/hidden/"), "hidden.md")
+        pages.publish_upload(bob, page_source(permalink="/hidden/"), "hidden.md")
         body = "[a](/bob/files/secret.pdf) [b](/bob/hidden/) [c](/bob/files/nothing.pdf) [d](/files/secret.pdf)"
         rendered = pages.render_page(alice, page_source(body=body), "page.md")
         dead = _dead(rendered.notices)

@@ -12,7 +12,7 @@ NOT_FOUND = b"---\ntitle: Page not found\npermalink: /404.html\n---\nSorry, noth
 def test_a_404_page_is_recognised_and_left_out_of_the_site_pages(make_user):
     alice = make_user("alice")
     publish(alice, page_source("Home", "/"))
-    page = pages.publish_page(alice, NOT_FOUND, "_pages/404.md").page
+    page = pages.publish_upload(alice, NOT_FOUND, "_pages/404.md").page
     assert pages.is_not_found_page(page)
     found, revision = pages.not_found_page(alice)
     assert found.id == page.id and "Sorry, nothing here." in revision.body_html
@@ -21,13 +21,13 @@ def test_a_404_page_is_recognised_and_left_out_of_the_site_pages(make_user):
 
 def test_a_404_md_without_a_permalink_is_the_not_found_page_too(make_user):
     alice = make_user("alice")
-    page = pages.publish_page(alice, b"---\ntitle: Lost\n---\nNothing here.\n", "404.md").page
+    page = pages.publish_upload(alice, b"---\ntitle: Lost\n---\nNothing here.\n", "404.md").page
     assert page.permalink == "/404/" and pages.not_found_page(alice)[0].id == page.id
 
 
 def test_a_draft_404_page_is_not_served(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, NOT_FOUND.replace(b"---\nSorry", b"published: false\n---\nSorry"), "404.md")
+    pages.publish_upload(alice, NOT_FOUND.replace(b"---\nSorry", b"published: false\n---\nSorry"), "404.md")
     assert pages.not_found_page(alice) is None
 
 

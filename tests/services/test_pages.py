@@ -100,10 +100,10 @@ def test_a_failure_after_rendering_leaves_no_trace(make_user, monkeypatch):
 
 def test_an_edit_from_a_stale_revision_is_a_conflict(make_user):
     alice = make_user("alice")
-    publish(alice, page_source("One", "/p/"))
+    page = publish(alice, page_source("One", "/p/")).page
     publish(alice, page_source("Two", "/p/"))
     with pytest.raises(EditConflict) as conflict:
-        pages.publish_page(alice, page_source("Mine", "/p/"), "p.md", base_revision=1)
+        pages.save_edit(alice, page_source("Mine", "/p/"), page, base_revision=1)
     assert conflict.value.current.number == 2
     assert revision_count() == 2
 
@@ -130,10 +130,9 @@ def test_tenants_have_separate_namespaces(make_user):
 def test_a_page_edited_without_a_permalink_stays_where_it_is_whatever_the_file_name(make_user):
     # An imported talk lives where Jekyll put it (/talks/2024-keynote/), not where its file name would.
     alice = make_user("alice")
-    pages.publish_page(alice, b"First.\n", "2024-03-01-keynote.md", expected_permalink="/talks/2024-keynote/")
-    outcome = pages.publish_page(alice, b"Second.\n", "2024-03-01-keynote.md",
-                                 expected_permalink="/talks/2024-keynote/")
+    pages.put_page(alice, b"First.\n", "2024-03-01-keynote.md", "/talks/2024-keynote/")
+    outcome = pages.put_page(alice, b"Second.\n", "2024-03-01-keynote.md", "/talks/2024-keynote/")
     assert outcome.page.permalink == "/talks/2024-keynote/" and outcome.revision.number == 2
     moved = b"---\npermalink: /elsewhere/\n---\nThird.\n"
     with pytest.raises(PublishError, match="changed from /talks/2024-keynote/ to /elsewhere/"):
-        pages.publish_page(alice, moved, "2024-03-01-keynote.md", expected_permalink="/talks/2024-keynote/")
+        pages.put_page(alice, moved, "2024-03-01-keynote.md", "/talks/2024-keynote/")

@@ -24,8 +24,8 @@ def put_data(tenant, path: str, raw: bytes | None) -> list[str]:
 
 def test_a_data_file_change_rerenders_exactly_the_pages_that_read_it(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, CV, "_pages/cv.md")
-    pages.publish_page(alice, ABOUT, "_pages/about.md")
+    pages.publish_upload(alice, CV, "_pages/cv.md")
+    pages.publish_upload(alice, ABOUT, "_pages/about.md")
     about_before = pages.find_page(alice, "/about/").updated_at
     assert put_data(alice, "_data/cv.yml", b"jobs: [Lecturer, Professor]\n") == ["/cv/"]
     assert "Lecturer" in body(alice, "/cv/") and "Professor" in body(alice, "/cv/")
@@ -35,7 +35,7 @@ def test_a_data_file_change_rerenders_exactly_the_pages_that_read_it(make_user):
 
 def test_a_site_file_keeps_its_history_and_a_deletion_is_a_version(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, CV, "_pages/cv.md")
+    pages.publish_upload(alice, CV, "_pages/cv.md")
     put_data(alice, "_data/cv.yml", b"jobs: [One]\n")
     put_data(alice, "_data/cv.yml", None)
     assert "One" not in body(alice, "/cv/")
@@ -48,7 +48,7 @@ def test_a_site_file_keeps_its_history_and_a_deletion_is_a_version(make_user):
 
 def test_a_broken_data_file_is_refused_naming_it_and_changes_nothing(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, CV, "_pages/cv.md")
+    pages.publish_upload(alice, CV, "_pages/cv.md")
     with pytest.raises(PublishError, match="_data/cv.yml"):
         site_build.stage_site_file(alice, "_data/cv.yml", b"jobs: [unclosed\n")
     db.session.rollback()
@@ -57,9 +57,9 @@ def test_a_broken_data_file_is_refused_naming_it_and_changes_nothing(make_user):
 
 def test_publishing_an_item_rerenders_the_pages_that_list_its_collection(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, LISTING, "_pages/talks.md")
-    pages.publish_page(alice, b"---\ntitle: Keynote on looms\ndate: 2024-05-01\n---\nText.\n",
-                       "_talks/2024-05-01-keynote.md", collection="talks")
+    pages.publish_upload(alice, LISTING, "_pages/talks.md")
+    pages.publish_upload(alice, b"---\ntitle: Keynote on looms\ndate: 2024-05-01\n---\nText.\n",
+                         "_talks/2024-05-01-keynote.md", collection="talks")
     assert "Keynote on looms" in body(alice, "/talks/")
     item = next(page for page in pages.list_pages(alice) if page.collection == "talks")
     pages.delete_page(alice, item)
@@ -72,10 +72,10 @@ EVERY_PAGE = (b"---\ntitle: Every page\npermalink: /every-page/\n---\n{% for pos
 
 def test_a_page_added_renamed_or_deleted_rerenders_the_pages_that_list_site_pages(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, EVERY_PAGE, "_pages/every-page.md")
-    pages.publish_page(alice, ABOUT, "_pages/about.md")
+    pages.publish_upload(alice, EVERY_PAGE, "_pages/every-page.md")
+    pages.publish_upload(alice, ABOUT, "_pages/about.md")
     assert ">About</a>" in body(alice, "/every-page/")
-    pages.publish_page(alice, ABOUT.replace(b"title: About", b"title: About me"), "_pages/about.md")
+    pages.publish_upload(alice, ABOUT.replace(b"title: About", b"title: About me"), "_pages/about.md")
     assert ">About me</a>" in body(alice, "/every-page/")
     pages.delete_page(alice, pages.find_page(alice, "/about/"))
     assert "About me" not in body(alice, "/every-page/")
@@ -84,10 +84,10 @@ def test_a_page_added_renamed_or_deleted_rerenders_the_pages_that_list_site_page
 
 def test_an_edit_rebuilds_a_listing_with_the_excerpts_jekyll_takes_from_each_items_markdown(make_user):
     alice = make_user("alice")
-    pages.publish_page(alice, LISTING, "_pages/talks.md")
-    pages.publish_page(alice, b"---\ntitle: Listed\ndate: 2023-05-01\n---\n\n1. First point\n2. Second point\n\n"
+    pages.publish_upload(alice, LISTING, "_pages/talks.md")
+    pages.publish_upload(alice, b"---\ntitle: Listed\ndate: 2023-05-01\n---\n\n1. First point\n2. Second point\n\n"
                               b"Later text.\n", "_talks/2023-05-01-listed.md", collection="talks")
-    pages.publish_page(alice, b"---\ntitle: Another\ndate: 2024-05-01\n---\nText.\n",
-                       "_talks/2024-05-01-another.md", collection="talks")
+    pages.publish_upload(alice, b"---\ntitle: Another\ndate: 2024-05-01\n---\nText.\n",
+                         "_talks/2024-05-01-another.md", collection="talks")
     listing = body(alice, "/talks/")
     assert "<li>Second point</li>" in listing and "Later text." not in listing and "Another" in listing

@@ -233,7 +233,7 @@ def test_export_contains_every_page_and_file_and_round_trips(logged_in, make_use
     bob = make_user("bob")
     for name in names:
         if name.startswith(root + "_pages/"):
-            pages.publish_page(bob, archive.read(name), name.rsplit("/", 1)[1])
+            pages.publish_upload(bob, archive.read(name), name.rsplit("/", 1)[1])
     mine = {p.permalink: (p.title, p.published) for p in pages.list_pages(logged_in.user)}
     theirs = {p.permalink: (p.title, p.published) for p in pages.list_pages(bob)}
     assert mine == theirs

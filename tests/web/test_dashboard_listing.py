@@ -12,7 +12,7 @@ from profilehost.services import moderation, pages
 
 def item(tenant, collection: str, number: int):
     source = f"---\ntitle: Talk {number}\ndate: 2024-01-{number % 28 + 1:02d}\n---\nText.\n".encode()
-    return pages.publish_page(tenant, source, f"_{collection}/talk-{number}.md", collection=collection)
+    return pages.publish_upload(tenant, source, f"_{collection}/talk-{number}.md", collection=collection)
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ TALK = b"---\ntitle: Keynote on looms\ndate: 2024-05-01\n---\nText.\n"
 
 @pytest.fixture
 def talk(logged_in):
-    talk = pages.publish_page(logged_in.user, TALK, "_talks/2024-05-01-keynote.md", collection="talks").page
-    pages.publish_page(logged_in.user, LISTING, "_pages/talks.md")
+    talk = pages.publish_upload(logged_in.user, TALK, "_talks/2024-05-01-keynote.md", collection="talks").page
+    pages.publish_upload(logged_in.user, LISTING, "_pages/talks.md")
     return talk
 
 

@@ -18,7 +18,7 @@ ROOT = "http://localhost"
 def post(tenant, name: str, day: str, body: str = "Some text.", **front) -> str:
     lines = "".join(f"{key}: {value}\n" for key, value in front.items())
     source = f"---\ntitle: \"Post {name}\"\ndate: {day}\n{lines}---\n\n{body}\n"
-    outcome = pages.publish_page(tenant, source.encode(), f"_posts/{day}-{name}.md", collection="posts")
+    outcome = pages.publish_upload(tenant, source.encode(), f"_posts/{day}-{name}.md", collection="posts")
     return outcome.page.permalink
 
 
@@ -89,7 +89,7 @@ def test_text_that_could_break_the_xml_arrives_as_text(make_user, client):
     # Characters XML 1.0 cannot hold even escaped: YAML refuses them in front matter, a body may carry them.
     source = (f"---\ntitle: '{HOSTILE_TITLE}'\ndate: 2024-01-02\n---\n\n"
               "Body ]]> with <script>alert(1)</script>\u000b\u0001\ufffe and a <!-- comment --> & more.\n")
-    pages.publish_page(alice, source.encode(), "_posts/2024-01-02-x.md", collection="posts")
+    pages.publish_upload(alice, source.encode(), "_posts/2024-01-02-x.md", collection="posts")
 
     _, feed = read_feed(client, "/alice/feed.xml")
 
@@ -119,7 +119,7 @@ def test_a_feed_is_cached_and_revalidated_like_a_page(make_user, client):
 
 def test_every_page_of_the_site_links_its_feed_in_the_head(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
+    pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
     link = f'<link rel="alternate" type="application/atom+xml" href="{ROOT}/alice/feed.xml" title="alice Feed">'
     assert link in client.get("/alice/").get_data(as_text=True)
     missing = client.get("/alice/no-such-page/")
@@ -128,7 +128,7 @@ def test_every_page_of_the_site_links_its_feed_in_the_head(make_user, client):
 
 def test_the_configs_atom_feed_path_moves_the_feed_and_hide_takes_the_link_out(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
+    pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
     post(alice, "first", "2024-01-02")
     site_files.save_site_file(alice, "_config.yml", b"title: Ada's notes\natom_feed:\n  path: /atom.xml\n")
 
@@ -146,7 +146,7 @@ def test_the_configs_atom_feed_path_moves_the_feed_and_hide_takes_the_link_out(m
 
 def test_an_external_atom_feed_address_is_linked_as_it_is(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
+    pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\n---\n\nHello.\n", "index.md")
     site_files.save_site_file(alice, "_config.yml", b"atom_feed:\n  path: https://feeds.example.org/ada\n")
     assert 'href="https://feeds.example.org/ada"' in client.get("/alice/").get_data(as_text=True)
 
@@ -164,7 +164,7 @@ def test_jekyll_feeds_own_path_and_posts_limit_are_followed(make_user, client):
 def test_each_collection_has_its_own_feed(make_user, client):
     alice = make_user("alice")
     source = b"---\ntitle: Notes on engines\ndate: 2024-05-06\nvenue: Journal of Examples\n---\n\nAbstract.\n"
-    outcome = pages.publish_page(alice, source, "_publications/notes.md", collection="publications")
+    outcome = pages.publish_upload(alice, source, "_publications/notes.md", collection="publications")
     post(alice, "first", "2024-01-02")
 
     _, feed = read_feed(client, "/alice/feed/publications.xml")
@@ -249,7 +249,7 @@ BIB = rb"""@article{lovelace1843notes,
 def test_the_publications_feed_holds_the_bibliographys_entries_beside_the_sites_own_items(make_user, client):
     alice = make_user("alice")
     source = b"---\ntitle: Notes on engines\ndate: 1900-05-06\nvenue: Journal of Examples\n---\n\nAbstract.\n"
-    pages.publish_page(alice, source, "_publications/engines.md", collection="publications")
+    pages.publish_upload(alice, source, "_publications/engines.md", collection="publications")
     assert len(read_feed(client, "/alice/feed/publications.xml")[1].entries) == 1  # cached now
     bibliography.save_bibliography(alice, BIB, source_name="zotero.bib")
     saved_at = bibliography.current_version(alice).created_at

@@ -63,15 +63,15 @@ def test_the_export_writes_each_page_under_its_name_and_imports_back_unchanged(l
 
 def test_pages_whose_names_collide_are_exported_under_their_addresses(logged_in):
     for address in ("/a/notes/", "/b/notes/"):
-        pages.publish_page(logged_in.user, f"---\ntitle: Notes\npermalink: {address}\n---\nx\n".encode(),
-                           "notes.md")
+        pages.publish_upload(logged_in.user, f"---\ntitle: Notes\npermalink: {address}\n---\nx\n".encode(),
+                             "notes.md")
     names = zipfile.ZipFile(io.BytesIO(logged_in.get("/dashboard/export.zip").data)).namelist()
     assert {"alice-site/_pages/notes.md", "alice-site/_pages/b-notes.md"} <= set(names)
 
 
 def test_the_rule_reads_the_stored_name_and_falls_back_to_the_address(make_user):
     alice = make_user("alice")
-    page = pages.publish_page(alice, b"---\npermalink: /x/y/\n---\nText\n", "revision 3 of /x/y/").page
+    page = pages.publish_upload(alice, b"---\npermalink: /x/y/\n---\nText\n", "revision 3 of /x/y/").page
     assert pages.file_name(page) == "_pages/y.md"
     assert pages.file_name(None) == "_pages/new-page.md"
     assert pages.file_name(None, address="/") == "_pages/index.md"

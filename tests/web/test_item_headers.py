@@ -17,7 +17,7 @@ NEWER_INCLUDE = ('{% if post.citation and post.paperurl %}<p>Recommended citatio
 
 def item(tenant, collection: str, name: str, front: str, body: str = "The abstract.") -> str:
     source = f"---\ntitle: An item\ncollection: {collection}\n{front}---\n\n{body}\n"
-    outcome = pages.publish_page(tenant, source.encode(), f"_{collection}/{name}.md", collection=collection)
+    outcome = pages.publish_upload(tenant, source.encode(), f"_{collection}/{name}.md", collection=collection)
     return f"/{tenant.username}{outcome.page.permalink}"
 
 
@@ -94,8 +94,8 @@ def test_a_layout_profilehost_does_not_know_shows_no_lines_under_the_title(make_
 
 def test_an_undated_item_is_dated_the_day_it_was_built_as_jekyll_dates_it(make_user, client):
     alice = make_user("alice")
-    outcome = pages.publish_page(alice, b"---\ntitle: A thing\n---\n\nText.\n", "_portfolio/thing.md",
-                                 collection="portfolio")
+    outcome = pages.publish_upload(alice, b"---\ntitle: A thing\n---\n\nText.\n", "_portfolio/thing.md",
+                                   collection="portfolio")
     header, _ = header_and_body(client, f"/alice{outcome.page.permalink}")
     assert f"<strong>Published:</strong> <time datetime=\"{outcome.page.updated_at.date().isoformat()}\">" in header
 
@@ -120,9 +120,9 @@ def test_the_date_label_and_link_label_come_from_the_sites_ui_text_for_its_local
 
 def test_a_page_with_modified_shows_it_under_the_title_and_other_pages_show_nothing(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Terms\npermalink: /terms/\nmodified: 2016-06-06\n---\n\nText.\n",
-                       "_pages/terms.md")
-    pages.publish_page(alice, b"---\ntitle: About\npermalink: /about/\n---\n\nText.\n", "_pages/about.md")
+    pages.publish_upload(alice, b"---\ntitle: Terms\npermalink: /terms/\nmodified: 2016-06-06\n---\n\nText.\n",
+                         "_pages/terms.md")
+    pages.publish_upload(alice, b"---\ntitle: About\npermalink: /about/\n---\n\nText.\n", "_pages/about.md")
     header, _ = header_and_body(client, "/alice/terms/")
     assert "<strong>Published:</strong>" in header and "June 06, 2016" in header
     assert 'class="item__meta"' not in client.get("/alice/about/").get_data(as_text=True)
@@ -145,8 +145,8 @@ def test_a_layout_the_config_defaults_give_decides_the_lines_without_a_notice_on
     header, _ = header_and_body(client, item(alice, "talks", "t", "date: 2025-01-01\nvenue: The Society\n"
                                                                   "talk_type: Talk\n"))
     assert "Published in <i>The Society</i>, 2025" in header and "Date:" not in header
-    course = pages.publish_page(alice, b"---\ntitle: A course\n---\nText.\n", "_teaching/c.md",
-                                collection="teaching")
+    course = pages.publish_upload(alice, b"---\ntitle: A course\n---\nText.\n", "_teaching/c.md",
+                                  collection="teaching")
     assert not [notice for notice in course.notices if "layout" in notice]
 
 

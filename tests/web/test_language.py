@@ -28,7 +28,7 @@ def language_of_page(client, url: str) -> tuple[str, str | None, str | None]:
 
 def test_a_site_that_says_nothing_is_english(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, HOME, "index.md")
+    pages.publish_upload(alice, HOME, "index.md")
     assert language_of_page(client, "/alice/") == ("en", "ltr", "en_US")
 
 
@@ -43,7 +43,7 @@ def test_a_site_that_says_nothing_is_english(make_user, client):
 ])
 def test_the_configs_locale_sets_every_pages_language(make_user, client, locale, expected):
     alice = make_user("alice")
-    pages.publish_page(alice, HOME, "index.md")
+    pages.publish_upload(alice, HOME, "index.md")
     site_files.save_site_file(alice, "_config.yml", f"locale: {locale}\n".encode())
     assert language_of_page(client, "/alice/") == expected
     assert language_of_page(client, "/alice/nowhere/")[:2] == expected[:2]  # the site's 404 too
@@ -51,7 +51,7 @@ def test_the_configs_locale_sets_every_pages_language(make_user, client, locale,
 
 def test_the_profiles_language_setting_wins_over_the_config_and_a_bad_one_is_a_notice(logged_in, client):
     alice = logged_in.user
-    pages.publish_page(alice, HOME, "index.md")
+    pages.publish_upload(alice, HOME, "index.md")
     site_files.save_site_file(alice, "_config.yml", b"locale: de\n")
 
     response = post_form(logged_in, "/dashboard/profile", {"display_name": "Ada", "locale": "ar"},
@@ -74,8 +74,8 @@ def test_the_profiles_language_setting_wins_over_the_config_and_a_bad_one_is_a_n
 
 def test_a_pages_lang_front_matter_sets_that_page_only(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, HOME, "index.md")
-    pages.publish_page(alice, b"---\ntitle: Resume\npermalink: /fa/\nlang: fa-IR\n---\n\nText.\n", "fa.md")
+    pages.publish_upload(alice, HOME, "index.md")
+    pages.publish_upload(alice, b"---\ntitle: Resume\npermalink: /fa/\nlang: fa-IR\n---\n\nText.\n", "fa.md")
     assert language_of_page(client, "/alice/fa/") == ("fa-IR", "rtl", "fa_IR")
     assert language_of_page(client, "/alice/") == ("en", "ltr", "en_US")
 
@@ -84,14 +84,14 @@ def test_a_bad_lang_is_published_with_a_notice_naming_the_field_and_the_page_kee
         make_user, client):
     alice = make_user("alice")
     site_files.save_site_file(alice, "_config.yml", b"locale: de\n")
-    outcome = pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\nlang: klingon!\n---\n\nHi.\n", "index.md")
+    outcome = pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\nlang: klingon!\n---\n\nHi.\n", "index.md")
     assert any("field 'lang': 'klingon!' is not a language tag" in notice for notice in outcome.notices)
     assert language_of_page(client, "/alice/") == ("de", "ltr", "de_DE")
 
 
 def test_a_bad_config_locale_is_a_notice_naming_the_file_and_field(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, HOME, "index.md")
+    pages.publish_upload(alice, HOME, "index.md")
     saved = site_files.save_site_file(alice, "_config.yml", AUTHOR + b"locale: english\n")
     assert any(notice.startswith("_config.yml, field 'locale': 'english' is not a language tag")
                for notice in saved.notices)
@@ -100,14 +100,14 @@ def test_a_bad_config_locale_is_a_notice_naming_the_file_and_field(make_user, cl
 
 def test_a_language_value_cannot_reach_the_markup(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\nlang: 'en\" onload=\"x'\n---\n\nHi.\n", "index.md")
+    pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\nlang: 'en\" onload=\"x'\n---\n\nHi.\n", "index.md")
     html = client.get("/alice/").get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in html and "onload" not in html
 
 
 def test_a_configs_lang_counts_when_it_has_no_locale(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, HOME, "index.md")
+    pages.publish_upload(alice, HOME, "index.md")
     site_files.save_site_file(alice, "_config.yml", b"lang: pt-BR\n")
     assert language_of_page(client, "/alice/") == ("pt-BR", "ltr", "pt_BR")
 

@@ -232,7 +232,7 @@ def test_a_nul_in_an_address_is_not_found_not_a_server_error(client, alice, path
 def test_an_items_venue_and_citation_keep_their_emphasis_and_lose_their_script(client, alice):
     source = (b"---\ntitle: Hostile\ndate: 2024-01-15\nvenue: '<i>J</i><script>alert(1)</script>'\n"
               b"citation: '<b>Ada</b><img src=x onerror=alert(2)>'\n---\n\nText.\n")
-    outcome = pages.publish_page(alice, source, "_publications/hostile.md", collection="publications")
+    outcome = pages.publish_upload(alice, source, "_publications/hostile.md", collection="publications")
     html = client.get(f"/alice{outcome.page.permalink}").get_data(as_text=True)
     assert "<i>J</i>" in html and "<b>Ada</b>" in html
     assert "<script>alert" not in html and "onerror" not in html

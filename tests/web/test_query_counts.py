@@ -62,7 +62,7 @@ def test_the_dashboard_of_a_site_with_collections_does_not_grow_with_it(make_app
         site_with(alice, items)
         for number in range(items):
             source = f"---\ntitle: Talk {number}\n---\nText.\n".encode()
-            page_service.publish_page(alice, source, f"_talks/t{number}.md", collection="talks")
+            page_service.publish_upload(alice, source, f"_talks/t{number}.md", collection="talks")
         server = make_app()
         client = server.test_client()
         log_in(client, "alice")

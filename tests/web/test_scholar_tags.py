@@ -33,7 +33,7 @@ The abstract, as academicpages items write it.
 
 
 def publish_item(tenant, source: str, name: str = "engines") -> str:
-    outcome = pages.publish_page(tenant, source.encode(), f"_publications/{name}.md", collection="publications")
+    outcome = pages.publish_upload(tenant, source.encode(), f"_publications/{name}.md", collection="publications")
     return f"/{tenant.username}{outcome.page.permalink}"
 
 
@@ -119,10 +119,10 @@ def test_an_item_without_authors_has_no_tags_rather_than_a_wrong_author(make_use
 
 def test_pages_that_are_not_publications_have_no_tags(make_user, client):
     alice = make_user("alice")
-    pages.publish_page(alice, b"---\ntitle: Home\npermalink: /\nauthors: [Lovelace, Ada]\ndate: 2024-01-01\n---\n\n"
+    pages.publish_upload(alice, b"---\ntitle: Home\npermalink: /\nauthors: [Lovelace, Ada]\ndate: 2024-01-01\n---\n\n"
                               b"Hello.\n", "index.md")
     talk = ENGINES.replace("collection: publications", "collection: talks").replace("/publication/", "/talks/")
-    outcome = pages.publish_page(alice, talk.encode(), "_talks/engines.md", collection="talks")
+    outcome = pages.publish_upload(alice, talk.encode(), "_talks/engines.md", collection="talks")
     assert scholar_tags(client, "/alice/") == []
     assert scholar_tags(client, f"/alice{outcome.page.permalink}") == []
 

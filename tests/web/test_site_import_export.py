@@ -89,7 +89,7 @@ RECENT_POSTS = ("---\ntitle: Home\npermalink: /\n---\n\nRecent posts:\n\n"
 def publish_posts(tenant, count: int) -> None:
     for day in range(1, count + 1):
         source = f"---\ntitle: Post {day}\ndate: 2024-03-{day:02d}\n---\nText.\n".encode()
-        pages.publish_page(tenant, source, f"_posts/2024-03-{day:02d}-post-{day}.md", collection="posts")
+        pages.publish_upload(tenant, source, f"_posts/2024-03-{day:02d}-post-{day}.md", collection="posts")
 
 
 def page_body(html: str) -> str:
@@ -99,7 +99,7 @@ def page_body(html: str) -> str:
 def test_a_loops_limit_and_offset_slice_the_newest_first_posts_before_reversed_as_liquid_does(make_user, client):
     alice = make_user("alice")
     publish_posts(alice, 5)
-    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    pages.publish_upload(alice, RECENT_POSTS.encode(), "_pages/about.md")
     html = client.get("/alice/").get_data(as_text=True)
     # Newest first 5 4 3 2 1 -> offset:1 -> limit:2 -> reversed.
     assert re.findall(r">(Post \d)</a>", page_body(html)) == ["Post 3", "Post 4"]
@@ -108,7 +108,7 @@ def test_a_loops_limit_and_offset_slice_the_newest_first_posts_before_reversed_a
 def test_a_loop_whose_offset_skips_every_item_lists_nothing(make_user, client):
     alice = make_user("alice")
     publish_posts(alice, 1)
-    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    pages.publish_upload(alice, RECENT_POSTS.encode(), "_pages/about.md")
     html = client.get("/alice/").get_data(as_text=True)
     assert "Recent posts:" in page_body(html) and "Post 1" not in page_body(html)
 
@@ -116,7 +116,7 @@ def test_a_loop_whose_offset_skips_every_item_lists_nothing(make_user, client):
 def test_the_export_keeps_a_loops_limit_and_offset_as_written(make_user):
     alice = make_user("alice")
     publish_posts(alice, 3)
-    pages.publish_page(alice, RECENT_POSTS.encode(), "_pages/about.md")
+    pages.publish_upload(alice, RECENT_POSTS.encode(), "_pages/about.md")
     with zipfile.ZipFile(export_site(alice)) as archive:
         exported = archive.read("alice-site/_pages/about.md").decode()
     assert exported == RECENT_POSTS
@@ -249,7 +249,7 @@ def test_the_export_builds_with_jekyll_and_every_page_is_in_the_output(make_user
 
 def test_the_profiles_language_is_in_the_exported_config_and_comes_back_on_import(make_user, client):
     alice, bob = make_user("alice"), make_user("bob")
-    pages.publish_page(alice, b"---\ntitle: Start\npermalink: /\n---\nHallo.\n", "about.md")
+    pages.publish_upload(alice, b"---\ntitle: Start\npermalink: /\n---\nHallo.\n", "about.md")
     profiles.update_profile(alice, {"locale": "de"})
     exported = export_site(alice).getvalue()
     with zipfile.ZipFile(io.BytesIO(exported)) as archive:
