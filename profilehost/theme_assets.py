@@ -1,6 +1,6 @@
 """Icons for the public theme, from packages installed with the app (no CDN, no icon file copied into the
-repository): the few icons the theme uses are read once at start into one small SVG sprite, served at
-/theme/icons.svg, and used as <svg class="icon"><use href="/theme/icons.svg#github"></use></svg>.
+repository): the few icons the theme uses are read once, at the first request for them, into one small SVG
+sprite, served at /theme/icons.svg, and used as <svg class="icon"><use href="/theme/icons.svg#github"></use></svg>.
 
 Font Awesome Free (`fontawesomefree`) gives the generic icons and most brands. The academic services it lacks
 (arXiv, Semantic Scholar, dblp) come from Simple Icons (`simple-icons-pack`, CC0) when that package is
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cache
 from importlib import resources
 
 from flask import Flask, Response, request
@@ -88,16 +89,22 @@ def build_sprite() -> bytes:
 
 
 def init_theme_assets(app: Flask) -> None:
-    """Build the sprite once and serve it at SPRITE_URL (cached for a week by browsers and proxies, revalidated
-    by ETag after that); templates reach the URL as the Jinja global `theme_icons_url`."""
-    sprite = build_sprite()
-    etag = hashlib.sha256(sprite).hexdigest()[:16]
+    """Serve the sprite at SPRITE_URL (cached for a week by browsers and proxies, revalidated by ETag after that);
+    templates reach the URL as the Jinja global `theme_icons_url`. It is built at its first request, not here:
+    making an app reads no files."""
     app.jinja_env.globals["theme_icons_url"] = SPRITE_URL
 
     def theme_icons() -> Response:
+        sprite, etag = _sprite_and_etag()
         response = Response(sprite, mimetype="image/svg+xml")
         response.headers["Cache-Control"] = CACHE_CONTROL
         response.set_etag(etag)
         return response.make_conditional(request)
 
     app.add_url_rule(SPRITE_URL, endpoint="theme_icons", view_func=theme_icons, methods=["GET"])
+
+
+@cache
+def _sprite_and_etag() -> tuple[bytes, str]:
+    sprite = build_sprite()
+    return sprite, hashlib.sha256(sprite).hexdigest()[:16]
