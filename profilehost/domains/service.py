@@ -198,8 +198,8 @@ def is_servable(name: str) -> bool:
 
 
 def served_domains(tenant_ids: list[int]) -> dict[int, str]:
-    """Each tenant's served domain (its first verified one, as in sites.TENANT_HEAD_SQL), for pages listing many
-    tenants (the sitemap index)."""
+    """Each tenant's served domain (its first verified one, as in public.tenant_heads.TENANT_HEAD_SQL), for pages
+    listing many tenants (the sitemap index)."""
     # Newest first, so that the oldest verified domain is the one left in the dictionary.
     rows = db.session.execute(
         select(Domain.user_id, Domain.name).where(Domain.user_id.in_(tenant_ids), Domain.verified_at.is_not(None))
