@@ -6,11 +6,13 @@ import gc
 import io
 import re
 import socket
+import threading
 import warnings
 from contextlib import contextmanager
 from urllib.request import HTTPRedirectHandler
 
 from sqlalchemy import event
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from profilehost.extensions import db
 
@@ -154,3 +156,22 @@ def mail_in_folder(instance_path, address: str):
     received = [message for message in messages if message["To"] == address]
     assert received, f"no message to {address} in {instance_path}/mail"
     return received[-1]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *_args) -> None:
+        pass
+
+
+@contextmanager
+def served_in_a_thread(app):
+    """`app` served by Werkzeug in a thread on a free loopback port (for a real server in front of it): the port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -13,17 +13,15 @@ import shutil
 import socket
 import ssl
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import dns.exception
 import dns.resolver
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from profilehost.domains import service
-from support import free_port
+from support import free_port, served_in_a_thread
 
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 SITE = "localhost"  # the site's own name: the test client's default host
@@ -130,21 +128,11 @@ def verify(dnsmasq, app):
 CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *_args) -> None:
-        pass
-
-
 @pytest.fixture
 def app_port(make_app, domain_settings):
     """The app as it runs behind Caddy (trusting one proxy), served by Werkzeug in a thread."""
-    server = make_server("127.0.0.1", 0, make_app(**domain_settings, TRUST_PROXY=1), threaded=True,
-                         request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    server.server_close()
+    with served_in_a_thread(make_app(**domain_settings, TRUST_PROXY=1)) as port:
+        yield port
 
 
 @pytest.fixture

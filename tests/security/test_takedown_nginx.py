@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import threading
 import time
 from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from factories import PNG, publish_site, store_file
 from profilehost.services import assets, moderation, pages
+from support import served_in_a_thread
 
 BENCH_NGINX = Path(__file__).resolve().parents[2] / "bench" / "nginx.py"
 CACHE_SECONDS = 1
@@ -46,22 +45,11 @@ def _nginx_helpers():
     return module
 
 
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *_args) -> None:
-        pass
-
-
 @pytest.fixture
 def app_port(make_app):
     """The app, its shared-cache lifetime shortened so the test is quick, served by Werkzeug in a thread."""
-    server = make_server("127.0.0.1", 0, make_app(PUBLIC_CACHE_SECONDS=CACHE_SECONDS), threaded=True,
-                         request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with served_in_a_thread(make_app(PUBLIC_CACHE_SECONDS=CACHE_SECONDS)) as port:
+        yield port
 
 
 class Proxy:
