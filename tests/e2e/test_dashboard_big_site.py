@@ -110,8 +110,8 @@ def test_every_dashboard_list_fits_a_phone(new_page, make_user, axe_source, scre
     assert report.ok, report.errors
     about = next(page for page in pages.list_pages(alice) if page.permalink == "/")
     source = pages.current_revision(about).source
-    pages.publish_upload(alice, source.replace(b"Analytical Engine", b"analytical engine of Charles Babbage"),
-                         pages.file_name(about), expected_permalink="/")
+    pages.save_edit(alice, source.replace(b"Analytical Engine", b"analytical engine of Charles Babbage"), about,
+                    base_revision=about.current_revision)
     page = new_page(360, 800, scheme=scheme)
     log_in(page)
     for path in ("/dashboard/files", "/dashboard/site-files", f"/dashboard/pages/{about.id}/history",
