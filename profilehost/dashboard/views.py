@@ -43,6 +43,8 @@ def index():
     return render_template("dashboard/index.html", listing=listing, group_title=_group_title,
                            status_filters=pages.STATUS_FILTERS, listing_url=_listing_url,
                            is_not_found_page=pages.is_not_found_page,
+                           menu_positions=sites.menu_positions(current_user) if listing.query.group == pages.PAGES_GROUP
+                           else {},
                            deleted=pages.recently_deleted(current_user), upload_form=UploadForm(),
                            action_form=ActionForm(), public_url=pages.public_url,
                            jobs=[job for job in imports.recent_jobs(current_user) if job.active])

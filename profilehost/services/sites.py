@@ -165,6 +165,14 @@ def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
                          current=page.permalink == current) for page in chosen)
 
 
+def menu_positions(tenant: User) -> dict[str, int]:
+    """Each page's place in the masthead menu, by permalink, as `menu` draws it (navigation.yml's order when the
+    site has one): what the dashboard shows, so it never says a page is in the menu when visitors do not see it."""
+    base = f"/{tenant.username}"
+    items = menu(tenant, public_pages(tenant), "")
+    return {item.url[len(base):]: number for number, item in enumerate(items, 1) if item.url.startswith(base + "/")}
+
+
 def _navigation_menu(tenant: User, navigation: list, pages: list[Page], current: str) -> tuple[NavItem, ...]:
     """Entries that lead to one of the tenant's public pages, or off the site; never to a 404."""
     base = f"/{tenant.username}"

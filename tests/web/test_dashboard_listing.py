@@ -7,7 +7,7 @@ import re
 import pytest
 
 from factories import page_source, publish
-from profilehost.services import moderation, pages
+from profilehost.services import moderation, pages, site_files
 
 
 def item(tenant, collection: str, number: int):
@@ -65,3 +65,17 @@ def test_filters_narrow_to_drafts_moderated_pages_and_pages_with_notices(site):
 def test_any_query_string_answers_a_screen(site, query):
     response = site.get("/dashboard/" + query)
     assert response.status_code == 200
+
+
+def test_the_menu_column_says_where_visitors_see_each_page_in_the_menu(logged_in):
+    """With a navigation.yml, its order is the menu's: a page with a nav_order it does not list is not in it."""
+    alice = logged_in.user
+    publish(alice, page_source("About", "/", nav_order=1))
+    publish(alice, page_source("CV", "/cv/", nav_order=2))
+    publish(alice, page_source("Talks", "/talks/"))
+    site_files.save_site_file(alice, "_data/navigation.yml",
+                              b"main:\n  - title: Talks\n    url: /talks/\n  - title: Home\n    url: /\n")
+    html = logged_in.get("/dashboard/").get_data(as_text=True)
+    cells = dict(re.findall(r'<th scope="row" class="title-cell">([^<]+)</th>.*?<td data-label="Menu">([^<]+)</td>',
+                            html, re.S))
+    assert cells == {"About": "2", "CV": "–", "Talks": "1"}
