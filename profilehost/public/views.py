@@ -126,8 +126,6 @@ def _serve_page(tenant: User, path: str) -> Response:
     candidates = tuple(dict.fromkeys((path, canonical_path(path))))
     for permalink in candidates:
         found = sites.public_page_and_revision(tenant, permalink)
-        if found and pages.is_not_found_page(found[0]):
-            break  # the site's not-found page answers 404 at its own address too, so no crawler indexes it
         if found:
             return _render_page(tenant, *found) if permalink == path else _redirect(base + permalink)
     for candidate in candidates:
