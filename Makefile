@@ -25,6 +25,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed-run
 # Mailed links (written to instance/mail/ without an SMTP server) lead to the port this serves.
 run: export PROFILEHOST_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
+	$(BIN)/flask --app profilehost instance init
 	$(BIN)/flask --app profilehost db upgrade
 	$(BIN)/flask --app profilehost demo
 	@echo "profilehost is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it and its job worker)"

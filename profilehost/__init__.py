@@ -43,7 +43,9 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 def register_config(app: Flask, settings: dict) -> None:
     app.config.update(settings)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config.load_or_create_secret_key(Path(app.instance_path))
+        # Flask's CLI makes the app before running any command, `flask instance init` (which makes the key) among
+        # them: made without a key, the app refuses every request, naming that command.
+        app.before_request(lambda: config.require_secret_key(app.config))
     engine_options = {
         "pool_recycle": 1800,
         # After a database restart a pooled connection is dead: pinged at checkout, it is replaced instead of

@@ -1,4 +1,4 @@
-"""Operator commands: flask --app profilehost user|page|site|demo ..."""
+"""Operator commands: flask --app profilehost instance|user|page|site|demo ..."""
 
 from __future__ import annotations
 
@@ -20,12 +20,14 @@ from .publishing import PublishError
 from .services import accounts, moderation, pages, site_import, two_factor
 from .services.export import export_site
 
+instance_cli = AppGroup("instance", help="Set up the instance folder.")
 user_cli = AppGroup("user", help="Manage accounts.")
 page_cli = AppGroup("page", help="Publish and list a tenant's pages.")
 site_cli = AppGroup("site", help="Import or export a tenant's whole site as a ZIP.")
 
 
 def init_cli(app: Flask) -> None:
+    app.cli.add_command(instance_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(page_cli)
     app.cli.add_command(site_cli)
@@ -33,6 +35,21 @@ def init_cli(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+
+
+@instance_cli.command("init")
+def init_instance() -> None:
+    """Make the instance folder and its secret key file (mode 0600), once: an existing key is kept. Run before
+    the app serves: every way of starting it (make run, the systemd units) does."""
+    instance = Path(current_app.instance_path)
+    key_file = instance / config.SECRET_KEY_FILE
+    if not key_file.exists() and current_app.config["SECRET_KEY"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        click.echo(f"The secret key comes from {config.PREFIX}SECRET_KEY: no key file is needed in {instance}.")
+    elif config.create_secret_key_file(instance):
+        click.echo(f"Made the secret key {key_file} (mode 0600). Keep it: a new one ends every session.")
+    else:
+        click.echo(f"Kept the secret key {key_file}.")
 
 
 def _tenant(username: str):

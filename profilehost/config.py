@@ -10,6 +10,7 @@ import ipaddress
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Mapping
 from email.utils import parseaddr
 from pathlib import Path
@@ -22,7 +23,7 @@ PREFIX = "PROFILEHOST_"
 # reported as typos.
 KNOWN_VARIABLES = {
     "DATABASE_URL": "database URL: sqlite:///path or postgresql+psycopg://user@host/db",
-    "INSTANCE_PATH": "folder for the SQLite database and the generated secret key",
+    "INSTANCE_PATH": "folder for the SQLite database and the secret key `flask instance init` makes",
     "SECRET_KEY": "secret used to sign sessions and CSRF tokens",
     "REDIS_URL": "redis://host:port/db for shared rate-limit storage and the job queue (else SQLite in the instance "
                  "folder)",
@@ -78,7 +79,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
     return {
         "INSTANCE_PATH": str(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
-        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "SECRET_KEY": env.get("SECRET_KEY") or stored_secret_key(instance_path),
         "REDIS_URL": _redis_url(env.get("REDIS_URL")),
         "HTTPS": _boolean("HTTPS", env.get("HTTPS", "")),
         "REGISTRATION": _choice("REGISTRATION", env.get("REGISTRATION", "open"), REGISTRATION_MODES),
@@ -129,17 +130,40 @@ def host_name(raw: str) -> str | None:
     return match["name"].rstrip(".") + (match["port"] or "")
 
 
-def load_or_create_secret_key(instance_path: Path) -> str:
-    """The key kept in the instance folder, created (mode 0600) on first start."""
-    key_file = instance_path / SECRET_KEY_FILE
-    instance_path.mkdir(parents=True, exist_ok=True)
+def stored_secret_key(instance_path: Path) -> str | None:
+    """The key `flask instance init` keeps in the instance folder, if it has made one."""
     try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return (instance_path / SECRET_KEY_FILE).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def create_secret_key_file(instance_path: Path) -> bool:
+    """Make the instance folder and its key file (mode 0600); False when a key file is there already, kept as it
+    is (a new key would end every session and invalidate every mailed link)."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    # Written whole under a temporary name, then linked into place: a process starting at the same moment (the web
+    # and the job worker) finds either no key file or the complete key, and of two makers one wins.
+    fd, written = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        os.link(written, instance_path / SECRET_KEY_FILE)
     except FileExistsError:
-        return key_file.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32))
-    return key_file.read_text().strip()
+        return False
+    finally:
+        os.unlink(written)
+    return True
+
+
+def require_secret_key(settings: Mapping) -> None:
+    """Refuse to serve without a key, rather than fail at the first form or sign-in, or make up a key per process
+    (every worker would reject the sessions and mailed links of the others)."""
+    if not settings.get("SECRET_KEY"):
+        key_file = Path(settings["INSTANCE_PATH"]) / SECRET_KEY_FILE
+        raise ConfigError(
+            f"No secret key: run `flask --app profilehost instance init` once (it makes {key_file}), or set "
+            f"{PREFIX}SECRET_KEY (the same value on every app server), then start profilehost again.")
 
 
 def _refuse_unknown(env: Mapping[str, str]) -> None:

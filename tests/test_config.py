@@ -1,9 +1,7 @@
-import stat
-
 import pytest
 
 from profilehost import create_app
-from profilehost.config import ConfigError, load_or_create_secret_key, read_settings
+from profilehost.config import ConfigError, read_settings
 
 
 def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
@@ -64,13 +62,6 @@ def test_create_app_fails_at_start_on_a_bad_setting(monkeypatch):
     monkeypatch.setenv("PROFILEHOST_HTTPS", "perhaps")
     with pytest.raises(ConfigError, match="PROFILEHOST_HTTPS"):
         create_app()
-
-
-def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
-    first = load_or_create_secret_key(tmp_path)
-    assert len(first) == 64
-    assert load_or_create_secret_key(tmp_path) == first
-    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
 
 
 def test_https_turns_on_hsts(make_app):

@@ -1,6 +1,7 @@
 """The built wheel is the whole application: installed in a fresh environment, with this environment's
-dependencies and nothing of the checkout, it builds its schema with its own migrations and serves pages with its
-own templates. Built offline (no build isolation: the build backend is a dev dependency)."""
+dependencies and nothing of the checkout, it makes its instance folder and key, builds its schema with its own
+migrations and serves pages with its own templates. Built offline (no build isolation: the build backend is a dev
+dependency)."""
 
 from __future__ import annotations
 
@@ -76,12 +77,11 @@ def test_every_package_of_the_checkout_is_in_the_wheel(wheel):
 
 def test_the_installed_wheel_migrates_and_serves_pages(installed, tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith(("PROFILEHOST_", "PYTHON"))}
-    instance = tmp_path / "instance"  # made by the operator, as deploy/ does
-    instance.mkdir()
-    env.update(PROFILEHOST_INSTANCE_PATH=str(instance), PROFILEHOST_SECRET_KEY="wheel-test-key")
+    env.update(PROFILEHOST_INSTANCE_PATH=str(tmp_path / "instance"))
     flask = (installed, "-m", "flask", "--app", "profilehost")
     where = _run(installed, "-c", "import profilehost; print(profilehost.__file__)", env=env, cwd=tmp_path)
     assert not where.startswith(str(ROOT)), f"profilehost came from the checkout: {where}"
+    _run(*flask, "instance", "init", env=env, cwd=tmp_path)
     _run(*flask, "db", "upgrade", env=env, cwd=tmp_path)
     _run(*flask, "demo", env=env, cwd=tmp_path)
     port = free_port()
