@@ -20,6 +20,7 @@ from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
 from ..models import Asset, Page, Profile, Redirect, Revision, SiteFile, User
+from .unit_of_work import UnitOfWorkError, in_unit_of_work, unit_of_work
 
 # The columns of `users` a public page shows: its address, whether it is served, and what its 410 says.
 PUBLIC_USER_FIELDS = ("username", "state", "state_reason", "deleted_at", "email_verified_at")
@@ -65,8 +66,12 @@ def write_after_rendering(session: AnySession, tenant_id: int, render: Callable[
     it sees the site at the version read just before it. `write(rendering)` runs in the write transaction, which
     claims the tenant's version first: when the site changed since that version, the rendering is stale and is
     made again. The last attempt calls `write(None)`, which renders inside the write with the tenant locked, so a
-    burst of changes makes a change slower, never refused. Commits what `write` staged; rolls back on any error.
+    burst of changes makes a change slower, never refused. `write` runs in a unit of work, the outermost: what it
+    writes (through the services' own functions, each a unit of work) commits together, or none of it.
     """
+    if in_unit_of_work(session):
+        raise UnitOfWorkError("write_after_rendering ends transactions while it renders: it must be the outermost "
+                              "unit of work, never inside one.")
     for attempt in range(1, attempts + 1):
         last = attempt == attempts
         version, rendering = 0, None
@@ -75,17 +80,18 @@ def write_after_rendering(session: AnySession, tenant_id: int, render: Callable[
             rendering = render()
             session.rollback()  # a render that read nothing more still ends the version's read
         try:
-            claimed = claim(session, tenant_id)
-            if not last and claimed != version + 1:
-                session.rollback()  # the site changed while it rendered: render again
-                continue
-            written = write(rendering)
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-        return written
+            with unit_of_work(session):
+                claimed = claim(session, tenant_id)
+                if not last and claimed != version + 1:
+                    raise _ChangedWhileRendering
+                return write(rendering)
+        except _ChangedWhileRendering:
+            continue  # rolled back: render again
     raise AssertionError("the last attempt always writes or raises")
+
+
+class _ChangedWhileRendering(Exception):
+    """The site changed between the rendering's read and the write's claim: the rendering is stale."""
 
 
 def _bump(session: AnySession, tenant_ids: Iterable[int]) -> None:
