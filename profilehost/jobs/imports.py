@@ -67,7 +67,7 @@ def run_import(job_id: int) -> None:
         report = site_import.import_site(tenant, job.archive, job.archive_name,
                                          quota=current_app.config["ASSET_QUOTA_BYTES"],
                                          progress=ProgressWriter(job_id),
-                                         before_commit=lambda report: _stage_done(job, report))
+                                         before_commit=lambda report: _record_done(job, report))
     except Exception:
         db.session.rollback()
         log.exception("import job %s failed", job_id)
@@ -77,7 +77,7 @@ def run_import(job_id: int) -> None:
         finish(job_id, JobState.DONE, report=report.as_json())
 
 
-def _stage_done(job: Job, report: site_import.ImportReport) -> None:
+def _record_done(job: Job, report: site_import.ImportReport) -> None:
     """The job's end is committed in the import's own transaction: no worker death can separate the two."""
     job.state, job.finished_at, job.report, job.archive = JobState.DONE, utcnow(), report.as_json(), None
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import User, utcnow
 from ..services import dead_links, site_build, site_versions
+from ..services.unit_of_work import unit_of_work
 from .imports import ProgressWriter, finish
 from .models import Job, JobState
 from .queue import enqueue_rebuild
@@ -34,11 +35,14 @@ def in_request_max() -> int:
     return int(current_app.config.get("SITE_REBUILD_IN_REQUEST_MAX", DEFAULT_IN_REQUEST_MAX))
 
 
-def stage_rebuild(tenant: User, path: str, pages: int) -> Job:
-    """A rebuild of what reads `path`, written with the change that queues it (its caller commits both)."""
-    job = Job(user_id=tenant.id, kind=REBUILD, state=JobState.QUEUED, archive_name=path[:255], pages_total=pages)
-    db.session.add(job)
-    return job
+def record_rebuild(tenant: User, path: str, pages: int) -> Job:
+    """A rebuild of what reads `path`, in a unit of work: inside the change's own unit, the two commit together.
+    Queue it (queue_rebuild) once committed."""
+    with unit_of_work():
+        job = Job(user_id=tenant.id, kind=REBUILD, state=JobState.QUEUED, archive_name=path[:255],
+                  pages_total=pages)
+        db.session.add(job)
+        return job
 
 
 def queue_rebuild(job_id: int) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from ..extensions import db
 from ..models import Asset, Page, Revision, User
 from .errors import Refusal
+from .unit_of_work import unit_of_work
 
 MAX_ASSET_BYTES = 10 * 1024 * 1024
 # The site folders whose URLs serve a tenant's files, all from one set of names: academicpages links
@@ -133,23 +134,24 @@ def lock_tenant(tenant: User) -> None:
 
 
 def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
-    """Store every file or none: one bad file or a quota overrun refuses the whole batch."""
-    try:
-        stored = stage_assets(tenant, files, quota)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return stored
+    """Store every file or none, in a unit of work: one bad file or a quota overrun refuses the whole batch. Locks
+    the tenant (lock_tenant) until the unit's transaction ends."""
+    with unit_of_work():
+        checked = _checked(files)
+        lock_tenant(tenant)
+        return _write_within_quota(tenant, checked, quota)
 
 
-def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> list[Asset]:
-    """store_assets without the commit. Locks the tenant (lock_tenant) until the caller's transaction ends."""
+def _checked(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
+    """(name, data, verified content type) of each file; AssetError for the first one refused."""
     checked = [(name, data, check_asset(name, data)) for name, data in files]
     counted = Counter(name for name, _data, _type in checked)
     if twice := sorted(name for name, count in counted.items() if count > 1):
         raise AssetError(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
-    lock_tenant(tenant)
+    return checked
+
+
+def _write_within_quota(tenant: User, checked: list[tuple[str, bytes, str]], quota: int) -> list[Asset]:
     existing = {asset.name: asset for asset in list_assets(tenant)}
     needed = usage(tenant, quota).used + sum(
         len(data) - (existing[name].size if name in existing else 0) for name, data, _ in checked)
@@ -169,13 +171,12 @@ def stage_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
 
 def delete_asset(tenant: User, name: str) -> None:
     """Raises LookupError if the tenant has no such file, also when a request at the same moment deleted it."""
-    lock_tenant(tenant)
-    asset = find_asset(tenant, name)
-    if asset is None:
-        db.session.rollback()
-        raise LookupError(name)
-    db.session.delete(asset)
-    db.session.commit()
+    with unit_of_work():
+        lock_tenant(tenant)
+        asset = find_asset(tenant, name)
+        if asset is None:
+            raise LookupError(name)
+        db.session.delete(asset)
 
 
 def asset_url(tenant: User, asset: Asset) -> str:

@@ -20,6 +20,7 @@ from ..publishing.decode import decode_source
 from ..publishing.meta import CONTROL_CHARACTERS, check_file_name
 from . import site_build, site_versions  # noqa: F401 - site_versions registers the session's version bump
 from .dead_links import SiteAddresses, with_dead_link_notices
+from .unit_of_work import unit_of_work
 
 
 class EditConflict(Exception):
@@ -117,7 +118,7 @@ def _publish(tenant: User, raw: bytes, filename: str, *, author: User | None = N
 
     def write(publishing: _Publishing | None) -> PublishOutcome:
         # The last attempt (None) renders inside the write, with the tenant locked.
-        outcome = stage_page(tenant, raw, filename, author=author, base_revision=base_revision,
+        outcome = write_page(tenant, raw, filename, author=author, base_revision=base_revision,
                              expected_permalink=expected_permalink, new_page=new_page, collection=collection,
                              rendered=publishing.rendered if publishing else None, rerender=publishing is None)
         if publishing is not None and not outcome.unchanged:
@@ -179,48 +180,57 @@ def _listing_keys(collection: str | None) -> set[str]:
     return site_build.collection_keys(collection) if collection else set(site_build.PAGE_LIST_KEYS)
 
 
-def stage_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
+def write_page(tenant: User, raw: bytes, filename: str, *, author: User | None = None,
                base_revision: int | None = None, expected_permalink: str | None = None, new_page: bool = False,
                collection: str | None = None, rendered: Rendered | None = None,
                rerender: bool = True) -> PublishOutcome:
-    """_publish without the commit, for a caller that writes many pages in one transaction (an import).
+    """Make `raw` the current revision of the tenant's page at its permalink, in a unit of work: what a publish
+    writes once it has rendered, and what an import writes for each page inside its own unit.
 
     `collection` makes the page an item of that collection; None keeps what the page was. `rendered` is the
     pipeline's result when the caller has it already. An item's listings are rendered again unless `rerender`
     is False (an import renders every page itself).
     """
-    rendered = rendered or render_page(tenant, raw, filename, expected_permalink, collection)
+    with unit_of_work():
+        rendered = rendered or render_page(tenant, raw, filename, expected_permalink, collection)
+        page = find_page(tenant, rendered.meta.permalink)
+        _refuse_a_page_the_write_may_not_replace(page, raw, filename, rendered, expected_permalink=expected_permalink,
+                                                 new_page=new_page, base_revision=base_revision)
+        if (page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw)
+                and (collection is None or page.collection == collection)):
+            current = current_revision(page)
+            if current.body_html != rendered.body_html:
+                # The same source in a site that changed around it (a data file, an item it lists): built again.
+                site_build.take_rendering(tenant, page, current, rendered)
+            return PublishOutcome(page, current, unchanged=True,
+                                  notices=[f"{filename} is identical to the live revision; nothing changed."])
+        _check_paths_are_free(tenant, page, rendered)
+        outcome = _write_revision(tenant, page, raw, filename, rendered, author or tenant)
+        if collection is not None:
+            outcome.page.collection = collection
+        outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
+        outcome.page.reads = sorted(rendered.reads)
+        if rerender:
+            _rerender_listings(tenant, outcome.page)
+        return outcome
+
+
+def _refuse_a_page_the_write_may_not_replace(page: Page | None, raw: bytes, filename: str, rendered: Rendered, *,
+                                             expected_permalink: str | None, new_page: bool,
+                                             base_revision: int | None) -> None:
     permalink = rendered.meta.permalink
     if expected_permalink is not None and permalink != expected_permalink:
         raise PublishError(
             f"{filename}: the permalink changed from {expected_permalink} to {permalink}. To move a page, "
             f"upload it as a new page and delete the old one, or keep 'permalink: {expected_permalink}'."
         )
-    page = find_page(tenant, permalink)
-    # The same source again is a form sent twice (a double click, a retried request): answered as unchanged below.
+    # The same source again is a form sent twice (a double click, a retried request): answered as unchanged.
     if (new_page and page is not None and page.deleted_at is None
             and current_revision(page).content_hash != content_hash(raw)):
         raise PublishError(f"You already have a page at {permalink} ('{page.title}'). Edit that page instead, or "
                            "give this one another permalink.", field="permalink")
     if page is not None and base_revision is not None and page.current_revision != base_revision:
         raise EditConflict(page, current_revision(page))
-    if (page is not None and page.deleted_at is None and current_revision(page).content_hash == content_hash(raw)
-            and (collection is None or page.collection == collection)):
-        current = current_revision(page)
-        if current.body_html != rendered.body_html:
-            # The same source in a site that changed around it (a data file, an item it lists): built again.
-            site_build.take_rendering(tenant, page, current, rendered)
-        return PublishOutcome(page, current, unchanged=True,
-                              notices=[f"{filename} is identical to the live revision; nothing changed."])
-    _check_paths_are_free(tenant, page, rendered)
-    outcome = _write_revision(tenant, page, raw, filename, rendered, author or tenant)
-    if collection is not None:
-        outcome.page.collection = collection
-    outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
-    outcome.page.reads = sorted(rendered.reads)
-    if rerender:
-        _rerender_listings(tenant, outcome.page)
-    return outcome
 
 
 def render_page(tenant: User, raw: bytes, filename: str, permalink: str | None = None,

@@ -15,6 +15,7 @@ from ..publishing.meta import language_notice, language_of
 from . import assets
 from .errors import FieldError
 from .sites import LINK_KINDS
+from .unit_of_work import unit_of_work
 
 TEXT_LIMITS = {"display_name": 120, "pronouns": 40, "bio": 1000, "location": 120, "employer": 200}
 LINK_LABELS = dict(LINK_KINDS)
@@ -159,17 +160,13 @@ def clean_text(name: str, raw) -> str:
 
 
 def update_profile(tenant: User, fields: dict) -> Profile:
-    profile = stage_profile(tenant, fields)
-    db.session.commit()
-    return profile
+    """Set the profile's fields (validated; ProfileError names the first that is not), in a unit of work."""
+    cleaned = clean_profile_fields(fields)
+    with unit_of_work():
+        return _set_fields(tenant, cleaned)
 
 
-def stage_profile(tenant: User, fields: dict) -> Profile:
-    """update_profile without the commit (an import writes the profile with everything else, or nothing)."""
-    return _stage_cleaned(tenant, clean_profile_fields(fields))
-
-
-def _stage_cleaned(tenant: User, cleaned: dict) -> Profile:
+def _set_fields(tenant: User, cleaned: dict) -> Profile:
     profile = tenant.profile or Profile(user_id=tenant.id)
     for name, value in cleaned.items():
         setattr(profile, name, value)
@@ -178,20 +175,15 @@ def _stage_cleaned(tenant: User, cleaned: dict) -> Profile:
 
 
 def update_from_author_block(tenant: User, fields: dict) -> bool:
-    changed = stage_from_author_block(tenant, fields)
-    db.session.commit()
-    return changed
-
-
-def stage_from_author_block(tenant: User, fields: dict) -> bool:
-    """stage_profile for an academicpages `author:` block: it sets what it names and keeps the rest, links
+    """update_profile for an academicpages `author:` block: it sets what it names and keeps the rest, links
     included (the block has the links academicpages knows; others were added here). Whether anything changed."""
     current = tenant.profile
     kept_links = (current.links if current is not None else None) or {}
     cleaned = clean_profile_fields({**fields, "links": {**kept_links, **fields.get("links", {})}})
     if current is not None and all(getattr(current, name) == value for name, value in cleaned.items()):
         return False
-    _stage_cleaned(tenant, cleaned)
+    with unit_of_work():
+        _set_fields(tenant, cleaned)
     return True
 
 

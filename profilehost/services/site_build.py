@@ -33,6 +33,7 @@ from ..publishing.site import (
     sorted_documents,
 )
 from . import bibliography, dead_links
+from .unit_of_work import unit_of_work
 
 ALL_PAGES = None  # re-render every page: a _config.yml change can touch any of them
 
@@ -298,10 +299,10 @@ def keys_of_site_file(path: str) -> set[str] | None:
     return {f"include:{path.removeprefix('_includes/')}"}
 
 
-def stage_site_file(tenant: User, path: str, raw: bytes | None, *, author: User | None = None,
+def write_site_file(tenant: User, path: str, raw: bytes | None, *, author: User | None = None,
                     rerender: bool = True) -> list[str]:
     """Make `raw` the current version of the site file at `path` (None deletes it), and render again the pages
-    that read it, without committing. Returns the permalinks re-rendered."""
+    that read it, in a unit of work. Returns the permalinks re-rendered."""
     if not is_site_file(path):
         raise PublishError(f"{path}: a site file is _config.yml, a data file in _data/ (.yml, .json or .csv), "
                            "an include in _includes/ or a layout in _layouts/ (.html).", field="path")
@@ -309,11 +310,12 @@ def stage_site_file(tenant: User, path: str, raw: bytes | None, *, author: User 
         if len(raw) > MAX_SITE_FILE_BYTES:
             raise PublishError(f"{path}: {len(raw) / 1048576:.1f} MiB is over the 1 MiB limit for a site file.")
         read_site_files({path: raw}, load_yaml_document)
-    number = (db.session.scalar(select(func.max(SiteFile.number)).where(
-        SiteFile.user_id == tenant.id, SiteFile.path == path)) or 0) + 1
-    db.session.execute(SiteFile.__table__.update().where(
-        SiteFile.user_id == tenant.id, SiteFile.path == path).values(current=False))
-    db.session.add(SiteFile(user_id=tenant.id, path=path, number=number, current=True, source=raw,
-                            author_id=(author or tenant).id, created_at=utcnow()))
-    db.session.flush()
-    return rerender_dependents(tenant, keys_of_site_file(path)) if rerender else []
+    with unit_of_work():
+        number = (db.session.scalar(select(func.max(SiteFile.number)).where(
+            SiteFile.user_id == tenant.id, SiteFile.path == path)) or 0) + 1
+        db.session.execute(SiteFile.__table__.update().where(
+            SiteFile.user_id == tenant.id, SiteFile.path == path).values(current=False))
+        db.session.add(SiteFile(user_id=tenant.id, path=path, number=number, current=True, source=raw,
+                                author_id=(author or tenant).id, created_at=utcnow()))
+        db.session.flush()
+        return rerender_dependents(tenant, keys_of_site_file(path)) if rerender else []

@@ -201,11 +201,11 @@ def _write(tenant: User, path: str, raw: bytes | None, author: User | None, base
         if unchanged is not None:
             return unchanged, None
         inside = renderings is None and not in_background  # the last attempt renders with the tenant locked
-        rerendered = site_build.stage_site_file(tenant, path, raw, author=author or tenant, rerender=inside)
+        rerendered = site_build.write_site_file(tenant, path, raw, author=author or tenant, rerender=inside)
         if renderings:
             rerendered = site_build.take_renderings(tenant, renderings)
         notices = _apply_meaning(tenant, path, raw)
-        job = rebuilds.stage_rebuild(tenant, path, dependents) if in_background else None
+        job = rebuilds.record_rebuild(tenant, path, dependents) if in_background else None
         version = current_version(tenant, path)
         db.session.flush()
         if job is not None:
@@ -245,13 +245,13 @@ def _unchanged_or_conflict(tenant: User, path: str, raw: bytes | None, base_vers
 def _apply_meaning(tenant: User, path: str, raw: bytes | None) -> list[str]:
     """What the file sets besides Liquid's site: the menu, the profile. Returns notices for the author."""
     if path == NAVIGATION_FILE:
-        return _stage_menu(tenant, raw)
+        return _set_menu(tenant, raw)
     if path == CONFIG_FILE and raw is not None:
-        return _stage_author_block(tenant, raw)
+        return _update_profile_from_config(tenant, raw)
     return []
 
 
-def _stage_menu(tenant: User, raw: bytes | None) -> list[str]:
+def _set_menu(tenant: User, raw: bytes | None) -> list[str]:
     """The menu as an import sets it from navigation.yml; deleting the file gives the pages' own menu back."""
     entries, notices = read_navigation(raw) if raw is not None else (None, [])
     tenant.profile.navigation = entries
@@ -275,7 +275,7 @@ def read_navigation(raw: bytes) -> tuple[list[dict], list[str]]:
     return plan.navigation or [], [notice for _path, notice in report.notices]
 
 
-def _stage_author_block(tenant: User, raw: bytes) -> list[str]:
+def _update_profile_from_config(tenant: User, raw: bytes) -> list[str]:
     """The profile from the config's author: block, as an import fills it; a config without one leaves it."""
     document = load_yaml_document(raw, CONFIG_FILE)
     if not isinstance(document, dict):
@@ -285,7 +285,7 @@ def _stage_author_block(tenant: User, raw: bytes) -> list[str]:
                 *profiles.config_notices(document, CONFIG_FILE)]
     try:
         config = profiles.read_author_config(raw, CONFIG_FILE)
-        changed = profiles.stage_from_author_block(tenant, config.fields)
+        changed = profiles.update_from_author_block(tenant, config.fields)
     except profiles.ProfileError as refused:
         raise PublishError(f"{CONFIG_FILE}: {refused.message}") from None
     said = "the profile was updated from the author: block." if changed else "the profile already says this."

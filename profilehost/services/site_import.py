@@ -683,30 +683,32 @@ def _report_skipped_folders(report: ImportReport, folders: dict[str, int]) -> No
 
 def _write(tenant: User, tenant_id: int, plan: _Plan, report: ImportReport, quota: int, author: User,
            before_commit: BeforeCommit | None) -> None:
-    """Write the plan in one transaction. What the import renders from the site as it is (the listing pages it
-    makes) is rendered first, with no transaction open, and again if the site changed meanwhile."""
+    """Write the plan in one unit of work, through the same functions a single change calls (each a unit of work
+    of its own, here inside the import's): all of it commits, or none. What the import renders from the site as
+    it is (the listing pages it makes) is rendered first, with no transaction open, and again if the site changed
+    meanwhile."""
 
     def write(listings: dict[str, Rendered] | None) -> None:
         if plan.config_fields is not None:
-            changed = profiles.stage_from_author_block(tenant, plan.config_fields)
+            changed = profiles.update_from_author_block(tenant, plan.config_fields)
             what = "profile updated from the author: block" if changed else "profile unchanged"
             report.imported.append((CONFIG_FILE, what, f"/{tenant.username}/"))
         if plan.assets:
-            assets.stage_assets(tenant, [(name, data) for name, (_path, data) in plan.assets.items()], quota)
+            assets.store_assets(tenant, [(name, data) for name, (_path, data) in plan.assets.items()], quota)
             for name, (path, _data) in plan.assets.items():
                 folder = path.split("/", 1)[0]
                 report.imported.append((path, "file", f"/{tenant.username}/{folder}/{quote(name)}"))
-        _stage_site_files(tenant, plan, report, author)
-        staged: list[tuple[str, pages.PublishOutcome]] = []
-        listed = _stage_pages(tenant, plan, report, author, staged)
-        _stage_listing_pages(tenant, plan, report, author, listed, listings or {})
+        _write_site_files(tenant, plan, report, author)
+        written: list[tuple[str, pages.PublishOutcome]] = []
+        listed = _write_pages(tenant, plan, report, author, written)
+        _write_listing_pages(tenant, plan, report, author, listed, listings or {})
         if plan.navigation is not None:
-            _stage_navigation(tenant, plan, plan.navigation, report)
+            _set_navigation(tenant, plan, plan.navigation, report)
         if plan.bibliography is not None:
             raw, name = plan.bibliography
             bibliography.stage_bibliography(tenant, raw, source_name=name, author=author)
             report.imported.append((name, "bibliography", f"/{tenant.username}/publications.bib"))
-        _notice_dead_links(tenant, staged, report)
+        _notice_dead_links(tenant, written, report)
         if before_commit is not None:
             before_commit(report)
 
@@ -727,18 +729,18 @@ def _error_of(refused: Exception) -> tuple[str, str]:
     return path, message
 
 
-def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User,
-                 staged: list[tuple[str, pages.PublishOutcome]]) -> set[str]:
+def _write_pages(tenant: User, plan: _Plan, report: ImportReport, author: User,
+                 written: list[tuple[str, pages.PublishOutcome]]) -> set[str]:
     listed: set[str] = set()
     for path, raw, rendered, collection in plan.pages:
         try:
-            outcome = pages.stage_page(tenant, raw, path, author=author, collection=collection, rendered=rendered,
+            outcome = pages.write_page(tenant, raw, path, author=author, collection=collection, rendered=rendered,
                                        rerender=False)
         except (PublishError, EditConflict) as refused:
             refused.import_path = path
             raise
         listed.update(rendered.reads)
-        staged.append((path, outcome))
+        written.append((path, outcome))
         what = ("unchanged" if outcome.unchanged else "page created" if outcome.created
                 else f"page updated (revision {outcome.revision.number})")
         if collection:
@@ -748,27 +750,27 @@ def _stage_pages(tenant: User, plan: _Plan, report: ImportReport, author: User,
     return listed
 
 
-def _notice_dead_links(tenant: User, staged: list[tuple[str, pages.PublishOutcome]], report: ImportReport) -> None:
+def _notice_dead_links(tenant: User, written: list[tuple[str, pages.PublishOutcome]], report: ImportReport) -> None:
     """Only now is every page and file of the archive in place: a link may point at one written after it."""
     db.session.flush()
     addresses = dead_links.SiteAddresses.of(tenant)
-    for path, outcome in staged:
+    for path, outcome in written:
         dead = dead_links.dead_link_notices(tenant, outcome.revision.body_html, addresses)
         if dead and not outcome.unchanged:
             outcome.revision.notices = [*outcome.revision.notices, *dead]
         report.notices.extend((path, notice) for notice in dead)
 
 
-def _stage_site_files(tenant: User, plan: _Plan, report: ImportReport, author: User) -> None:
+def _write_site_files(tenant: User, plan: _Plan, report: ImportReport, author: User) -> None:
     current = site_build.current_site_files(tenant)
     for path, raw in sorted(plan.site_files.items()):
         if current.get(path) != raw:
-            site_build.stage_site_file(tenant, path, raw, author=author, rerender=False)
+            site_build.write_site_file(tenant, path, raw, author=author, rerender=False)
         if path not in (CONFIG_FILE, NAVIGATION_FILE):  # reported as the profile and the menu
             report.imported.append((path, "site file" if current.get(path) != raw else "site file unchanged", ""))
 
 
-def _stage_navigation(tenant: User, plan: _Plan, navigation: list[dict], report: ImportReport) -> None:
+def _set_navigation(tenant: User, plan: _Plan, navigation: list[dict], report: ImportReport) -> None:
     tenant.profile.navigation = navigation
     addresses = {rendered.meta.permalink for _path, _raw, rendered, _collection in plan.pages}
     addresses |= {collections.canonical_path(address) for address in _redirects(plan)}
@@ -818,7 +820,7 @@ def _render_listing_pages(tenant: User, plan: _Plan) -> dict[str, Rendered]:
     return listings
 
 
-def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str],
+def _write_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author: User, listed: set[str],
                          listings: dict[str, Rendered]) -> None:
     """A listing page for each imported collection that no imported page lists, as academicpages has one
     (rendered before the write, or here on the write's last attempt)."""
@@ -834,7 +836,7 @@ def _stage_listing_pages(tenant: User, plan: _Plan, report: ImportReport, author
                                                       "reversed %}{% endfor %} to the page that should list them."))
             continue
         source = collections.listing_page_source(collection).encode()
-        outcome = pages.stage_page(tenant, source, f"_pages/{collection}.md", author=author, rerender=False,
+        outcome = pages.write_page(tenant, source, f"_pages/{collection}.md", author=author, rerender=False,
                                    rendered=listings.get(collection))
         report.imported.append((f"(listing of _{collection}/)", "listing page created"
                                 if outcome.created else "listing page updated",

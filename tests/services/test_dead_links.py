@@ -68,7 +68,7 @@ def test_a_page_rendered_again_because_a_data_file_changed_keeps_its_dead_link_n
     source = page_source("CV", "/cv/", "{% for job in site.data.cv.jobs %}* {{ job }}\n{% endfor %}\n"
                                        "[pdf](/files/cv.pdf)")
     publish(alice, source, "cv.md")
-    site_build.stage_site_file(alice, "_data/cv.yml", b"jobs: [Lecturer]\n")
+    site_build.write_site_file(alice, "_data/cv.yml", b"jobs: [Lecturer]\n")
     db.session.commit()
     revision = pages.current_revision(pages.find_page(alice, "/cv/"))
     assert "Lecturer" in revision.body_html

@@ -17,7 +17,7 @@ def body(tenant, permalink: str) -> str:
 
 
 def put_data(tenant, path: str, raw: bytes | None) -> list[str]:
-    rebuilt = site_build.stage_site_file(tenant, path, raw)
+    rebuilt = site_build.write_site_file(tenant, path, raw)
     db.session.commit()
     return rebuilt
 
@@ -50,7 +50,7 @@ def test_a_broken_data_file_is_refused_naming_it_and_changes_nothing(make_user):
     alice = make_user("alice")
     pages.publish_upload(alice, CV, "_pages/cv.md")
     with pytest.raises(PublishError, match="_data/cv.yml"):
-        site_build.stage_site_file(alice, "_data/cv.yml", b"jobs: [unclosed\n")
+        site_build.write_site_file(alice, "_data/cv.yml", b"jobs: [unclosed\n")
     db.session.rollback()
     assert site_build.current_site_files(alice) == {}
 
