@@ -70,6 +70,7 @@ lock: $(BIN)/python
 	$(BIN)/python -m pip freeze --exclude-editable --all | grep -vE '^(pip|wheel)==' > constraints.txt
 
 serve: $(VENV)/.installed-run
+	$(BIN)/flask --app profilehost instance init
 	$(BIN)/flask --app profilehost db upgrade
 	$(BIN)/gunicorn --config deploy/gunicorn.conf.py wsgi:app
 
