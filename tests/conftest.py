@@ -39,6 +39,29 @@ def cheap_password_hashing():
     accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def url_builders_compiled_once():
+    """Werkzeug compiles Python source for each route's URL builder whenever an app registers it: nine tenths
+    of `create_app`, which most tests call twice. The builder is a pure function of the rule (its converters are
+    looked up on the rule each call), so one compiled for a rule serves that rule in every app: the same code
+    path, compiled once a session instead of once a test."""
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def remembered(rule: Rule, append_unknown: bool = True):
+        key = (rule.rule, append_unknown, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())),
+               rule.map.host_matching, rule.host, rule.subdomain)
+        if key not in compiled:
+            compiled[key] = compile_builder(rule, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = remembered
+    yield
+    Rule._compile_builder = compile_builder
+
+
 # Under pytest-xdist each worker process has a database of its own, and keys of its own in a shared Redis.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex

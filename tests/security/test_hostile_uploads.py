@@ -4,9 +4,6 @@ changes anything."""
 from __future__ import annotations
 
 import codecs
-import gc
-import io
-import warnings
 from html import unescape
 
 import pytest
@@ -16,6 +13,7 @@ from factories import PDF, PNG
 from profilehost.extensions import db
 from profilehost.models import Asset, Page, Revision
 from support import csrf_token_from
+from support import post_files as support_post_files
 
 BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "\n".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8))).encode()
@@ -88,14 +86,8 @@ def counts() -> tuple[int, int, int]:
 
 
 def post_files(client, url: str, files: list[tuple[str, bytes]]):
-    token = csrf_token_from(client.get("/dashboard/files" if "files" in url else "/dashboard/").get_data(as_text=True))
-    response = client.post(url, data={"csrf_token": token, "files": [(io.BytesIO(d), n) for n, d in files]},
-                           content_type="multipart/form-data")
-    # Werkzeug's test client spools large multipart bodies to a temporary file it never closes.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    return response
+    """The dashboard's upload forms, as a browser posts them (the token from the page that shows the form)."""
+    return support_post_files(client, url, files, form_url="/dashboard/files" if "files" in url else "/dashboard/")
 
 
 @pytest.mark.parametrize(("name", "data", "message"), PAGE_CASES, ids=[case[0] for case in PAGE_CASES])
