@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import User, utcnow
 from ..services import site_import
+from ..services.unit_of_work import unit_of_work
 from .models import Job, JobState
 from .queue import enqueue_import
 
@@ -30,8 +31,8 @@ class QueueUnavailable(Exception):
 def start_import(tenant: User, data: bytes, archive_name: str) -> Job:
     job = Job(user_id=tenant.id, kind=IMPORT, state=JobState.QUEUED, archive_name=archive_name[:255],
               archive=data)
-    db.session.add(job)
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(job)
     try:
         enqueue_import(job.id)
     except Exception as down:
@@ -60,8 +61,8 @@ def run_import(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     if job is None or job.state != JobState.QUEUED:
         return  # deleted with its account, or already ended as abandoned
-    job.state, job.started_at = JobState.RUNNING, utcnow()
-    db.session.commit()
+    with unit_of_work():
+        job.state, job.started_at = JobState.RUNNING, utcnow()
     tenant = db.session.get(User, job.user_id)
     try:
         report = site_import.import_site(tenant, job.archive, job.archive_name,
@@ -83,17 +84,17 @@ def _record_done(job: Job, report: site_import.ImportReport) -> None:
 
 
 def finish(job_id: int, state: str, **values) -> None:
-    db.session.execute(update(Job).where(Job.id == job_id).values(state=state, finished_at=utcnow(), archive=None,
-                                                                  **values))
-    db.session.commit()
+    with unit_of_work():
+        db.session.execute(update(Job).where(Job.id == job_id).values(state=state, finished_at=utcnow(),
+                                                                      archive=None, **values))
 
 
 def fail_abandoned_jobs() -> int:
     """Jobs left running by a worker that died: there is one worker process, so when it starts none is running.
     Their imports never committed (an import commits with its job's end)."""
-    ended = db.session.execute(update(Job).where(Job.state == JobState.RUNNING, Job.kind == IMPORT).values(
-        state=JobState.FAILED, finished_at=utcnow(), archive=None, error=ABANDONED)).rowcount
-    db.session.commit()
+    with unit_of_work():
+        ended = db.session.execute(update(Job).where(Job.state == JobState.RUNNING, Job.kind == IMPORT).values(
+            state=JobState.FAILED, finished_at=utcnow(), archive=None, error=ABANDONED)).rowcount
     return ended
 
 

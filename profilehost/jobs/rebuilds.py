@@ -61,9 +61,9 @@ def run_rebuild(job_id: int) -> None:
     job = db.session.get(Job, job_id)
     if job is None or job.state != JobState.QUEUED:
         return
-    job.state, job.started_at = JobState.RUNNING, utcnow()
-    path, tenant_id = job.archive_name, job.user_id
-    db.session.commit()
+    with unit_of_work():
+        job.state, job.started_at = JobState.RUNNING, utcnow()
+        path, tenant_id = job.archive_name, job.user_id
     tenant = db.session.get(User, tenant_id)
     keys = site_build.keys_of_site_file(path)
     failures: list[tuple[str, str]] = []
@@ -99,10 +99,10 @@ def run_rebuild(job_id: int) -> None:
 def requeue_abandoned() -> int:
     """Rebuilds a stopped worker left running: nothing of them was written, and rendering again is harmless, so
     they are queued again (an import is not: its upload may be gone)."""
-    ids = list(db.session.scalars(select(Job.id).where(Job.state == JobState.RUNNING, Job.kind == REBUILD)))
-    if ids:
-        db.session.execute(update(Job).where(Job.id.in_(ids)).values(state=JobState.QUEUED, pages_rendered=0))
-    db.session.commit()
+    with unit_of_work():
+        ids = list(db.session.scalars(select(Job.id).where(Job.state == JobState.RUNNING, Job.kind == REBUILD)))
+        if ids:
+            db.session.execute(update(Job).where(Job.id.in_(ids)).values(state=JobState.QUEUED, pages_rendered=0))
     for job_id in ids:
         queue_rebuild(job_id)
     return len(ids)
