@@ -28,13 +28,16 @@ def commits(app) -> list[str]:
     event.remove(Session, "after_commit", record)
 
 
-def display_name_in_the_database(tenant) -> str:
-    db.session.rollback()  # what a later request reads: only what was committed
+def display_name(tenant, *, committed: bool = False) -> str:
+    """What the session sees; `committed`: what a later request reads, since a rollback forgets the rest."""
+    if committed:
+        db.session.rollback()
     return tenant.profile.display_name
 
 
-def asset_names(tenant) -> list[str]:
-    db.session.rollback()
+def asset_names(tenant, *, committed: bool = False) -> list[str]:
+    if committed:
+        db.session.rollback()
     return list(db.session.scalars(select(Asset.name).where(Asset.user_id == tenant.id).order_by(Asset.name)))
 
 
@@ -45,7 +48,7 @@ def test_the_outermost_unit_commits_what_its_block_wrote_once_it_ends(make_user,
         alice.profile.display_name = "Alice A."
         assert commits == []
     assert commits == ["commit"]
-    assert display_name_in_the_database(alice) == "Alice A."
+    assert display_name(alice, committed=True) == "Alice A."
 
 
 def test_an_error_in_the_block_rolls_back_what_it_wrote_and_is_raised(make_user):
@@ -54,7 +57,7 @@ def test_an_error_in_the_block_rolls_back_what_it_wrote_and_is_raised(make_user)
         alice.profile.display_name = "Alice A."
         db.session.flush()
         raise ValueError("stop")
-    assert display_name_in_the_database(alice) != "Alice A."
+    assert display_name(alice) != "Alice A."
 
 
 def test_an_inner_unit_does_not_commit_the_outer_one_does(make_user, commits):
@@ -65,7 +68,7 @@ def test_an_inner_unit_does_not_commit_the_outer_one_does(make_user, commits):
         assets.store_assets(alice, [("me.png", PNG)], QUOTA)
         assert commits == [] and in_unit_of_work()
     assert commits == ["commit"] and not in_unit_of_work()
-    assert display_name_in_the_database(alice) == "Alice A." and asset_names(alice) == ["me.png"]
+    assert display_name(alice, committed=True) == "Alice A." and asset_names(alice, committed=True) == ["me.png"]
 
 
 def test_an_error_in_an_inner_unit_rolls_back_everything_the_outer_unit_wrote(make_user):
@@ -74,7 +77,7 @@ def test_an_error_in_an_inner_unit_rolls_back_everything_the_outer_unit_wrote(ma
         profiles.update_profile(alice, {"display_name": "Alice A."})
         assets.store_assets(alice, [("cv.pdf", PDF)], QUOTA)
         assets.store_assets(alice, [("big.pdf", PDF)], len(PDF))  # over the quota with cv.pdf
-    assert display_name_in_the_database(alice) != "Alice A."
+    assert display_name(alice) != "Alice A."
     assert asset_names(alice) == []
 
 
@@ -96,7 +99,7 @@ def test_an_inner_units_error_caught_inside_the_outer_unit_still_writes_nothing(
                 raise ValueError("refused")
         except ValueError:
             pass
-    assert display_name_in_the_database(alice) != "Alice A."
+    assert display_name(alice) != "Alice A."
     assert not in_unit_of_work()
 
 
@@ -105,7 +108,7 @@ def test_a_commit_inside_a_unit_is_refused_and_nothing_is_written(make_user):
     with pytest.raises(UnitOfWorkError, match="outermost unit commits"), unit_of_work():
         alice.profile.display_name = "Alice A."
         db.session.commit()
-    assert display_name_in_the_database(alice) != "Alice A."
+    assert display_name(alice) != "Alice A."
 
 
 def test_the_depth_belongs_to_the_session_not_to_the_process(app):
@@ -139,4 +142,4 @@ def test_an_import_that_fails_after_writing_everything_leaves_nothing_written(ma
     with pytest.raises(RuntimeError, match="the worker stopped"):
         site_import.import_site(alice, build_zip(), "site.zip", quota=QUOTA, before_commit=fail_at_the_end)
     assert pages.list_pages(alice) == [] and asset_names(alice) == []
-    assert display_name_in_the_database(alice) == name_before
+    assert display_name(alice) == name_before
