@@ -706,7 +706,7 @@ def _write(tenant: User, tenant_id: int, plan: _Plan, report: ImportReport, quot
             _set_navigation(tenant, plan, plan.navigation, report)
         if plan.bibliography is not None:
             raw, name = plan.bibliography
-            bibliography.stage_bibliography(tenant, raw, source_name=name, author=author)
+            bibliography.write_bibliography(tenant, raw, source_name=name, author=author)
             report.imported.append((name, "bibliography", f"/{tenant.username}/publications.bib"))
         _notice_dead_links(tenant, written, report)
         if before_commit is not None:
