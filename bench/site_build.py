@@ -14,9 +14,9 @@ at the end). Each round imports into a fresh tenant.
    talks, posts, teaching, portfolio, listings, a CV over _data/cv.yml, a year archive) and of --small-pages.
 3. After the generated site is imported, --edits real edits, each committed: a publication with
    `pages.publish_upload(..., collection="publications")` (its listings are rendered again before its short write
-   transaction), a plain page (nothing depends on it), and `_data/cv.yml` with `site_build.stage_site_file` +
-   commit. p50/p90/max in ms and the pages each edit rendered again. --profile adds cProfile's view of one
-   publication edit.
+   transaction), a plain page (nothing depends on it), and `_data/cv.yml` with `site_build.write_site_file` (a
+   unit of work: it commits). p50/p90/max in ms and the pages each edit rendered again. --profile adds
+   cProfile's view of one publication edit.
 4. A rebuild of every page of the generated site (what a `_config.yml` change leaves to the job queue): the time
    it renders with no transaction open, and the time of its write transaction, during which the tenant is locked.
 

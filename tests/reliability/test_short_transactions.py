@@ -50,7 +50,7 @@ def test_publishing_a_page_holds_no_transaction_while_it_renders(logged_in, rend
 
 def test_a_site_change_committed_while_a_page_renders_is_in_the_page_it_publishes(app, logged_in, renders):
     alice = logged_in.user
-    site_build.stage_site_file(alice, "_data/cv.yml", b"name: Old name\n")
+    site_build.write_site_file(alice, "_data/cv.yml", b"name: Old name\n")
     db.session.commit()
     page = publish(alice, page_source("CV", "/cv/", "Name: {{ site.data.cv.name }}.")).page
     seen, during = renders
@@ -58,7 +58,7 @@ def test_a_site_change_committed_while_a_page_renders_is_in_the_page_it_publishe
 
     def concurrent_data_change():
         with app.app_context():
-            site_build.stage_site_file(alice, "_data/cv.yml", b"name: New name\n")
+            site_build.write_site_file(alice, "_data/cv.yml", b"name: New name\n")
             db.session.commit()
 
     during.append(concurrent_data_change)
@@ -94,7 +94,7 @@ def test_a_burst_of_changes_during_every_rendering_makes_a_publish_slower_never_
     def concurrent_data_change(name: str):
         def change():
             with app.app_context():
-                site_build.stage_site_file(alice, "_data/cv.yml", f"name: {name}\n".encode())
+                site_build.write_site_file(alice, "_data/cv.yml", f"name: {name}\n".encode())
                 db.session.commit()
         return change
 

@@ -13,6 +13,7 @@ from factories import page_source, publish, store_file
 from profilehost.extensions import db
 from profilehost.models import Page, Revision, SiteFile, User
 from profilehost.services import moderation, pages, profiles, site_build, site_versions
+from profilehost.services.unit_of_work import unit_of_work
 from support import post_form
 
 WRITERS = 6
@@ -88,10 +89,10 @@ def test_concurrent_writers_each_commit_a_version_of_their_own(app, make_user):
 def test_one_transaction_bumps_a_tenant_once_however_many_rows_it_writes(app, make_user):
     alice = make_user("alice")
     before = _version(alice)
-    for index in range(3):
-        pages.stage_page(alice, page_source(f"Page {index}", f"/p{index}/"), f"p{index}.md")
-        db.session.flush()
-    db.session.commit()
+    with unit_of_work():
+        for index in range(3):
+            pages.write_page(alice, page_source(f"Page {index}", f"/p{index}/"), f"p{index}.md")
+            db.session.flush()
     assert _version(alice) == before + 1
 
 
@@ -99,7 +100,7 @@ CHANGES = {
     "a page's content": lambda alice: publish(alice, page_source("Notes", "/notes/", "Changed.")),
     "a page deleted": lambda alice: pages.delete_page(alice, pages.find_page(alice, "/notes/")),
     "an asset stored": lambda alice: store_file(alice),
-    "a site file": lambda alice: (site_build.stage_site_file(alice, "_data/cv.yml", b"name: x\n"),
+    "a site file": lambda alice: (site_build.write_site_file(alice, "_data/cv.yml", b"name: x\n"),
                                   db.session.commit()),
     "the profile": lambda alice: profiles.update_profile(alice, {"display_name": "Alice A."}),
     "the account state": lambda alice: moderation.suspend_account(None, alice, "spam"),
@@ -129,7 +130,7 @@ def test_a_change_nothing_public_shows_leaves_the_version_alone(app, make_user):
 
 def test_a_bulk_write_bumps_the_tenant_it_names(app, make_user):
     alice = make_user("alice")
-    site_build.stage_site_file(alice, "_data/cv.yml", b"name: x\n")
+    site_build.write_site_file(alice, "_data/cv.yml", b"name: x\n")
     db.session.commit()
     before = _version(alice)
     db.session.execute(update(SiteFile).where(SiteFile.user_id == alice.id).values(current=False))

@@ -140,7 +140,7 @@ def test_a_layout_the_config_defaults_give_decides_the_lines_without_a_notice_on
     alice = make_user("alice")
     config = (b"defaults:\n  - scope:\n      path: ''\n      type: talks\n    values:\n      layout: single\n"
               b"  - scope:\n      path: ''\n      type: teaching\n    values:\n      layout: course\n")
-    site_build.stage_site_file(alice, "_config.yml", config)
+    site_build.write_site_file(alice, "_config.yml", config)
     db.session.commit()
     header, _ = header_and_body(client, item(alice, "talks", "t", "date: 2025-01-01\nvenue: The Society\n"
                                                                   "talk_type: Talk\n"))
