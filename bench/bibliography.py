@@ -10,7 +10,8 @@ is then live. Then warm figures: a save with one entry changed (the others' cita
 change of style (every citation anew, the parse and the page's other blocks remembered), and the first requests
 of the live pages. In-process, temporary SQLite (or PROFILEHOST_DATABASE_URL, an empty database). Wall time and
 CPU time of this process, with the load average, since another process on the machine slows the wall figures.
-The target for the cold save is under 1 s. Asserts nothing.
+The target for the cold save is under 1 s. A save shares its first formatting and its long sanitizing with
+forked processes (PROFILEHOST_RENDER_PROCESSES, default the cores; =1 to compare with one). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -96,15 +97,17 @@ def main() -> None:
     from profilehost.publishing.bibliography import parse_bibliography
     from profilehost.publishing.bibliography_html import format_entries
 
+    from profilehost.publishing import cores
+
     raw = generated_bib(arguments.entries)
-    print(f"{arguments.entries} entries, {len(raw) / 1024:.0f} KiB of BibTeX, style {arguments.style}; "
-          f"{load_average()}")
-    parsed = timed("cold parse (bibtexparser, LaTeX decoded)", lambda: parse_bibliography(raw))
-    timed(f"cold format ({arguments.style}, citeproc-py, citations sanitized)", lambda: format_entries(
-        parsed.entries, style=arguments.style, own_names=["Ada Lovelace"]))
     with temporary_instance() as instance:
-        app = bench_app(default_database(instance), instance)
+        app = bench_app(default_database(instance), instance)  # which also says how many processes a save may use
         prepare_schema(app, reset=False)
+        print(f"{arguments.entries} entries, {len(raw) / 1024:.0f} KiB of BibTeX, style {arguments.style}; "
+              f"{cores.processes()} processes (PROFILEHOST_RENDER_PROCESSES); {load_average()}")
+        parsed = timed("cold parse (bibtexparser, LaTeX decoded)", lambda: parse_bibliography(raw))
+        timed(f"cold format ({arguments.style}, citeproc-py, citations sanitized)", lambda: format_entries(
+            parsed.entries, style=arguments.style, own_names=["Ada Lovelace"]))
         _live(app, raw, arguments.style)
     print(load_average())
 

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .publishing import cores
 
 # A checkout keeps the templates and migrations beside the package; the wheel carries them inside it
 # (pyproject.toml, [tool.setuptools.package-dir]).
@@ -42,6 +43,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
 
 def register_config(app: Flask, settings: dict) -> None:
     app.config.update(settings)
+    cores.use_processes(app.config["RENDER_PROCESSES"])
     if not app.config.get("SECRET_KEY"):
         # Flask's CLI makes the app before running any command, `flask instance init` (which makes the key) among
         # them: made without a key, the app refuses every request, naming that command.

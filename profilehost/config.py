@@ -45,6 +45,8 @@ KNOWN_VARIABLES = {
                         "CNAME); unset: only subdomains can be added",
     "DNS_RESOLVER": "host:port of the DNS resolver that verifies researchers' domains (default: the system's)",
     "PAGE_CACHE_MB": "memory each worker process may give to cached public pages, in MiB (0: none)",
+    "RENDER_PROCESSES": "processes one save may keep busy at once (formatting a long bibliography, sanitizing a long "
+                        "list); default: the machine's cores, at most 4; 1: none forked",
     "BASE_URL": "the address links in mail start with (https://profiles.example.org); default: the first "
                 "SERVER_NAME, else http://127.0.0.1:5000 when mail stays in instance/mail (required with SMTP_URL "
                 "and no SERVER_NAME)",
@@ -61,6 +63,7 @@ KNOWN_VARIABLES = {
 REGISTRATION_MODES = ("open", "approval", "invite", "closed")
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+DEFAULT_PROCESSES = min(os.cpu_count() or 1, 4)
 SECRET_KEY_FILE = "secret_key"
 # A name or an address with an optional port, as a Host header carries it: no scheme, user, path or spaces.
 HOST = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?P<port>:[0-9]{1,5})?")
@@ -90,6 +93,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> dict:
         **_domain_settings(env),
         "PAGE_CACHE_BYTES": _non_negative_int("PAGE_CACHE_MB", env.get("PAGE_CACHE_MB", "32")) * 1024 * 1024,
         "JOBS_WORKERS": _positive_int("JOBS_WORKERS", env.get("JOBS_WORKERS", "1")),
+        "RENDER_PROCESSES": _positive_int("RENDER_PROCESSES", env.get("RENDER_PROCESSES", str(DEFAULT_PROCESSES))),
         "ADMIN_REQUIRE_2FA": _boolean("ADMIN_REQUIRE_2FA", env.get("ADMIN_REQUIRE_2FA", "true")),
         "SQLITE_BUSY_TIMEOUT_MS": _positive_int("SQLITE_BUSY_TIMEOUT_MS", env.get("SQLITE_BUSY_TIMEOUT_MS", "2000")),
         "SITE_REBUILD_IN_REQUEST_MAX": _positive_int("SITE_REBUILD_IN_REQUEST_MAX",

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from profilehost import create_app
@@ -39,6 +41,7 @@ def test_database_urls(given, expected):
         ("PROFILEHOST_PAGE_CACHE_MB", "lots"),
         ("PROFILEHOST_PUBLIC_CACHE_SECONDS", "0"),
         ("PROFILEHOST_SQLITE_BUSY_TIMEOUT_MS", "soon"),
+        ("PROFILEHOST_RENDER_PROCESSES", "0"),
     ],
 )
 def test_malformed_or_unknown_settings_fail_naming_the_variable(variable, value):
@@ -51,6 +54,16 @@ def test_server_names_are_read_in_the_one_spelling_requests_are_compared_in():
     settings = read_settings({"PROFILEHOST_SERVER_NAME": given})
     assert settings["SERVER_NAMES"] == ("profiles.example.org", "localhost:5000")
     assert read_settings({})["SERVER_NAMES"] == ()
+
+
+def test_a_save_may_use_the_machines_cores_up_to_four_and_the_app_takes_the_setting(make_app):
+    from profilehost.publishing import cores
+
+    assert read_settings({})["RENDER_PROCESSES"] == min(os.cpu_count() or 1, 4)
+    make_app(RENDER_PROCESSES=1)
+    assert cores.processes() == 1
+    make_app(RENDER_PROCESSES=3)
+    assert cores.processes() == 3
 
 
 def test_the_page_cache_budget_is_set_in_mib_and_zero_turns_it_off():

@@ -33,7 +33,7 @@ WALL_SECONDS_PER_CPU_SECOND = 4
 
 
 class _Settings:
-    processes = min(os.cpu_count() or 1, 4)
+    processes = 1  # until the app says how many (config's RENDER_PROCESSES)
 
 
 def use_processes(count: int) -> None:
