@@ -20,6 +20,7 @@ from .liquid import render_liquid
 from .markdown import render_markdown_with_notices
 from .meta import PageMeta, read_page_meta
 from .nesting import check_nesting
+from .raw_blocks import put_back
 from .sanitize import sanitize_html
 from .site import EMPTY_SITE, SiteContext, document_date, front_matter_defaults
 
@@ -78,9 +79,10 @@ def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str
     page = {**front.values, "url": front.values.get("permalink") or default_permalink or "", "path": filename}
     if collection:
         page.update(collection=collection, date=page.get("date") or document_date(filename, site))
-    liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line)
+    liquid = render_liquid(body, site=site, page=page, filename=filename, first_line=body_line, blocks_aside=True)
     check_nesting(liquid.text, body_line, filename)
     markup, markdown_notices = _render(liquid.text, filename, body_line)
+    markup = put_back(markup, liquid.raw_blocks)
     laid_out = apply_site_layouts(markup, layout=front.values.get("layout"), site=site, page=page, filename=filename)
     body_html = sanitize_html(laid_out.html, tenant_base)
     meta, meta_notices = read_page_meta(front, filename, _first_paragraph_text(body_html), default_permalink,

@@ -2,7 +2,8 @@
 
 The entries come from `site.publications` (the services put the bibliography's entries there), so a page that
 shows the list is re-rendered when the bibliography changes, like any page that lists a collection. The output
-is page text like any other: Markdown and the sanitizer see it after this tag.
+is set aside while Markdown runs (raw_blocks: an HTML block Markdown would leave as it is) and sanitized
+with the rest of the page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from .bibliography_html import ListedEntry, entry_item_html, list_html
 from .jekyll_include import FIRST_LINE, INCLUDE_NOTICES, INCLUDE_READS
+from .raw_blocks import RAW_BLOCKS, set_aside
 
 if TYPE_CHECKING:
     from liquid.context import RenderContext
@@ -65,15 +67,15 @@ class BibliographyNode(Node):
             else:
                 chosen = sorted((found for item, found in entries if matches(item)),
                                 key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
-                buffer.write('\n\n<ol class="bibliography">'
-                             + "".join(f"<li>{entry_item_html(found)}</li>" for found in chosen) + "</ol>\n\n")
+                _write_block(context, buffer, '<ol class="bibliography">'
+                             + "".join(f"<li>{entry_item_html(found)}</li>" for found in chosen) + "</ol>")
                 return 1
         listed = [found for _item, found in entries]
         if not listed:
             self._notice(context, "{% bibliography %} (jekyll-scholar's list): the site has no bibliography yet. "
                                   "Upload your .bib under Dashboard > Bibliography and this page will list it.")
             return 0
-        buffer.write("\n\n" + list_html(listed) + "\n\n")
+        _write_block(context, buffer, list_html(listed))
         return 1
 
     async def render_to_output_async(self, context: RenderContext, buffer) -> int:
@@ -91,6 +93,11 @@ class BibliographyNode(Node):
 
     def expressions(self):
         return []
+
+
+def _write_block(context: RenderContext, buffer, html: str) -> None:
+    aside = cast("list[str] | None", context.globals.get(RAW_BLOCKS))
+    buffer.write(set_aside(aside, html) if aside is not None else f"\n\n{html}\n\n")
 
 
 class BibliographyTag(Tag):

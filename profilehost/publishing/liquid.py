@@ -36,6 +36,7 @@ from .jekyll_include import (
     IncludeNotFound,
     JekyllIncludeTag,
 )
+from .raw_blocks import RAW_BLOCKS
 from .site import COMPUTED_KEYS, EMPTY_SITE, SiteContext
 
 COLLECTIONS = ("publications", "talks", "teaching", "portfolio", "posts")
@@ -92,13 +93,15 @@ class LiquidOutcome:
     text: str
     notices: tuple[str, ...]
     reads: frozenset[str]  # what of the site the page read: 'site.data.cv', 'site.publications', 'include:x.html'
+    raw_blocks: tuple[str, ...] = ()  # HTML its tags set aside from Markdown (raw_blocks.put_back)
 
 
 def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | None = None,
                   filename: str = "page.md", first_line: int = 1,
-                  values: Mapping[str, object] | None = None) -> LiquidOutcome:
+                  values: Mapping[str, object] | None = None, blocks_aside: bool = False) -> LiquidOutcome:
     """The page body with its Liquid run, or PublishError naming the line of what Jekyll would refuse too.
-    `values` are more variables (a layout's `content` and `layout`)."""
+    `values` are more variables (a layout's `content` and `layout`). With `blocks_aside`, the HTML blocks tags
+    make whole are left out of the text, for `raw_blocks.put_back` after Markdown."""
     if "{{" not in body and "{%" not in body:
         return LiquidOutcome(body, (), frozenset())
     _check_lexable(body, filename, first_line)
@@ -110,6 +113,9 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
                "jekyll": {"environment": "production"}, "paginator": _paginator(tracked, site.config, page or {}),
                INCLUDE_SOURCES: site.includes, INCLUDE_NOTICES: notices, FIRST_LINE: first_line,
                INCLUDE_READS: reads, **(values or {})}
+    aside: list[str] = []
+    if blocks_aside:
+        context[RAW_BLOCKS] = aside
     try:
         text = template.render(**context)
     except IncludeNotFound as missing:
@@ -118,11 +124,12 @@ def render_liquid(body: str, *, site: SiteContext = EMPTY_SITE, page: Mapping | 
         raise PublishError(_render_error(error, filename, first_line)) from None
     given = sum(len(value) for value in (values or {}).values() if isinstance(value, str))
     limit = max(MIN_OUTPUT_CHARS, OUTPUT_PER_SOURCE_CHAR * len(body)) + given
-    if len(text) > limit:
-        raise PublishError(f"{filename}: its Liquid makes {len(text):,} characters of page from "
+    made = len(text) + sum(map(len, aside))
+    if made > limit:
+        raise PublishError(f"{filename}: its Liquid makes {made:,} characters of page from "
                            f"{len(body):,} of source, more than the {limit:,} profilehost renders for a page this "
                            "size. Look for a loop that repeats more than it should.")
-    return LiquidOutcome(text, tuple(notices), frozenset(reads))
+    return LiquidOutcome(text, tuple(notices), frozenset(reads), tuple(aside))
 
 
 def _paginator(tracked: TrackedSite, config: Mapping, page: Mapping) -> dict:
