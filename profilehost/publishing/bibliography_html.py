@@ -163,7 +163,38 @@ def _remembered_locale_option(element, name: str, _ask=model.CitationStylesEleme
     return known[name]
 
 
+def _remembered_formatter(element):
+    root = element.get_root()
+    owner = root.__dict__.get("_formatter_owner")  # the style, whose formatter a bibliography sets
+    if owner is None:
+        owner = root.__dict__["_formatter_owner"] = root.style if isinstance(root, model.Locale) else root
+    return owner.formatter
+
+
+FORMATTING = ("font-style", "font-variant", "font-weight", "text-decoration", "vertical-align")
+
+
+def _format_when_asked(element, text, _format=model.Formatted.format):
+    """Most elements ask for no formatting at all, and citeproc-py tries each of the five for each piece of text."""
+    asks = element.__dict__.get("_asks_formatting")
+    if asks is None:
+        asks = element.__dict__["_asks_formatting"] = any(name in element.attrib for name in FORMATTING)
+    if not asks:
+        return str(text) if isinstance(text, (int, float)) else text
+    return _format(element, text)
+
+
+def _remembered_types(element, item) -> list[bool]:
+    types = element.__dict__.get("_types")
+    if types is None:
+        types = element.__dict__["_types"] = [name.lower() for name in element.get("type").split()]
+    return [name == item.reference.type for name in types]
+
+
 model.CitationStylesElement.xpath_search = _remembered_xpath
+model.CitationStylesElement.get_formatter = _remembered_formatter
+model.Formatted.format = _format_when_asked
+model.If._type = _remembered_types
 model.CitationStylesElement.get_root = _remembered_root
 model.SomewhatObjectifiedElement.__getattr__ = _remembered_child
 model.CitationStylesElement.get_locale_option = _remembered_locale_option
