@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-# pytest-xdist processes for `make test` and `make test-fast` (each with its own database): one per core.
-WORKERS ?= auto
+# pytest-xdist processes for `make test` and `make test-fast` (each with its own database): one per core and one
+# more, which runs while the others wait on a browser, a DNS answer or a server starting. Tests are dealt out as
+# workers free up (worksteal), so a long test at the end does not hold the others.
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .PHONY: run test test-fast screenshots lint typecheck audit lock bench serve clean
@@ -42,11 +44,11 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 
 test: $(VENV)/.installed-dev $(AXE)
 	@[ -x /usr/bin/chromium ] || echo "NOTE: /usr/bin/chromium not found: browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install -y chromium"
-	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The publishing pipeline and the services alone: a minute or two, for a change that touches only them.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n $(WORKERS) tests/publishing tests/services $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist worksteal tests/publishing tests/services $(PYTEST_ARGS)
 
 # The pictures in docs/screenshots/, taken again by the browser tests (`make test` writes them to a temporary folder).
 screenshots: $(VENV)/.installed-dev $(AXE)
