@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 # Render-time global no Liquid path can name (see jekyll_include).
 RAW_BLOCKS = "\0raw_blocks"
-# Private-use characters around the number: text Markdown leaves alone. A page that writes one itself gets the
-# block of that number in its place, its own HTML, sanitized like the rest.
+# Private-use characters around the number: text Markdown leaves alone. A page that writes one itself may get the
+# block of that number in its place (its own HTML, sanitized like the rest), each block once.
 _TOKEN = "\ue0f0raw-block-{}\ue0f1"
 _PLACED = re.compile(r"(?:<p>)?\ue0f0raw-block-(\d+)\ue0f1(?:</p>)?")
 
@@ -24,6 +24,17 @@ def set_aside(blocks: list[str], html: str) -> str:
 
 
 def put_back(html: str, blocks: Sequence[str]) -> str:
+    """Each block in place of its marker, once: a marker the page repeats (or numbers past the blocks) is dropped,
+    so what comes back is never more than Liquid's output limit allowed."""
     if not blocks:
         return html
-    return _PLACED.sub(lambda found: blocks[int(found[1])] if int(found[1]) < len(blocks) else "", html)
+    unused = set(range(len(blocks)))
+
+    def block(found: re.Match) -> str:
+        number = int(found[1])
+        if number not in unused:
+            return ""
+        unused.discard(number)
+        return blocks[number]
+
+    return _PLACED.sub(block, html)

@@ -72,6 +72,16 @@ def test_a_marker_a_page_writes_itself_is_harmless():
     assert put_back(f"<p>{marker}</p>", ["<b>mine</b>"]) == "<b>mine</b> and "
 
 
+def test_a_marker_repeated_by_the_page_gets_its_block_once():
+    site = site_of("zotero.bib")
+    copies = "\n\n".join(["\ue0f0raw-block-0\ue0f1"] * 2000)
+    body = publish_source(f"{{% bibliography %}}\n\n{copies}\n".encode(), filename="p.md", tenant_base="/ada",
+                          site=site).body_html
+    alone = publish_source(b"{% bibliography %}\n", filename="p.md", tenant_base="/ada", site=site).body_html
+    assert body.count('class="bibliography-entry"') == alone.count('class="bibliography-entry"')
+    assert len(body) < 2 * len(alone)
+
+
 def test_what_is_set_aside_counts_toward_the_limit_on_what_liquid_makes(monkeypatch):
     from profilehost.publishing import liquid
 
