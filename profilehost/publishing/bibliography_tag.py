@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, cast
 from liquid.ast import Node
 from liquid.stream import TokenStream
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from .bibliography_html import ListedEntry, entry_item_html, list_html
-from .jekyll_include import FIRST_LINE, INCLUDE_NOTICES, INCLUDE_READS
+from .jekyll_include import FIRST_LINE, INCLUDE_NOTICES, INCLUDE_READS, read_tag
 from .raw_blocks import RAW_BLOCKS, set_aside
 
 if TYPE_CHECKING:
@@ -106,8 +105,7 @@ class BibliographyTag(Tag):
     node_class = BibliographyNode
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        arguments = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
+        token, arguments = read_tag(stream)
         return self.node_class(token, arguments)
 
 

@@ -89,14 +89,23 @@ class JekyllIncludeNode(Node):
         return [value for _key, value in self.parameters if isinstance(value, FilteredExpression)]
 
 
+def read_tag(stream: TokenStream) -> tuple[Token, str]:
+    """A tag's token and the text of its expression ('' when it has none), the stream left on the tag's last token:
+    the parser steps past that, so a tag without an expression must not step onto the text that follows it."""
+    token = stream.expect(TOKEN_TAG)
+    if stream.peek.kind != TOKEN_EXPRESSION:
+        return token, ""
+    next(stream)
+    return token, stream.current.value
+
+
 class JekyllIncludeTag(Tag):
     name = "include"
     block = False
     node_class = JekyllIncludeNode
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        expression = stream.current.value if stream.current.kind == TOKEN_EXPRESSION else ""
+        token, expression = read_tag(stream)
         match = NAME.match(expression)
         name = match.group(1).strip("\"'") if match else ""
         parameters: list[tuple[str, object]] = []

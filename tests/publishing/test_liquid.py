@@ -71,6 +71,12 @@ def test_a_plugin_tag_is_left_out_with_a_notice_naming_its_line():
     assert any("line 6" in notice and "jekyll-scholar" in notice for notice in rendered.notices)
 
 
+@pytest.mark.parametrize("tag", ["{% bibliography %}", "{% bibliography -f papers %}", "{% include %}"])
+def test_the_text_after_a_tag_is_kept_whether_or_not_the_tag_has_arguments(tag):
+    outcome = render_liquid(f"before {tag}\n\nafter {{{{ 1 }}}} and more\n", site=SITE)
+    assert outcome.text.startswith("before ") and outcome.text.endswith("\n\nafter 1 and more\n")
+
+
 def test_a_missing_include_is_named_in_a_notice():
     outcome = render_liquid("{% include nowhere.html %}")
     assert outcome.text == "" and "nowhere.html" in outcome.notices[0]
