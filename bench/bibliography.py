@@ -94,10 +94,9 @@ def main() -> None:
     arguments = parser.parse_args()
     logging.disable(logging.INFO)  # the migrations' log lines
 
+    from profilehost.publishing import cores
     from profilehost.publishing.bibliography import parse_bibliography
     from profilehost.publishing.bibliography_html import format_entries
-
-    from profilehost.publishing import cores
 
     raw = generated_bib(arguments.entries)
     with temporary_instance() as instance:
