@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from functools import partial
@@ -28,8 +29,11 @@ Result = TypeVar("Result")
 
 # A child is not started for fewer items than this: the fork and the pickles would cost what it saves.
 MIN_ITEMS_PER_PROCESS = 32
-# How long the parent waits for its children beyond their CPU budget (a machine busy with other work).
-WALL_SECONDS_PER_CPU_SECOND = 4
+# What a server process does on these signals (gunicorn's worker only notes a SIGTERM and carries on), a child
+# must not inherit: stopping a pool sends its children SIGTERM and waits for them.
+SERVER_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1",
+                                                          "SIGUSR2", "SIGWINCH", "SIGABRT") if hasattr(signal, name))
+_IN_CHILD: list[Callable[[], None]] = []
 
 
 class _Settings:
@@ -45,24 +49,42 @@ def processes() -> int:
     return _Settings.processes
 
 
+def in_each_child(callback: Callable[[], None]) -> None:
+    """Run `callback` first in every child (the app lets go of the database connections a child inherits)."""
+    _IN_CHILD.append(callback)
+
+
 def map_on_cores(function: Callable[[Item], Result], items: Sequence[Item], *, cpu_seconds: float,
                  min_items: int = MIN_ITEMS_PER_PROCESS) -> list[Result]:
     """[function(item) for item in items], in as many processes as the work fills (each at least `min_items`).
     `function` must be a module's function and the items and results picklable. Raises what `function` raised,
-    and budget.OutOfTime when a share takes more than `cpu_seconds` of CPU."""
+    and budget.OutOfTime when the others' shares take more than `cpu_seconds` of CPU between them (each gets its
+    part) or the caller has waited `cpu_seconds` for them: the work costs no more than it would in one process."""
     count = min(_Settings.processes, len(items) // max(min_items, 1))
     if count < 2 or not _can_fork():
         return [function(item) for item in items]
     shares = [list(items[start::count]) for start in range(count)]
-    context = multiprocessing.get_context("fork")
-    with context.Pool(count - 1) as pool:
-        pending = pool.map_async(partial(_share_within_budget, function, cpu_seconds), shares[1:])
+    pool = multiprocessing.get_context("fork").Pool(count - 1, initializer=_child_starts)
+    try:
+        pending = pool.map_async(partial(_share_within_budget, function, cpu_seconds / count), shares[1:])
         own = [function(item) for item in shares[0]]
-        try:
-            others = pending.get(timeout=cpu_seconds * WALL_SECONDS_PER_CPU_SECOND)
-        except multiprocessing.TimeoutError:
+        others = pending.get(timeout=cpu_seconds)
+    except BaseException as error:
+        pool.terminate()
+        if isinstance(error, multiprocessing.TimeoutError):
             raise budget.OutOfTime from None
+        raise
+    pool.close()
+    pool.join()
     return _interleaved([own, *others], len(items))
+
+
+def _child_starts() -> None:
+    for number in SERVER_SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    for callback in _IN_CHILD:
+        callback()
 
 
 def _share_within_budget(function: Callable[[Item], Result], cpu_seconds: float, share: list[Item]) -> list[Result]:
