@@ -108,12 +108,13 @@ def sanitize_each(documents: Sequence[str], tenant_base: str) -> list[str]:
     """sanitize_html of each document, with the blocks none of them has had before sanitized together: on
     several cores when they are long enough to be worth it (a list of five hundred publications)."""
     split = [top_level_blocks(html) for html in documents]
+    unique = list(dict.fromkeys(block for blocks in split for block in blocks))
     known: dict[str, str] = {}
-    for block in dict.fromkeys(block for blocks in split for block in blocks):
+    for block in unique:
         found = BLOCKS.get((tenant_base, block)) if len(block) <= CACHED_BLOCK_CHARS else MISSING
         if found is not MISSING:
             known[block] = cast(str, found)
-    new = [block for block in dict.fromkeys(block for blocks in split for block in blocks) if block not in known]
+    new = [block for block in unique if block not in known]
     characters = sum(map(len, new))
     per_process = max(1, len(new) * PARALLEL_CHARS_PER_PROCESS // characters) if characters else 1
     cleaned = cores.map_on_cores(partial(_clean_block, tenant_base), new, cpu_seconds=budget.RENDER_CPU_SECONDS,
