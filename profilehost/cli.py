@@ -48,6 +48,9 @@ def init_instance() -> None:
         click.echo(f"The secret key comes from {config.PREFIX}SECRET_KEY: no key file is needed in {instance}.")
     elif config.create_secret_key_file(instance):
         click.echo(f"Made the secret key {key_file} (mode 0600). Keep it: a new one ends every session.")
+    elif config.stored_secret_key(instance) is None:
+        raise click.ClickException(f"{key_file} is empty, so the app has no key: delete it and run "
+                                   "`flask --app profilehost instance init` again.")
     else:
         click.echo(f"Kept the secret key {key_file}.")
 

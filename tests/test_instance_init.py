@@ -48,6 +48,14 @@ def test_instance_init_makes_the_key_once_readable_by_its_owner_alone(instance):
     assert sorted(path.name for path in instance.iterdir()) == [config.SECRET_KEY_FILE]
 
 
+def test_an_empty_key_file_is_named_with_what_to_do_not_kept(instance):
+    instance.mkdir()
+    (instance / config.SECRET_KEY_FILE).write_text("")
+    result = create_app().test_cli_runner().invoke(args=["instance", "init"])
+    assert result.exit_code == 1
+    assert "is empty" in result.output and "delete it" in result.output and "Kept" not in result.output
+
+
 def test_the_app_signs_with_the_key_instance_init_made(instance):
     _init()
     assert create_app().secret_key == (instance / config.SECRET_KEY_FILE).read_text()
