@@ -19,3 +19,12 @@ def screenshot(page, folder: Path, name: str) -> None:
 
 def horizontal_overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def follow(page, control) -> None:
+    """Clicks a link or a form's button and returns once the page it leads to has loaded.
+
+    Playwright's click returns as soon as a navigation has started; reading the page then can read the old
+    document, or an empty new one (CI saw `page.content()` return '' once)."""
+    with page.expect_event("load"):
+        control.click()

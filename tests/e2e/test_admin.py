@@ -1,7 +1,7 @@
 """An admin approves a pending account, handles a report by suspending the account (its page turns 410), then
 restores it."""
 
-from browser_checks import screenshot, serious_violations
+from browser_checks import follow, screenshot, serious_violations
 from factories import page_source, publish
 from profilehost.services import reports
 from support import PASSWORD
@@ -20,27 +20,27 @@ def test_an_admin_works_through_the_queue(new_page, make_user, axe_source, scree
     page.goto(page.base + "/login")
     page.get_by_label("Username").fill("boss")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    follow(page, page.get_by_role("button", name="Log in"))
     page.goto(page.base + "/admin/")
     screenshot(page, screenshots_dir, "admin-overview")
     assert serious_violations(page, axe_source) == []
 
     page.goto(page.base + "/admin/accounts?state=pending")
-    page.get_by_role("link", name="newbie").click()
-    page.get_by_role("button", name="Approve").click()
+    follow(page, page.get_by_role("link", name="newbie"))
+    follow(page, page.get_by_role("button", name="Approve"))
     assert "newbie: approve done." in page.content()
     assert page.goto(page.base + "/newbie/").status == 200
 
     page.goto(page.base + "/admin/reports")
     screenshot(page, screenshots_dir, "reports-queue")
     assert serious_violations(page, axe_source) == []
-    page.get_by_role("link", name="Spam", exact=False).first.click()
+    follow(page, page.get_by_role("link", name="Spam", exact=False).first)
     page.get_by_label("Reason for “Suspend spammer”").fill("Spam, reported by a visitor")
-    page.get_by_role("button", name="Suspend spammer").click()
+    follow(page, page.get_by_role("button", name="Suspend spammer"))
     assert page.goto(page.base + "/spammer/").status == 410
     page.go_back()
     page.goto(page.base + "/admin/accounts/spammer")
-    page.get_by_role("button", name="Restore").click()
+    follow(page, page.get_by_role("button", name="Restore"))
     assert page.goto(page.base + "/spammer/").status == 200
     page.goto(page.base + "/admin/audit")
     assert page.locator("code", has_text="account.suspend").count() == 1
@@ -59,7 +59,7 @@ def test_a_moderator_sees_a_honeypot_paragraph_as_visitors_do(new_page, make_use
     page.goto(page.base + "/login")
     page.get_by_label("Username").fill("boss")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    follow(page, page.get_by_role("button", name="Log in"))
     page.goto(f"{page.base}/admin/accounts/spammer/pages/{spam.id}")
     frame = page.frame_locator("iframe.tenant-rendering")
     assert frame.locator("p.honeypot").is_visible()

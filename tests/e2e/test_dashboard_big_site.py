@@ -7,7 +7,7 @@ import re
 import pytest
 from site_archive import build_zip, site_with
 
-from browser_checks import horizontal_overflow, screenshot, serious_violations
+from browser_checks import follow, horizontal_overflow, screenshot, serious_violations
 from profilehost.services import pages, site_import
 from support import PASSWORD
 
@@ -37,7 +37,7 @@ def log_in(page) -> None:
     page.goto(page.base + "/login")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    follow(page, page.get_by_role("button", name="Log in"))
 
 
 def fits(page) -> None:
@@ -60,20 +60,20 @@ def test_a_big_site_on_a_phone_and_a_desktop(new_page, big_site, axe_source, scr
     screenshot(page, screenshots_dir, f"dashboard-{width}-{scheme}")
 
     page.get_by_label("Title or address contains").fill("topic 137")
-    page.get_by_role("button", name="Find").click()
+    follow(page, page.get_by_role("button", name="Find"))
     assert page.locator("tbody tr").count() == 1
     assert page.locator("tbody th").inner_text() == "Topic 137"
-    page.get_by_role("link", name="Talks and presentations (0)").click()
+    follow(page, page.get_by_role("link", name="Talks and presentations (0)"))
     assert "No talks and presentations match" in page.content()
-    page.get_by_role("link", name="Show all").click()
-    page.get_by_role("link", name=re.compile(r"^Talks and presentations \((5\d)\)$")).click()
-    page.get_by_role("link", name="Screen 2").click()
+    follow(page, page.get_by_role("link", name="Show all"))
+    follow(page, page.get_by_role("link", name=re.compile(r"^Talks and presentations \((5\d)\)$")))
+    follow(page, page.get_by_role("link", name="Screen 2"))
     assert page.locator("tbody tr").count() == 25
     fits(page)
 
     page.goto(page.base + "/dashboard/menu")
     assert page.get_by_label("Label of entry 2").input_value() == "Talks"
-    page.get_by_role("button", name="Move up Talks").click()
+    follow(page, page.get_by_role("button", name="Move up Talks"))
     assert "Menu saved" in page.content()
     assert page.get_by_label("Label of entry 1").input_value() == "Talks"
     fits(page)
@@ -85,7 +85,7 @@ def test_a_big_site_on_a_phone_and_a_desktop(new_page, big_site, axe_source, scr
     page.get_by_label("Label of entry 1").fill("")
     page.get_by_label("Entry 2 leads elsewhere (an https:// address)").fill("javascript:alert(1)")
     page.get_by_label("Label of entry 4").fill("Blog")
-    page.get_by_role("button", name="Save the menu").click()
+    follow(page, page.get_by_role("button", name="Save the menu"))
     summary = page.locator(".error-summary")
     assert summary.get_by_role("heading").inner_text() == "There are 3 problems"
     assert summary.get_by_role("link").count() == 3

@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from browser_checks import serious_violations
+from browser_checks import follow, serious_violations
 from support import free_port, link_in
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -31,10 +31,10 @@ def test_a_forgotten_password_is_reset_by_email(new_page, make_user, smtp, axe_s
     make_user("grace")
     page = new_page()
     page.goto(page.base + "/login")
-    page.get_by_role("link", name="Forgot password?").click()
+    follow(page, page.get_by_role("link", name="Forgot password?"))
     assert serious_violations(page, axe_source) == []
     page.get_by_label("Your account's email address").fill("grace@example.org")
-    page.get_by_role("button", name="Mail me a link").click()
+    follow(page, page.get_by_role("button", name="Mail me a link"))
     assert page.get_by_role("heading", name="Check your email").is_visible()
     assert serious_violations(page, axe_source) == []
 
@@ -43,7 +43,7 @@ def test_a_forgotten_password_is_reset_by_email(new_page, make_user, smtp, axe_s
     assert serious_violations(page, axe_source) == []
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Repeat the new password").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Save the new password").click()
+    follow(page, page.get_by_role("button", name="Save the new password"))
 
     assert page.url == page.base + "/dashboard/"
     assert "Your password is changed" in page.content()

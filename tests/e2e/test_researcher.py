@@ -1,7 +1,7 @@
 """A new researcher registers, uploads a page and an avatar, fills the profile, sees the public page, edits with
 preview, restores an older revision and downloads the site."""
 
-from browser_checks import horizontal_overflow, screenshot, serious_violations
+from browser_checks import follow, horizontal_overflow, screenshot, serious_violations
 from factories import PNG, SITE
 from support import PASSWORD, link_in, mail_in_folder
 
@@ -13,7 +13,7 @@ def test_a_researchers_first_hour(new_page, axe_source, screenshots_dir, instanc
     page.get_by_label("Email").fill("grace@example.org")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    follow(page, page.get_by_role("button", name="Create account"))
     assert "No pages yet: upload your about.md" in page.content()
     page.goto(page.base + link_in(mail_in_folder(instance_path, "grace@example.org"), "/email/confirm/"))
     page.goto(page.base + "/dashboard/")
@@ -22,13 +22,13 @@ def test_a_researchers_first_hour(new_page, axe_source, screenshots_dir, instanc
     page.get_by_label("Markdown pages, _config.yml or navigation.yml").set_input_files(
         [{"name": "about.md", "mimeType": "text/markdown", "buffer": (SITE / "about.md").read_bytes()},
          {"name": "publications.md", "mimeType": "text/markdown", "buffer": (SITE / "publications.md").read_bytes()}])
-    page.get_by_role("button", name="Upload and publish").click()
+    follow(page, page.get_by_role("button", name="Upload and publish"))
     assert page.locator(".result-ok").count() == 2
 
     page.goto(page.base + "/dashboard/files")
     page.get_by_label("Images and PDFs").set_input_files([{"name": "grace.png", "mimeType": "image/png",
                                                            "buffer": PNG}])
-    page.get_by_role("button", name="Upload").click()
+    follow(page, page.get_by_role("button", name="Upload"))
     assert "Uploaded grace.png" in page.content()
 
     page.goto(page.base + "/dashboard/profile")
@@ -36,7 +36,7 @@ def test_a_researchers_first_hour(new_page, axe_source, screenshots_dir, instanc
     page.get_by_label("Employer or affiliation").fill("Institute of Fixtures")
     page.get_by_label("Avatar").fill("grace.png")
     page.get_by_label("ORCID").fill("0000-0002-1825-0097")
-    page.get_by_role("button", name="Save profile").click()
+    follow(page, page.get_by_role("button", name="Save profile"))
     assert "Profile saved" in page.content()
     assert serious_violations(page, axe_source) == []
 
@@ -46,19 +46,19 @@ def test_a_researchers_first_hour(new_page, axe_source, screenshots_dir, instanc
 
     page.goto(page.base + "/dashboard/")
     screenshot(page, screenshots_dir, "dashboard")
-    page.get_by_role("link", name="Edit Grace Fixture").click()
+    follow(page, page.get_by_role("link", name="Edit Grace Fixture"))
     source = page.get_by_label("Page source (Markdown with front matter)")
     source.fill(source.input_value().replace("studies **test design**", "studies **careful test design**"))
-    page.get_by_role("button", name="Preview").click()
+    follow(page, page.get_by_role("button", name="Preview"))
     assert page.locator(".preview-body strong", has_text="careful test design").is_visible()
     page.locator(".preview").scroll_into_view_if_needed()
     screenshot(page, screenshots_dir, "editor-preview")
     assert serious_violations(page, axe_source) == []
-    page.get_by_role("button", name="Publish").click()
+    follow(page, page.get_by_role("button", name="Publish"))
     assert "Published revision 2" in page.content()
 
-    page.get_by_role("link", name="History").first.click()
-    page.get_by_role("button", name="Restore revision 1").click()
+    follow(page, page.get_by_role("link", name="History").first)
+    follow(page, page.get_by_role("button", name="Restore revision 1"))
     assert "Revision 1 is live again as revision 3" in page.content()
     page.goto(page.base + "/grace/")
     assert "careful test design" not in page.content()
@@ -76,7 +76,7 @@ def test_dashboard_screens_on_a_phone_in_the_dark(new_page, make_user, axe_sourc
     page.goto(page.base + "/login")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    follow(page, page.get_by_role("button", name="Log in"))
     for path in ("/dashboard/", "/dashboard/files", "/dashboard/profile", "/dashboard/account", "/dashboard/pages/new"):
         page.goto(page.base + path)
         assert horizontal_overflow(page) <= 0, path

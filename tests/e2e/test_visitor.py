@@ -3,7 +3,7 @@ dark mode, and reports the page."""
 
 import pytest
 
-from browser_checks import horizontal_overflow, screenshot, serious_violations
+from browser_checks import follow, horizontal_overflow, screenshot, serious_violations
 from factories import page_source, publish, publish_site
 from profilehost.services import profiles
 
@@ -50,7 +50,7 @@ def test_reading_on_a_desktop_following_the_menu_and_an_old_address(new_page, si
     assert page.locator("aside.author").get_by_text("Institute of Fixtures").is_visible()
     screenshot(page, screenshots_dir, "public-desktop")
     assert serious_violations(page, axe_source) == []
-    page.get_by_role("link", name="Publications").click()
+    follow(page, page.get_by_role("link", name="Publications"))
     assert page.url == page.base + "/alice/publications/"
     assert page.locator("[aria-current=page]").inner_text() == "Publications"
     assert page.errors == [] and page.foreign == []
@@ -79,11 +79,11 @@ def test_following_the_system_dark_scheme(new_page, site, axe_source):
 def test_reporting_a_page(new_page, site):
     page = new_page(360, 740)
     page.goto(page.base + "/alice/")
-    page.get_by_role("link", name="Report this page").click()
+    follow(page, page.get_by_role("link", name="Report this page"))
     page.get_by_label("Spam").check()
     page.get_by_label("Details (optional)").fill("Looks like advertising.")
     page.get_by_label("Your email (optional)").fill("visitor@example.org")
-    page.get_by_role("button", name="Send report").click()
+    follow(page, page.get_by_role("button", name="Send report"))
     assert "Thank you, we received your report" in page.content()
-    page.locator("a[href*='/report/status/']").click()
+    follow(page, page.locator("a[href*='/report/status/']"))
     assert "Being reviewed" in page.content()
