@@ -90,9 +90,8 @@ def _entry_page(tenant: User, entry: dict) -> Response:
 
 
 def _body_html(entry: dict) -> Markup:
-    # Trusted: both parts were sanitized when the bibliography was saved (services.bibliography.render).
-    return Markup('<p class="bibliography-citation">{}</p>{}').format(Markup(entry["citation_html"]),
-                                                                     Markup(entry["details_html"]))
+    # Trusted: sanitized when the bibliography was saved (services.bibliography._formatted).
+    return Markup(entry["entry_html"])
 
 
 def _description(entry: dict) -> str:

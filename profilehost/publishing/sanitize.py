@@ -106,9 +106,15 @@ def sanitize_html(html: str, tenant_base: str) -> str:
 
 def sanitize_each(documents: Sequence[str], tenant_base: str) -> list[str]:
     """sanitize_html of each document, with the blocks none of them has had before sanitized together: on
-    several cores when they are long enough to be worth it (a list of five hundred publications)."""
-    split = [top_level_blocks(html) for html in documents]
-    unique = list(dict.fromkeys(block for blocks in split for block in blocks))
+    several cores when they are long enough to be worth it (a list of five hundred publications).
+
+    What the sanitizer writes for a block is remembered as its own sanitized form too: HTML that was sanitized
+    once and then put into a page (a bibliography entry's block, saved and then listed by `{% bibliography %}`)
+    is not sanitized a second time. Every byte is still the sanitizer's output for this tenant. (For the few
+    inputs on which bleach is not idempotent, such as a paragraph it leaves inside a paragraph, sanitizing the
+    output again would write the same elements differently; browsers read both alike.)"""
+    split = [_keyed_blocks(html) for html in documents]
+    unique = list(dict.fromkeys(body for blocks in split for body, _lines in blocks))
     known: dict[str, str] = {}
     for block in unique:
         found = BLOCKS.get((tenant_base, block)) if len(block) <= CACHED_BLOCK_CHARS else MISSING
@@ -123,7 +129,21 @@ def sanitize_each(documents: Sequence[str], tenant_base: str) -> list[str]:
         known[block] = output
         if len(block) <= CACHED_BLOCK_CHARS:
             BLOCKS.put((tenant_base, block), output, weight(tenant_base, block, output))
-    return ["".join(known[block] for block in blocks) for blocks in split]
+        if output != block and len(output) <= CACHED_BLOCK_CHARS:
+            BLOCKS.put((tenant_base, output), output, weight(tenant_base, output))
+    return ["".join(known[body] + lines for body, lines in blocks) for blocks in split]
+
+
+def _keyed_blocks(html: str) -> list[tuple[str, str]]:
+    """The page's blocks, each apart from the line breaks that end it: the same element is remembered wherever
+    it stands. Those line breaks are text outside every element (the cut was made there), which the sanitizer
+    keeps as it is; the last block's may be inside an element that never ends, so they stay with it."""
+    blocks = top_level_blocks(html)
+    keyed = []
+    for block in blocks[:-1]:
+        body = block.rstrip("\n")
+        keyed.append((body, block[len(body):]))
+    return keyed + [(block, "") for block in blocks[-1:]]
 
 
 CACHED_BLOCK_CHARS = 8 * 1024
@@ -320,7 +340,11 @@ INLINE_TAGS = frozenset({"i", "em", "b", "strong", "u", "sup", "sub", "small"})
 def sanitize_inline(text: str) -> str:
     """A front matter value shown as HTML (an academicpages citation: '<i>Journal</i>, &quot;Title&quot;'):
     emphasis only, no attributes, no links."""
-    return bleach.clean(text, tags=INLINE_TAGS, attributes={}, protocols=[], strip=True, strip_comments=True)
+    cleaner = _CLEANERS.__dict__.get("inline")
+    if cleaner is None:
+        cleaner = _CLEANERS.__dict__["inline"] = bleach.Cleaner(
+            tags=INLINE_TAGS, attributes={}, protocols=[], strip=True, strip_comments=True)
+    return cleaner.clean(text)
 
 
 def _link_filter(tenant_base: str) -> type[Filter]:

@@ -20,7 +20,7 @@ from ..publishing.bibliography_html import (
     DEFAULT_STYLE,
     STYLES,
     FormattedEntry,
-    details_html,
+    entry_html,
     format_entries,
     publication_front_matter,
     scholar_metadata,
@@ -185,16 +185,17 @@ def _format_inputs(tenant: User, settings: BibliographySettings | None = None) -
 def _formatted(raw: bytes, source_name: str, style: str, names: list[str], categories: dict, base: str) -> dict:
     parsed = parse_bibliography(raw, source_name)
     formatted = format_entries(parsed.entries, style=style, own_names=names, config_categories=categories)
-    details = sanitize_each([details_html(found) for found in formatted], base)
+    # Sanitized once here; the list shows these very blocks, which the sanitizer then knows (sanitize_each).
+    blocks = sanitize_each([entry_html(found) for found in formatted], base)
     return {"style": style, "notices": list(parsed.notices),
-            "entries": [_rendered_entry(found, sanitized) for found, sanitized in zip(formatted, details, strict=True)]}
+            "entries": [_rendered_entry(found, block) for found, block in zip(formatted, blocks, strict=True)]}
 
 
-def _rendered_entry(found: FormattedEntry, details: str) -> dict:
+def _rendered_entry(found: FormattedEntry, block: str) -> dict:
     entry = found.entry
     return {"key": entry.key, "slug": entry.slug, "title": entry.title, "year": entry.year,
             "category": found.category, "citation_html": found.citation_html,
-            "details_html": details, "front_matter": publication_front_matter(found),
+            "entry_html": block, "front_matter": publication_front_matter(found),
             "scholar": scholar_metadata(entry), "bib": entry.raw, "missing": list(entry.missing)}
 
 
@@ -216,7 +217,21 @@ def _config_categories(tenant: User) -> dict[str, str]:
 
 def current_entries(tenant: User) -> list[dict]:
     current = current_version(tenant)
-    return list((current.rendered or {}).get("entries", [])) if current is not None else []
+    return entries_of(current) if current is not None else []
+
+
+def entries_of(version: BibliographyVersion) -> list[dict]:
+    """The version's entries as the public pages show them."""
+    return [_with_entry_html(entry) for entry in (version.rendered or {}).get("entries", [])]
+
+
+def _with_entry_html(entry: dict) -> dict:
+    """An entry saved before the citation and the details were one sanitized block has the two apart; they make
+    the same block. The next save of the bibliography or of its settings writes it as it is now."""
+    if "entry_html" in entry or "details_html" not in entry:
+        return entry
+    return {**entry, "entry_html": f'<div class="bibliography-entry"><p class="bibliography-citation">'
+                                   f'{entry["citation_html"]}</p>{entry["details_html"]}</div>'}
 
 
 def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> list[site_build.Rerendered]:
@@ -246,7 +261,7 @@ def _documents_of(entries: list[dict]) -> dict[str, SiteDocument]:
     for entry in entries:
         front_matter = entry["front_matter"]
         documents[front_matter["permalink"]] = SiteDocument(
-            url=front_matter["permalink"], front_matter=front_matter, content=entry["details_html"],
+            url=front_matter["permalink"], front_matter=front_matter, content=entry["entry_html"],
             collection="publications", path=f"_publications/{entry['slug']}.md", source=front_matter.get("excerpt", ""))
     return documents
 

@@ -48,7 +48,7 @@ def test_an_entrys_bib_downloads_and_its_page_opens(new_page, site, axe_source):
         entry.get_by_role("link", name="Download .bib").click()
     assert download.value.suggested_filename == "lovelace_notes_2021.bib"
     assert Path(download.value.path()).read_text().startswith("@article{lovelace_notes_2021,")
-    follow(page, entry.get_by_role("link", name="Notes on the Analytical Engine: A Re-reading"))
+    follow(page, page.get_by_role("link", name="Notes on the Analytical Engine: A Re-reading"))
     assert page.url == page.base + "/alice/publication/lovelace_notes_2021/"
     assert page.locator("h1").first.inner_text() == "Notes on the Analytical Engine: A Re-reading"
     assert serious_violations(page, axe_source) == []

@@ -11,7 +11,7 @@ import pytest
 from html_invariants import assert_safe_html
 from profilehost.publishing import PublishError, publish_source
 from profilehost.publishing.bibliography import parse_bibliography
-from profilehost.publishing.bibliography_html import details_html, format_entries, publication_front_matter
+from profilehost.publishing.bibliography_html import entry_html, format_entries, publication_front_matter
 from profilehost.publishing.liquid import render_liquid
 from profilehost.publishing.markdown import render_markdown_with_notices
 from profilehost.publishing.raw_blocks import put_back
@@ -27,7 +27,7 @@ def site_of(*files: str) -> SiteContext:
     for found in format_entries(entries, own_names=["Ada Lovelace"]):
         front = publication_front_matter(found)
         documents.append(SiteDocument(url=front["permalink"], collection="publications", front_matter=front,
-                                      content=sanitize_html(details_html(found), "/ada"),
+                                      content=sanitize_html(entry_html(found), "/ada"),
                                       path=f"_publications/{found.entry.slug}.md"))
     return SiteContext(collections={"publications": documents})
 
@@ -62,8 +62,9 @@ def test_the_block_is_not_read_as_markdown_and_what_it_holds_is_still_sanitized(
     hostile = SiteDocument(url="/publication/x/", collection="publications", path="_publications/x.md",
                            front_matter={"title": "A *starred* title", "bibtex_key": "x", "year": 2020,
                                          "category": "journal", "permalink": "/publication/x/",
-                                         "citation": "Lovelace, A. <script>alert(1)</script>_under_"},
-                           content='<img src=x onerror="alert(1)">')
+                                         "citation": "Lovelace, A."},
+                           content='<div class="bibliography-entry"><p>Lovelace, A. <script>alert(1)</script>'
+                                   '_under_</p><img src=x onerror="alert(1)"></div>')
     body = publish_source(b"{% bibliography %}\n", filename="p.md", tenant_base="/ada",
                           site=SiteContext(collections={"publications": [hostile]})).body_html
     assert "A *starred* title" in body and "_under_" in body  # no emphasis made of it

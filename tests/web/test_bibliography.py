@@ -128,6 +128,38 @@ def test_each_entry_has_a_page_and_a_bib_and_the_whole_list_one_bib(alice, clien
     assert whole.count("\n@") + whole.startswith("@") == 4
 
 
+def test_each_entry_is_sanitized_once_and_the_list_shows_the_block_its_page_shows(alice, client, monkeypatch):
+    from profilehost.publishing import sanitize
+
+    sanitize.BLOCKS.clear()
+    cleaned = []
+    clean = sanitize._Cleaner.clean
+    monkeypatch.setattr(sanitize._Cleaner, "clean", lambda self, block: cleaned.append(block) or clean(self, block))
+    upload(alice, fixture("zotero.bib"))
+    assert sum('class="bibliography-entry"' in block for block in cleaned) == 4
+    listed = client.get("/alice/publications/").get_data(as_text=True)
+    page = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    block = re.search(r'<div class="bibliography-entry">.*?</details></div>', page, re.S).group(0)
+    assert "Notes on the Analytical Engine" in block and block in listed
+
+
+def test_an_entry_saved_before_its_citation_and_details_were_one_block_is_shown_whole(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    current = bibliography.current_version(alice.user)
+    entries = []
+    for entry in current.rendered["entries"]:
+        old = {name: value for name, value in entry.items() if name != "entry_html"}
+        entries.append({**old, "citation_html": "Lovelace, A. (2021). <i>Notes</i>.",
+                        "details_html": '<p class="bibliography-links"><a href="https://doi.org/10.1/x">DOI</a></p>'})
+    current.rendered = {**current.rendered, "entries": entries}
+    db.session.commit()
+    page = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    assert ('<div class="bibliography-entry"><p class="bibliography-citation">Lovelace, A. (2021). <i>Notes</i>.</p>'
+            '<p class="bibliography-links"><a href="https://doi.org/10.1/x">DOI</a></p></div>') in page
+    feed = client.get("/alice/feed/publications.xml").get_data(as_text=True)
+    assert "Lovelace, A. (2021). &lt;i&gt;Notes&lt;/i&gt;." in feed  # the feed has it too, escaped for XML
+
+
 def test_an_address_that_names_no_entry_is_the_tenants_own_page(alice, client):
     publish(alice.user, page_source("My paper", "/publication/my-paper/"), "_publications/my-paper.md")
     upload(alice, fixture("zotero.bib"))
