@@ -362,6 +362,12 @@ def _citation_of(key: tuple[str, str]) -> str:
 
 
 def _citation(item: dict, style: str) -> str:
+    styled = styled_html(item, style)
+    return _own_name_bold(styled) if styled else ""
+
+
+def styled_html(item: dict, style: str) -> str:
+    """What citeproc-py writes of one CSL-JSON item in `style` ('' for nothing)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns about every field a style does not use
         # Without a language, citeproc-py raises and catches an error for each piece of text it writes, to fall
@@ -370,7 +376,7 @@ def _citation(item: dict, style: str) -> str:
         bibliography = CitationStylesBibliography(_style(style), CiteProcJSON([{**item, **language}]), formatter.html)
         bibliography.register(Citation([_CitedItem(item["id"])]))
         rendered = bibliography.bibliography()
-    return _own_name_bold(str(rendered[0])) if rendered else ""
+    return str(rendered[0]) if rendered else ""
 
 
 def _own_name_bold(citation: str) -> str:
