@@ -153,7 +153,7 @@ def test_a_long_list_sanitized_on_two_cores_is_what_one_core_makes_and_is_rememb
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(1) or fork())
     assert sanitize_each(entries, "/ada") == one_core
-    assert forks == [1]  # 120 blocks of 2.7 KB: two shares of more than 64 KB, one of them forked
+    assert forks == [1]  # 120 blocks of 2.7 KB: two shares of more than 32 KB, one of them forked
     cleaned = []
     clean = _Cleaner.clean
     monkeypatch.setattr(_Cleaner, "clean", lambda self, block: cleaned.append(block) or clean(self, block))
