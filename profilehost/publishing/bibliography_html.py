@@ -185,11 +185,11 @@ def _format_when_asked(element, text, _format=model.Formatted.format):
     return _format(element, text)
 
 
-def _remembered_types(element, item) -> list[bool]:
+def _remembered_types(element, item) -> tuple[bool, ...]:
     by_type = element.__dict__.setdefault("_types", {})
     kind = item.reference.type
     if kind not in by_type:
-        by_type[kind] = [name.lower() == kind for name in element.get("type").split()]
+        by_type[kind] = tuple(name.lower() == kind for name in element.get("type").split())
     return by_type[kind]
 
 

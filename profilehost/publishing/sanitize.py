@@ -110,9 +110,11 @@ def sanitize_each(documents: Sequence[str], tenant_base: str) -> list[str]:
 
     What the sanitizer writes for a block is remembered as its own sanitized form too: HTML that was sanitized
     once and then put into a page (a bibliography entry's block, saved and then listed by `{% bibliography %}`)
-    is not sanitized a second time. Every byte is still the sanitizer's output for this tenant. (For the few
-    inputs on which bleach is not idempotent, such as a paragraph it leaves inside a paragraph, sanitizing the
-    output again would write the same elements differently; browsers read both alike.)"""
+    is not sanitized a second time. That is sound because the output depends only on the block and the tenant's
+    base (the key), every caller shows it as a page's top-level block, and nothing else writes BLOCKS: every byte
+    is still the sanitizer's output for this tenant. (For the few inputs on which bleach is not idempotent, such
+    as a paragraph it leaves inside a paragraph, sanitizing the output again would write the same elements
+    differently; browsers read both alike, and what the sanitizer wrote for such a block itself is kept.)"""
     split = [_keyed_blocks(html) for html in documents]
     unique = list(dict.fromkeys(body for blocks in split for body, _lines in blocks))
     known: dict[str, str] = {}
@@ -129,7 +131,7 @@ def sanitize_each(documents: Sequence[str], tenant_base: str) -> list[str]:
         known[block] = output
         if len(block) <= CACHED_BLOCK_CHARS:
             BLOCKS.put((tenant_base, block), output, weight(tenant_base, block, output))
-        if output != block and len(output) <= CACHED_BLOCK_CHARS:
+        if output != block and len(output) <= CACHED_BLOCK_CHARS and BLOCKS.get((tenant_base, output)) is MISSING:
             BLOCKS.put((tenant_base, output), output, weight(tenant_base, output))
     return ["".join(known[body] + lines for body, lines in blocks) for blocks in split]
 

@@ -228,10 +228,10 @@ def entries_of(version: BibliographyVersion) -> list[dict]:
 def _with_entry_html(entry: dict) -> dict:
     """An entry saved before the citation and the details were one sanitized block has the two apart; they make
     the same block. The next save of the bibliography or of its settings writes it as it is now."""
-    if "entry_html" in entry or "details_html" not in entry:
+    if "entry_html" in entry:
         return entry
     return {**entry, "entry_html": f'<div class="bibliography-entry"><p class="bibliography-citation">'
-                                   f'{entry["citation_html"]}</p>{entry["details_html"]}</div>'}
+                                   f'{entry.get("citation_html", "")}</p>{entry.get("details_html", "")}</div>'}
 
 
 def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> list[site_build.Rerendered]:
