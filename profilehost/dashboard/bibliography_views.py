@@ -59,6 +59,10 @@ def bibliography_index():
         if not raw.strip():
             form.file.errors.append("Choose a .bib file or paste BibTeX.")
             status = 422
+        elif upload and (form.text.data or "").strip():
+            form.text.errors.append("Choose a file or paste BibTeX, not both: empty this box to save the file, or "
+                                    "choose no file to save what you pasted.")
+            status = 422
         else:
             try:
                 saved = bibliography.save_bibliography(current_user, raw, source_name=name)

@@ -46,6 +46,11 @@ URL_FIELDS = ("pdf", "code", "slides", "poster", "video", "html", "url", "websit
 # al-folio's filtered_bibtex_keys: what its pages use and a citing reader's .bib should not carry.
 DISPLAY_FIELDS = frozenset({"abbr", "bibtex_show", "html", "pdf", "selected", "supp", "blog", "code", "poster",
                             "slides", "website", "preview", "video", "category"})
+# What reference managers keep for their owner alone: Zotero's and Mendeley's `file` (a path on the researcher's
+# computer), JabRef's owner and groups, BibDesk's file links, notes. Never listed, never in a published .bib.
+PRIVATE_FIELDS = frozenset({"file", "localfile", "annote", "annotation", "owner", "groups", "mendeley-groups",
+                            "mendeley-tags", "date-added", "date-modified", "timestamp", "read", "printed"})
+PRIVATE_FIELD_PREFIXES = ("bdsk-file-",)
 VERBATIM_FIELDS = frozenset({*URL_FIELDS, "doi", "arxiv", "eprint", "isbn", "issn"})
 KEY_OF_BLOCK = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 SLUG_JUNK = re.compile(r"[^a-z0-9_]+")  # al-folio keys keep their underscores
@@ -121,6 +126,7 @@ def _parse(text: str, filename: str, notices: list[str]) -> ParsedBibliography:
     if len(library.entries) > MAX_ENTRIES:
         raise PublishError(f"{filename}: {len(library.entries):,} entries is more than the {MAX_ENTRIES:,} a "
                            "bibliography may hold here. Keep your own publications in it.")
+    _refuse_entries_without_key(library.entries, filename)
     entries: list[BibEntry] = []
     slugs: set[str] = set()
     for parsed in library.entries:
@@ -148,6 +154,19 @@ def _refuse_failed_blocks(blocks, filename: str, notices: list[str]) -> None:
                            "upload the file again; nothing was saved.", line=blocks[0].start_line + 1)
 
 
+def _refuse_entries_without_key(parsed_entries, filename: str) -> None:
+    lines = [parsed.start_line + 1 for parsed in parsed_entries if not parsed.key.strip()]
+    if lines:
+        which = (f"the entry at line {lines[0]} has" if len(lines) == 1 else
+                 f"the entries at lines {', '.join(map(str, lines[:5]))}{' and more' if len(lines) > 5 else ''} have")
+        raise PublishError(f"{filename}: {which} no key. Write one after the opening brace "
+                           "(@article{lovelace2021, ...}), then save again; nothing was saved.", line=lines[0])
+
+
+def is_private_field(name: str) -> bool:
+    return name in PRIVATE_FIELDS or name.startswith(PRIVATE_FIELD_PREFIXES)
+
+
 def _first_line(error: Exception | None) -> str:
     text = str(getattr(error, "abort_reason", "") or error or "").strip()
     return text.split("\n", 1)[0][:200] or "it cannot be read"
@@ -159,6 +178,8 @@ def _entry(parsed, filename: str, slugs: set[str]) -> BibEntry:
     authors: tuple[str, ...] = ()
     for found in parsed.fields:
         name = found.key.lower()
+        if is_private_field(name):
+            continue
         value = found.value if isinstance(found.value, str) else str(found.value)
         if len(value) > MAX_FIELD_CHARS:
             raise PublishError(f"{filename}: line {line}: the {name} of '{parsed.key}' is {len(value):,} "
@@ -256,9 +277,10 @@ def _verbatim(value: str) -> str:
 
 
 def _raw_entry(parsed) -> str:
-    """The entry as BibTeX for citing: its own LaTeX, without the fields al-folio uses only for display."""
+    """The entry as BibTeX for citing: its own LaTeX, without the fields al-folio uses only for display and those
+    a reference manager keeps for its owner."""
     kept = [Field(found.key, found.value, enclosing=found.enclosing) for found in parsed.fields
-            if found.key.lower() not in DISPLAY_FIELDS]
+            if found.key.lower() not in DISPLAY_FIELDS and not is_private_field(found.key.lower())]
     library = bibtexparser.Library([Entry(parsed.entry_type, parsed.key, kept)])
     return bibtexparser.write_string(library, unparse_stack=UNPARSE_STACK).strip()
 

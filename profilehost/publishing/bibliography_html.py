@@ -440,17 +440,26 @@ def _csl_name(person: str, matcher: NameMatcher) -> dict:
 def entry_links(entry: BibEntry) -> list[tuple[str, str]]:
     """(label, URL) for al-folio's link fields: a bare PDF name is al-folio's assets/pdf/ file, which profilehost
     serves under files/pdf/. A URL with another scheme than http(s) is left out (the sanitizer would drop it too)."""
+    named = []
+    doi = entry.fields.get("doi", "").strip().removeprefix("https://doi.org/").removeprefix("doi:")
+    if doi and re.fullmatch(r"10\.\S+", doi):
+        named.append(("DOI", f"https://doi.org/{doi}"))
+    if arxiv_id(entry):
+        named.append(("arXiv", f"https://arxiv.org/abs/{arxiv_id(entry)}"))
+    shown = {_same_place(url) for _label, url in named}
     links = []
     for name in URL_FIELDS:
         url = _safe_url(entry.fields.get(name, ""), pdf=name == "pdf")
-        if url and (name != "url" or not entry.fields.get("html")):
+        if url and (name != "url" or not entry.fields.get("html")) and _same_place(url) not in shown:
             links.append((LINK_LABELS[name], url))
-    doi = entry.fields.get("doi", "").strip().removeprefix("https://doi.org/").removeprefix("doi:")
-    if doi and re.fullmatch(r"10\.\S+", doi):
-        links.append(("DOI", f"https://doi.org/{doi}"))
-    if arxiv_id(entry):
-        links.append(("arXiv", f"https://arxiv.org/abs/{arxiv_id(entry)}"))
-    return links
+            shown.add(_same_place(url))
+    return links + named
+
+
+def _same_place(url: str) -> str:
+    """A URL as far as where it leads: a 'Website' that is the DOI's or the arXiv page is not listed twice."""
+    place = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).removeprefix("www.")
+    return place.replace("dx.doi.org", "doi.org", 1).rstrip("/")
 
 
 def _safe_url(value: str, *, pdf: bool = False) -> str:
@@ -522,9 +531,13 @@ def list_html(listed: Sequence[ListedEntry], headings: Mapping[str, str] | None 
         for year in dict.fromkeys(found.year for found in members):
             parts.append(f'<h3 class="bibliography-year">{year or "Undated"}</h3>')
             parts.extend(entry_item_html(found) for found in members if found.year == year)
-    parts.append(f'<p class="bibliography-download"><a href="/publications.bib">All {len(listed)} entries as '
-                 "BibTeX (.bib)</a></p>")
+    parts.append(f'<p class="bibliography-download"><a href="/publications.bib">'
+                 f'{"The entry" if len(listed) == 1 else f"All {len(listed)} entries"} as BibTeX (.bib)</a></p>')
     return "\n\n".join(parts)
+
+
+def entries_counted(number: int) -> str:
+    return f"{number:,} entry" if number == 1 else f"{number:,} entries"
 
 
 def entry_item_html(found: ListedEntry) -> str:

@@ -20,6 +20,7 @@ from ..publishing.bibliography_html import (
     DEFAULT_STYLE,
     STYLES,
     FormattedEntry,
+    entries_counted,
     entry_html,
     format_entries,
     publication_front_matter,
@@ -52,7 +53,7 @@ class BibliographySaved:
         if self.version is None:
             return "The bibliography was removed; its versions are kept."
         pages = f"; {len(self.rerendered)} page(s) that list it were updated" if self.rerendered else ""
-        return f"Saved version {self.version} of your bibliography: {self.entries} entries{pages}."
+        return f"Saved version {self.version} of your bibliography: {entries_counted(self.entries)}{pages}."
 
 
 def current_version(tenant: User) -> BibliographyVersion | None:
@@ -80,6 +81,9 @@ def save_bibliography(tenant: User, raw: bytes, *, source_name: str = "bibliogra
     inputs = _format_inputs(tenant)
     db.session.rollback()  # formatting a long list holds no transaction open
     rendered = _formatted(raw, source_name, *inputs)
+    if not rendered["entries"]:
+        raise PublishError(f"{source_name}: no BibTeX entry found (an entry starts like @article{{lovelace2021, "
+                           "...). Nothing was saved; to take your publications off your site, use Remove.")
     return _write(tenant, raw, source_name, rendered, author)
 
 

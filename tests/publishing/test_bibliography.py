@@ -148,6 +148,32 @@ def test_every_offered_style_formats_every_fixture():
         assert all(found.citation_html for found in format_entries(entries, style=style)), style
 
 
+def test_an_entry_without_a_key_is_refused_naming_its_line():
+    with pytest.raises(PublishError, match=r"refs.bib: the entry at line 3 has no key\. Write one after"):
+        parse_bibliography(b"@article{ok, title={A}, year={2020}}\n\n@article{,\n  title={No key},\n}\n", "refs.bib")
+
+
+def test_what_a_reference_manager_keeps_for_its_owner_is_never_published():
+    entry = one("@article{z, title={T}, author={Lovelace, Ada}, year={2020},\n"
+                "  file = {Full Text PDF:/home/ada/Zotero/storage/ABCD/t.pdf:application/pdf},\n"
+                "  annote = {Reviewer 2 was right}, owner = {ada},\n"
+                "  bdsk-file-1 = {YnBsaXN0MDDUAQIDBAUGCQpYJHZlcnNpb24=},\n"
+                "  doi = {10.1/x}}")
+    assert not {"file", "annote", "owner", "bdsk-file-1"} & set(entry.fields) and entry.fields["doi"] == "10.1/x"
+    assert "/home/ada" not in entry.raw and "Reviewer 2" not in entry.raw and "bdsk" not in entry.raw
+    assert "doi = {10.1/x}" in entry.raw
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ("eprint={2401.00001}, archivePrefix={arXiv}, url={http://arxiv.org/abs/2401.00001/}",
+     [("arXiv", "https://arxiv.org/abs/2401.00001")]),
+    ("doi={10.1000/ABC}, url={https://dx.doi.org/10.1000/abc}", [("DOI", "https://doi.org/10.1000/ABC")]),
+    ("code={https://example.org/c}, html={https://example.org/c/}", [("Code", "https://example.org/c")]),
+])
+def test_a_place_is_linked_once_under_its_most_telling_name(fields, expected):
+    assert entry_links(one(f"@misc{{x, title={{T}}, {fields}}}")) == expected
+
+
 def test_a_name_form_matches_initials_and_not_a_namesake_with_other_initials():
     entry = one("@article{a, author={Lovelace, Ada and Lovelace, Byron}, title={T}, journal={J}, year={2020}}")
     [found] = format_entries([entry], own_names=["Lovelace, A."])

@@ -100,6 +100,32 @@ def test_a_malformed_entry_is_refused_by_key_and_line_and_nothing_changes(alice,
     assert "Notes on the Analytical Engine" in client.get("/alice/publications/").get_data(as_text=True)
 
 
+def test_text_without_an_entry_is_refused_and_the_list_stays(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    response = paste(alice, "Lovelace, A. (2021). Notes on the Analytical Engine. Journal of Engines.")
+    assert response.status_code == 422
+    assert "pasted.bib: no BibTeX entry found" in response.get_data(as_text=True)
+    assert version_numbers(alice.user) == [1]
+    assert "Notes on the Analytical Engine" in client.get("/alice/publications/").get_data(as_text=True)
+
+
+def test_a_file_and_pasted_text_at_once_are_refused_rather_than_one_dropped(alice):
+    token = csrf_token_from(alice.get("/dashboard/bibliography").get_data(as_text=True))
+    response = alice.post("/dashboard/bibliography", data={
+        "csrf_token": token, "file": (io.BytesIO(fixture("zotero.bib")), "papers.bib"),
+        "text": "@article{pasted, title={Pasted}, year={2020}}"}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Choose a file or paste BibTeX, not both" in response.get_data(as_text=True)
+    assert version_numbers(alice.user) == []
+
+
+def test_one_entry_is_counted_as_one(alice, client):
+    response = paste(alice, "@article{solo, title={Solo}, author={Lovelace, Ada}, journal={J}, year={2020}}\n")
+    assert "Saved version 1 of your bibliography: 1 entry;" in response.get_data(as_text=True)
+    assert "Version 1: 1 entry from" in response.get_data(as_text=True)
+    assert "The entry as BibTeX (.bib)" in client.get("/alice/publications/").get_data(as_text=True)
+
+
 def test_the_dashboard_names_entries_without_title_author_or_year_and_the_duplicates(alice):
     html = upload(alice, fixture("scholar.bib") + fixture("dblp.bib")).get_data(as_text=True)
     assert "<code>untitled2017</code></td><td>(none)</td><td>title</td>" in html
