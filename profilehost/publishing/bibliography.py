@@ -151,7 +151,7 @@ def _refuse_failed_blocks(blocks, filename: str, notices: list[str]) -> None:
     if refused:
         shown = "; ".join(refused[:5]) + (f"; and {len(refused) - 5} more" if len(refused) > 5 else "")
         raise PublishError(f"{filename}: {shown}. Check its braces, quotes and the commas between fields, then "
-                           "upload the file again; nothing was saved.", line=blocks[0].start_line + 1)
+                           "save again; nothing was saved.", line=blocks[0].start_line + 1)
 
 
 def _refuse_entries_without_key(parsed_entries, filename: str) -> None:

@@ -46,6 +46,7 @@ class BibliographySaved:
     missing: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)  # (key, ('title', 'year'))
     rerendered: list[str] = field(default_factory=list)
     unchanged: bool = False
+    restored_from: int | None = None
 
     def summary(self) -> str:
         if self.unchanged:
@@ -53,7 +54,9 @@ class BibliographySaved:
         if self.version is None:
             return "The bibliography was removed; its versions are kept."
         pages = f"; {len(self.rerendered)} page(s) that list it were updated" if self.rerendered else ""
-        return f"Saved version {self.version} of your bibliography: {entries_counted(self.entries)}{pages}."
+        saved = (f"Restored version {self.restored_from} as version {self.version}" if self.restored_from
+                 else f"Saved version {self.version}")
+        return f"{saved} of your bibliography: {entries_counted(self.entries)}{pages}."
 
 
 def current_version(tenant: User) -> BibliographyVersion | None:
@@ -100,7 +103,9 @@ def restore_version(tenant: User, number: int, *, author: User | None = None) ->
                                                               BibliographyVersion.number == number))
     if old is None or old.source is None:
         raise LookupError(number)
-    return save_bibliography(tenant, old.source, source_name=old.source_name, author=author)
+    saved = save_bibliography(tenant, old.source, source_name=old.source_name, author=author)
+    saved.restored_from = None if saved.unchanged else number
+    return saved
 
 
 def save_settings(tenant: User, style: str, name_forms_text: str) -> BibliographySaved:

@@ -207,14 +207,16 @@ def test_history_and_restore(alice, client):
     upload(alice, fixture("scholar.bib"))
     response = post_form(alice, "/dashboard/bibliography/versions/1/restore", {},
                          form_url="/dashboard/bibliography", follow_redirects=True)
-    assert "Saved version 3 of your bibliography: 4 entries" in response.get_data(as_text=True)
+    assert "Restored version 1 as version 3 of your bibliography: 4 entries" in response.get_data(as_text=True)
     assert version_numbers(alice.user) == [3, 2, 1]
     assert "Notes on the Analytical Engine" in client.get("/alice/publications/").get_data(as_text=True)
 
 
 def test_removing_the_bibliography_empties_the_list_and_keeps_its_versions(alice, client):
     upload(alice, fixture("zotero.bib"))
-    post_form(alice, "/dashboard/bibliography/remove", {}, form_url="/dashboard/bibliography")
+    removed = post_form(alice, "/dashboard/bibliography/remove", {}, form_url="/dashboard/bibliography",
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Your bibliography is off your site. Upload or paste one above, or restore a version below." in removed
     assert "Notes on the Analytical Engine" not in client.get("/alice/publications/").get_data(as_text=True)
     assert client.get("/alice/publications.bib").status_code == 404
     assert version_numbers(alice.user) == [2, 1]
