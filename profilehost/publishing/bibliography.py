@@ -52,6 +52,12 @@ PRIVATE_FIELDS = frozenset({"file", "localfile", "annote", "annotation", "owner"
                             "mendeley-tags", "date-added", "date-modified", "timestamp", "read", "printed"})
 PRIVATE_FIELD_PREFIXES = ("bdsk-file-",)
 VERBATIM_FIELDS = frozenset({*URL_FIELDS, "doi", "arxiv", "eprint", "isbn", "issn"})
+# A value that runs into a field of its own (`title={A}` then `author={B}` on the next line, without a comma):
+# bibtexparser reads both as one value. What follows the value's closing brace or quote is a field's name and '='.
+RUNS_INTO_FIELD = re.compile(
+    r"[}\"]\s*\n?\s*(author|editor|title|journal|booktitle|year|month|volume|number|pages|publisher|school|"
+    r"institution|address|doi|url|note|howpublished|abstract|eprint|archiveprefix|keywords|isbn|issn|series|"
+    r"edition|organization|chapter|type|pdf|code|slides|html|arxiv)\s*=\s*[{\"\d]", re.IGNORECASE)
 KEY_OF_BLOCK = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 SLUG_JUNK = re.compile(r"[^a-z0-9_]+")  # al-folio keys keep their underscores
 LATEX = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
@@ -181,6 +187,8 @@ def _entry(parsed, filename: str, slugs: set[str]) -> BibEntry:
         if is_private_field(name):
             continue
         value = found.value if isinstance(found.value, str) else str(found.value)
+        _refuse_run_on_value(value, name, getattr(found, "start_line", None) or parsed.start_line, parsed.key,
+                             filename)
         if len(value) > MAX_FIELD_CHARS:
             raise PublishError(f"{filename}: line {line}: the {name} of '{parsed.key}' is {len(value):,} "
                                f"characters long, more than the {MAX_FIELD_CHARS:,} a field may hold.", line=line)
@@ -193,6 +201,15 @@ def _entry(parsed, filename: str, slugs: set[str]) -> BibEntry:
             values[name] = _verbatim(value) if name in VERBATIM_FIELDS else _decoded(value)
     return BibEntry(key=parsed.key, entry_type=parsed.entry_type.lower(), fields=values, authors=authors,
                     raw=_raw_entry(parsed), line=line, slug=_unique_slug(parsed.key, slugs))
+
+
+def _refuse_run_on_value(value: str, name: str, start_line: int, key: str, filename: str) -> None:
+    runs_into = RUNS_INTO_FIELD.search(value)
+    if runs_into:
+        line = start_line + 1 + value.count("\n", 0, runs_into.start(1))
+        raise PublishError(f"{filename}: line {line}: in '{key}', the {name} runs into '{runs_into.group(1)} = ...': "
+                           "a comma is missing between the two fields. Add it, then save again; nothing was saved.",
+                           line=line)
 
 
 def _people(value: str, filename: str, key: str, line: int) -> tuple[str, ...]:

@@ -148,6 +148,22 @@ def test_every_offered_style_formats_every_fixture():
         assert all(found.citation_html for found in format_entries(entries, style=style)), style
 
 
+@pytest.mark.parametrize(("source", "message"), [
+    (b"@article{s2020,\n  title={Missing comma after this}\n  author={Lovelace, Ada},\n  year={2020}\n}\n",
+     "refs.bib: line 3: in 's2020', the title runs into 'author = ...': a comma is missing between the two fields."),
+    (b'@article{q, title="x" year="2020", author = {A}}', "refs.bib: line 1: in 'q', the title runs into 'year"),
+])
+def test_a_missing_comma_between_fields_is_refused_naming_the_line(source, message):
+    with pytest.raises(PublishError) as refused:
+        parse_bibliography(source, "refs.bib")
+    assert refused.value.message.startswith(message)
+
+
+def test_an_equals_sign_inside_a_value_is_not_a_missing_comma():
+    entry = one("@article{ok, title={The {X} = {Y} problem}, abstract={We set {x} to 1, so year = 2020.}}")
+    assert entry.title == "The X = Y problem"
+
+
 def test_an_entry_without_a_key_is_refused_naming_its_line():
     with pytest.raises(PublishError, match=r"refs.bib: the entry at line 3 has no key\. Write one after"):
         parse_bibliography(b"@article{ok, title={A}, year={2020}}\n\n@article{,\n  title={No key},\n}\n", "refs.bib")
