@@ -234,6 +234,15 @@ def entries_of(version: BibliographyVersion) -> list[dict]:
     return [_with_entry_html(entry) for entry in (version.rendered or {}).get("entries", [])]
 
 
+def pdfs_not_uploaded(tenant: User) -> list[tuple[str, str]]:
+    """(key, address) of each current entry whose PDF is to be one of the tenant's files and is not: its PDF link
+    leads nowhere until the file is uploaded."""
+    entries = current_entries(tenant)
+    addresses = dead_links.SiteAddresses.of(tenant) if entries else None
+    return [(entry["key"], pdf) for entry in entries if (pdf := entry["scholar"].get("pdf", "")).startswith("/")
+            and addresses is not None and not addresses.answers(pdf)]
+
+
 def _with_entry_html(entry: dict) -> dict:
     """An entry saved before the citation and the details were one sanitized block has the two apart; they make
     the same block. The next save of the bibliography or of its settings writes it as it is now."""

@@ -133,6 +133,14 @@ def test_the_dashboard_names_entries_without_title_author_or_year_and_the_duplic
     assert "has the DOI of &#39;DBLP:conf/icmc/LovelaceS23&#39;" in html
 
 
+def test_the_dashboard_names_the_pdfs_not_uploaded_until_they_are(alice):
+    html = upload(alice, fixture("dblp.bib")).get_data(as_text=True)
+    assert "PDFs that are not among your files" in html
+    assert "<td><code>DBLP:misc/arxiv/Lovelace25</code></td><td><code>/files/pdf/engines.pdf</code></td>" in html
+    store_file(alice.user, "pdf/engines.pdf")
+    assert "PDFs that are not among your files" not in alice.get("/dashboard/bibliography").get_data(as_text=True)
+
+
 def test_pasted_bibtex_is_saved_too(alice, client):
     paste(alice, "@article{pasted, title={Pasted}, author={Lovelace, Ada}, journal={J}, year={2020}}\n")
     assert "Pasted" in client.get("/alice/publications/").get_data(as_text=True)
