@@ -204,12 +204,32 @@ def _entry(parsed, filename: str, slugs: set[str]) -> BibEntry:
 
 
 def _refuse_run_on_value(value: str, name: str, start_line: int, key: str, filename: str) -> None:
-    runs_into = RUNS_INTO_FIELD.search(value)
+    """bibtexparser takes the enclosing braces or quotes off a value; a value that still has them ran on past
+    them. Only what follows that first closing brace or quote is read: a quote or an '=' inside a value is text."""
+    end = _first_group_end(value)
+    runs_into = RUNS_INTO_FIELD.match(value, end) if end is not None else None
     if runs_into:
         line = start_line + 1 + value.count("\n", 0, runs_into.start(1))
         raise PublishError(f"{filename}: line {line}: in '{key}', the {name} runs into '{runs_into.group(1)} = ...': "
                            "a comma is missing between the two fields. Add it, then save again; nothing was saved.",
                            line=line)
+
+
+def _first_group_end(value: str) -> int | None:
+    """Where the brace group or quoted text that `value` starts with ends (its closing character), or None."""
+    if not value.startswith(("{", '"')):
+        return None
+    depth = 0
+    for position, character in enumerate(value):
+        if character == "{":
+            depth += 1
+        elif character == "}":
+            depth -= 1
+            if depth == 0 and value[0] == "{":
+                return position
+        elif character == '"' and position and depth == 0:
+            return position
+    return None
 
 
 def _people(value: str, filename: str, key: str, line: int) -> tuple[str, ...]:

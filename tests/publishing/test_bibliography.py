@@ -160,8 +160,9 @@ def test_a_missing_comma_between_fields_is_refused_naming_the_line(source, messa
 
 
 def test_an_equals_sign_inside_a_value_is_not_a_missing_comma():
-    entry = one("@article{ok, title={The {X} = {Y} problem}, abstract={We set {x} to 1, so year = 2020.}}")
-    assert entry.title == "The X = Y problem"
+    entry = one("@article{ok, title={The {X} = {Y} problem}, abstract={We said \"so\" year = 2020, and {so}\n"
+                " pages = {3} was right.}, note = \"A {\"} quote\" }")
+    assert entry.title == "The X = Y problem" and "year = 2020" in entry.fields["abstract"]
 
 
 def test_an_entry_without_a_key_is_refused_naming_its_line():
