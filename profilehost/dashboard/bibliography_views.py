@@ -84,7 +84,7 @@ def _page(form: BibliographyForm, settings_form: BibliographySettingsForm, statu
     return render_template("dashboard/bibliography.html", form=form, settings_form=settings_form,
                            current=current if rendered else None, entries=entries,
                            incomplete=[entry for entry in entries if entry["missing"]],
-                           pdfs_missing=bibliography.pdfs_not_uploaded(current_user) if entries else [],
+                           pdfs_missing=bibliography.pdfs_not_uploaded(current_user, entries),
                            notices=rendered.get("notices", []), versions=bibliography.versions(current_user),
                            styles=STYLES, action_form=ActionForm()), status
 

@@ -234,13 +234,14 @@ def entries_of(version: BibliographyVersion) -> list[dict]:
     return [_with_entry_html(entry) for entry in (version.rendered or {}).get("entries", [])]
 
 
-def pdfs_not_uploaded(tenant: User) -> list[tuple[str, str]]:
-    """(key, address) of each current entry whose PDF is to be one of the tenant's files and is not: its PDF link
-    leads nowhere until the file is uploaded."""
-    entries = current_entries(tenant)
-    addresses = dead_links.SiteAddresses.of(tenant) if entries else None
-    return [(entry["key"], pdf) for entry in entries if (pdf := entry["scholar"].get("pdf", "")).startswith("/")
-            and addresses is not None and not addresses.answers(pdf)]
+def pdfs_not_uploaded(tenant: User, entries: list[dict]) -> list[tuple[str, str]]:
+    """(key, address) of each of the tenant's `entries` whose PDF is to be one of its files and is not: its PDF
+    link leads nowhere until the file is uploaded."""
+    own = [(entry["key"], pdf) for entry in entries if (pdf := entry["scholar"].get("pdf", "")).startswith("/")]
+    if not own:
+        return []
+    addresses = dead_links.SiteAddresses.of(tenant)
+    return [(key, pdf) for key, pdf in own if not addresses.answers(pdf)]
 
 
 def _with_entry_html(entry: dict) -> dict:
