@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .config import ConfigError
 from .extensions import db, login_manager
 from .limits import limit_reached
 from .services.errors import Refusal
@@ -37,6 +38,8 @@ PAGES = {
 }
 STALE_FORM = ("This form has expired or was not sent from our page, so nothing was changed. Reload the page and "
               "send the form again.")
+NOT_SET_UP = ("This server is not set up yet: its operator has to finish setting it up (the server's log says "
+              "how). Nothing was changed.")
 BUSY_MESSAGE = "The database is busy with another change. Nothing was changed; try again in a few seconds."
 # Seconds a client should wait: a held write lock clears in moments, a stopped database takes a restart.
 RETRY_AFTER_BUSY = 2
@@ -72,6 +75,12 @@ def init_errors(app: Flask) -> None:
         message, wait = limit_reached(error)
         body, status = error_response(429, message)
         return body, status, {"Retry-After": str(wait)}
+
+    @app.errorhandler(ConfigError)
+    def not_set_up(error: ConfigError):
+        # What to do is the operator's to read, in the log; a visitor learns only that it is not their fault.
+        logger.error("%s", error)
+        return error_response(503, NOT_SET_UP)
 
     for error_type in DATABASE_UNAVAILABLE:
         app.register_error_handler(error_type, database_unavailable)

@@ -68,11 +68,16 @@ def test_a_key_in_the_environment_needs_no_key_file(instance, monkeypatch):
     assert create_app().secret_key == "from-the-environment"
 
 
-def test_an_app_without_a_key_refuses_every_request_naming_the_command(instance):
+def test_an_app_without_a_key_refuses_every_request_naming_the_command_in_the_log(instance, caplog):
     client = create_app({"TESTING": True}).test_client()
-    for path in ("/login", "/register"):
-        with pytest.raises(config.ConfigError, match=f"`{COMMAND}`.*PROFILEHOST_SECRET_KEY"):
-            client.get(path)
+    for path in ("/", "/login", "/register", "/api/v1/pages"):
+        caplog.clear()
+        response = client.get(path)
+        assert response.status_code == 503
+        assert "not set up yet" in response.get_data(as_text=True)
+        assert [record.levelname for record in caplog.records] == ["ERROR"]
+        assert f"`{COMMAND}`" in caplog.text and "PROFILEHOST_SECRET_KEY" in caplog.text
+        assert "Traceback" not in caplog.text
 
 
 def test_wsgi_refuses_to_start_without_a_key_naming_the_command(instance, tmp_path):
