@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -67,8 +69,14 @@ def _take_new_address(user: User, address: str) -> None:
                                 "address in your account settings.")
     if db.session.scalar(select(User.id).where(User.email == address, User.id != user.id)) is not None:
         raise taken
+    switch_address(user, address, utcnow(), taken)
+
+
+def switch_address(user: User, address: str, verified_at: datetime | None, taken: Exception) -> None:
+    """Make `address` the account's, the old address told of it, and commit; `taken` is raised when another
+    account took the address after the caller's check (the unique index refuses the second)."""
     old_address, old_confirmed = user.email, user.email_verified_at is not None
-    user.email, user.pending_email, user.email_verified_at = address, None, utcnow()
+    user.email, user.pending_email, user.email_verified_at = address, None, verified_at
     notices.email_changed(user, old_address, old_confirmed=old_confirmed)
     try:
         db.session.commit()

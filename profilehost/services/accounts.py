@@ -334,15 +334,7 @@ def change_email(user: User, password: str, new_email: str) -> bool:
         notices.email_change_requested(user, email)
         db.session.commit()
         return False
-    old_address, old_confirmed = user.email, user.email_verified_at is not None
-    user.email, user.pending_email = email, None
-    notices.email_changed(user, old_address, old_confirmed=old_confirmed)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another account took the address after our check.
-        db.session.rollback()
-        raise taken from None
+    verification.switch_address(user, email, user.email_verified_at, taken)
     return True
 
 
