@@ -157,19 +157,19 @@ def suspend_user(username: str, reason: str) -> None:
     click.echo(f"Suspended {username}.")
 
 
-@user_cli.command("restore")
+@user_cli.command("restore", help=f"Restore a suspended or deleted (within {ACCOUNT_RESTORE_WINDOW.days} days) "
+                                   "account exactly as it was.")
 @click.argument("username")
 def restore_user(username: str) -> None:
-    """Restore a suspended or deleted (within 30 days) account exactly as it was."""
     _moderate(moderation.restore_account, username)
     click.echo(f"Restored {username}.")
 
 
-@user_cli.command("delete")
+@user_cli.command("delete", help=f"Delete an account (restorable for {ACCOUNT_RESTORE_WINDOW.days} days, then "
+                                  "removed by 'purge').")
 @click.argument("username")
 @click.option("--reason", default="deleted by an operator", show_default=True)
 def delete_user(username: str, reason: str) -> None:
-    """Delete an account (restorable for 30 days, then removed by 'purge')."""
     _moderate(moderation.delete_account, username, reason)
     click.echo(f"Deleted {username}; 'user restore {username}' undoes it within {ACCOUNT_RESTORE_WINDOW.days} days.")
 
@@ -190,9 +190,9 @@ def demote_user(username: str) -> None:
     click.echo(f"{username} is no longer an admin.")
 
 
-@click.command("purge")
+@click.command("purge", help=f"Remove for good the accounts deleted more than {ACCOUNT_RESTORE_WINDOW.days} days "
+                             "ago, and say what was removed.")
 def purge_command() -> None:
-    """Remove for good the accounts deleted more than 30 days ago, and say what was removed."""
     summary = moderation.purge()
     if not summary.accounts:
         click.echo(f"Nothing to purge: no account was deleted more than {ACCOUNT_RESTORE_WINDOW.days} days ago.")

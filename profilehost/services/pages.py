@@ -582,8 +582,8 @@ def undelete_page(tenant: User, page: Page) -> None:
         if restored is None or restored.deleted_at is None:
             return
         if restored.deleted_at <= utcnow() - RESTORE_WINDOW:
-            raise PublishError(f"{restored.permalink} was deleted more than 30 days ago and can no longer be "
-                               "restored.")
+            raise PublishError(f"{restored.permalink} was deleted more than {RESTORE_WINDOW.days} days ago and can "
+                               "no longer be restored.")
         holder = _find_redirect(tenant, restored.permalink)
         if holder is not None and holder.page_id != restored.id and holder.page.deleted_at is None:
             raise PublishError(f"{restored.permalink} now redirects to your page '{holder.page.title}'. "
