@@ -75,6 +75,13 @@ def is_image(asset: Asset) -> bool:
     return asset.content_type.startswith("image/")
 
 
+def served_file(path: str) -> tuple[str, str] | None:
+    """(folder, name) of the file a path of the site serves, by the name it would have: '/assets/img/me.jpg' ->
+    ('assets', 'img/me.jpg'); None for a path outside SERVED_FOLDERS."""
+    folder, _, name = path.lstrip("/").partition("/")
+    return (folder, name) if folder in SERVED_FOLDERS and name else None
+
+
 def is_valid_name(name: str) -> bool:
     """A file name, or up to MAX_FOLDERS folder names and a file name joined by '/', each part of letters,
     digits, '.', '-' and '_': a name that is its own URL path, with nothing to escape or climb out of."""

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..models import Asset, Page, Redirect, User
 from ..publishing import Rendered
 from ..publishing.links import canonical_path
-from .assets import SERVED_FOLDERS
+from .assets import served_file
 
 # The sanitizer writes every attribute value in double quotes, and resolves every link inside the site to
 # '/<username>/...', so this is every link of a stored page that points into the tenant's site.
@@ -53,9 +53,8 @@ class SiteAddresses:
         return replace(self, pages=self.pages | {permalink, *redirects})
 
     def answers(self, path: str) -> bool:
-        folder, _, name = path.lstrip("/").partition("/")
-        if folder in SERVED_FOLDERS and name:
-            return name in self.files
+        if (served := served_file(path)) is not None:
+            return served[1] in self.files
         return path in SERVED_WITHOUT_A_PAGE or path in self.pages or canonical_path(path) in self.pages
 
 
@@ -92,9 +91,8 @@ def dead_link_notices(tenant: User | None, body_html: str, addresses: SiteAddres
 
 def _notice(path: str) -> str:
     path = path if len(path) <= MAX_SHOWN else path[:MAX_SHOWN] + "…"
-    folder, _, name = path.lstrip("/").partition("/")
-    if folder in SERVED_FOLDERS and name:
-        return (f"The link to {path} leads nowhere: no file named '{name}' has been uploaded. Upload it under "
+    if (served := served_file(path)) is not None:
+        return (f"The link to {path} leads nowhere: no file named '{served[1]}' has been uploaded. Upload it under "
                 "Files, or correct the link.")
     return (f"The link to {path} leads nowhere: none of your pages has that address. Correct the link, or "
             f"publish the page it should open with 'permalink: {canonical_path(path)}'.")
