@@ -4,7 +4,8 @@ The ZIP is what the importer takes (export -> import reproduces the site) and wh
 collection items are the sources exactly as last published, beside a _config.yml with the profile and the
 collections (or the site's own _config.yml, as last uploaded), its data files and includes, the menu, plain
 layouts, and profilehost's own versions of the academicpages includes the sources name, so the build needs no
-theme and an import of the export renders every page the same.
+theme and an import of the export renders every page the same. Each uploaded file is in every folder the site
+links it from ('/assets/img/me.jpg' -> assets/img/me.jpg), so the built site has it at that address.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from urllib.parse import unquote
 
 import yaml
 from sqlalchemy import select
@@ -28,6 +30,9 @@ from .profiles import AUTHOR_KEYS, AUTHOR_LINK_KEYS, HANDLE_URLS
 # academicpages' _config.yml wants bare user names for these services, URLs for the others.
 HANDLE_KEYS = {"github", "linkedin", "twitter", "bluesky"}
 INCLUDE_TAG = re.compile(r"\{%-?\s*include\s+([\w./-]+)")
+# A file's path where a source links it, with a leading '/' or none; never after a letter or a '/', so another
+# host's '/files/' ('https://example.org/files/a.pdf') is not this site's. It ends where a URL or a quote ends.
+FILE_LINK = re.compile(r"(?<![\w%/-])/?((?:" + "|".join(assets.SERVED_FOLDERS) + r")/[^\s\"'`<>()\[\]{}|\\^?#]+)")
 LAYOUT = """<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{{ page.title }} - {{ site.title }}</title></head>
@@ -48,8 +53,9 @@ _pages/         your pages, exactly as you last published them (front matter inc
 _publications/, _talks/, _teaching/, _portfolio/, _posts/
                 your collections, one file per item
 _bibliography/ your bibliography (.bib), whose entries are also in _publications/
-files/          your PDFs
-images/         your images
+files/, images/, assets/
+                your images and PDFs, each in the folder your pages link it from (in both, if they
+                link it from two); a file no page links is in images/ if an image, else in files/
 _config.yml     your profile (the author: block) and the collections
 _data/          your menu (navigation.yml), if you imported one
 _layouts/, _includes/
@@ -61,40 +67,77 @@ repository to publish them with GitHub Pages (keep that repository's own _layout
 
 
 def export_site(tenant: User) -> io.BytesIO:
-    buffer = io.BytesIO()
     root = f"{tenant.username}-site"
+    site = site_entries(tenant)
+    buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{root}/README.txt", README)
-        site_files = site_build.current_site_files(tenant)
-        if "_config.yml" not in site_files:
-            archive.writestr(f"{root}/_config.yml", config_yaml(tenant))
-        if tenant.profile and tenant.profile.navigation and "_data/navigation.yml" not in site_files:
-            archive.writestr(f"{root}/_data/navigation.yml", navigation_yaml(tenant.profile.navigation))
-        for path, source in sorted(site_files.items()):
-            archive.writestr(f"{root}/{path}", _buildable(path, source))
-        includes: set[str] = set()
-        exported = _current_revisions(tenant)
-        paths = export_paths(exported)
-        for page, revision in exported:
-            source = bibliography.jekyll_buildable(revision.source)
-            archive.writestr(f"{root}/{paths[page.id]}", source)
-            includes.update(INCLUDE_TAG.findall(source.decode("utf-8", "replace")))
-        if bibliography.INCLUDE_NAME in includes and f"_includes/{bibliography.INCLUDE_NAME}" not in site_files:
-            archive.writestr(f"{root}/_includes/{bibliography.INCLUDE_NAME}", bibliography.BIBLIOGRAPHY_INCLUDE)
-        own_paths = set(paths.values())
-        for path, source in bibliography.export_files(tenant, own_paths).items():
-            archive.writestr(f"{root}/{path}", source)
-        for asset in assets.list_assets(tenant):
-            folder = "images" if assets.is_image(asset) else "files"
-            archive.writestr(f"{root}/{folder}/{asset.name}", asset.data)
-        for layout in ("default", "single", "archive", "talk"):
-            if f"_layouts/{layout}.html" not in site_files:
-                archive.writestr(f"{root}/_layouts/{layout}.html", LAYOUT)
-        for name in sorted(includes | {"archive-single.html", "base_path"}):
-            if f"_includes/{name}" not in site_files and (include := our_include(name)) is not None:
-                archive.writestr(f"{root}/_includes/{name}", include)
+        for path, content in {**site, **asset_entries(tenant, site)}.items():
+            archive.writestr(f"{root}/{path}", content)
     buffer.seek(0)
     return buffer
+
+
+def site_entries(tenant: User) -> dict[str, str | bytes]:
+    """Everything the export holds but the uploaded files, by path in the site."""
+    entries: dict[str, str | bytes] = {"README.txt": README}
+    site_files = site_build.current_site_files(tenant)
+    if "_config.yml" not in site_files:
+        entries["_config.yml"] = config_yaml(tenant)
+    if tenant.profile and tenant.profile.navigation and "_data/navigation.yml" not in site_files:
+        entries["_data/navigation.yml"] = navigation_yaml(tenant.profile.navigation)
+    for path, source in sorted(site_files.items()):
+        entries[path] = _buildable(path, source)
+    includes: set[str] = set()
+    exported = _current_revisions(tenant)
+    paths = export_paths(exported)
+    for page, revision in exported:
+        source = bibliography.jekyll_buildable(revision.source)
+        entries[paths[page.id]] = source
+        includes.update(INCLUDE_TAG.findall(source.decode("utf-8", "replace")))
+    if bibliography.INCLUDE_NAME in includes and f"_includes/{bibliography.INCLUDE_NAME}" not in site_files:
+        entries[f"_includes/{bibliography.INCLUDE_NAME}"] = bibliography.BIBLIOGRAPHY_INCLUDE
+    entries.update(bibliography.export_files(tenant, set(paths.values())))
+    for layout in ("default", "single", "archive", "talk"):
+        if f"_layouts/{layout}.html" not in site_files:
+            entries[f"_layouts/{layout}.html"] = LAYOUT
+    for name in sorted(includes | {"archive-single.html", "base_path"}):
+        if f"_includes/{name}" not in site_files and (include := our_include(name)) is not None:
+            entries[f"_includes/{name}"] = include
+    return entries
+
+
+def asset_entries(tenant: User, site: dict[str, str | bytes]) -> dict[str, bytes]:
+    """Each uploaded file under every folder the exported site links it from, so Jekyll serves it where the
+    links expect it; a file linked from nowhere under images/ if it is an image, else files/."""
+    linked = {link for content in site.values() for link in linked_files(_text(content))}
+    if tenant.profile and tenant.profile.avatar:
+        # academicpages' sidebar shows images/<author.avatar>; a web address is no file's name.
+        linked.add(("images", tenant.profile.avatar))
+    folders: dict[str, set[str]] = {}
+    for folder, name in linked:
+        folders.setdefault(name, set()).add(folder)
+    entries: dict[str, bytes] = {}
+    for asset in assets.list_assets(tenant):
+        default = "images" if assets.is_image(asset) else "files"
+        for folder in sorted(folders.get(asset.name, {default})):
+            entries[f"{folder}/{asset.name}"] = asset.data
+    return entries
+
+
+def linked_files(text: str) -> set[tuple[str, str]]:
+    """(folder, name) of each of the site's files that `text` links by its path in the site (assets.served_file):
+    '/files/cv.pdf', '{{ base_path }}/images/me.png', "{{ 'assets/img/me.jpg' | relative_url }}" ->
+    ('assets', 'img/me.jpg'); an escaped space ('My%20CV.pdf') is the name's space."""
+    found = set()
+    for match in FILE_LINK.finditer(text):
+        served = assets.served_file(unquote(match.group(1).rstrip(".,;:!")))
+        if served is not None:
+            found.add(served)
+    return found
+
+
+def _text(content: str | bytes) -> str:
+    return content if isinstance(content, str) else content.decode("utf-8", "replace")
 
 
 def _buildable(path: str, source: bytes) -> bytes:
