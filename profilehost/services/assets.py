@@ -202,9 +202,9 @@ def where_used(tenant: User, listed: list[Asset]) -> dict[str, list[str]]:
     ).all()
     used: dict[str, list[str]] = {}
     for asset in listed:
-        url = asset_url(tenant, asset)
-        other = url.replace("/images/", "/files/") if "/images/" in url else url.replace("/files/", "/images/")
-        used[asset.name] = [title for title, body in bodies if url in body or other in body]
+        # A file answers under every served folder, and a site links it by any of them (al-folio by assets/).
+        urls = [f"/{tenant.username}/{folder}/{quote(asset.name)}" for folder in SERVED_FOLDERS]
+        used[asset.name] = [title for title, body in bodies if any(url in body for url in urls)]
         if tenant.profile and tenant.profile.avatar == asset.name:
             used[asset.name].append("Profile avatar")
     return used

@@ -1,4 +1,5 @@
 import io
+import re
 import zipfile
 
 import pytest
@@ -139,6 +140,17 @@ def test_file_upload_list_and_delete(logged_in, client):
     assert client.get("/alice/files/cv.pdf").data == PDF
     post_form(logged_in, "/dashboard/files/cv.pdf/delete", {}, form_url="/dashboard/files")
     assert client.get("/alice/files/cv.pdf").status_code == 404
+
+
+def test_the_files_list_names_the_pages_that_link_each_file_by_any_folder_it_answers_under(logged_in):
+    upload(logged_in, ("cv.pdf", PDF), ("img/me.png", PNG), ("unused.png", PNG), url="/dashboard/files",
+           form_url="/dashboard/files")
+    publish(logged_in.user, page_source("Research", "/research/", body="![me](/assets/img/me.png)"), "research.md")
+    publish(logged_in.user, page_source("CV", "/cv/", body="[CV](/images/cv.pdf)"), "cv.md")
+    listing = logged_in.get("/dashboard/files").get_data(as_text=True)
+    used_in = dict(re.findall(r'class="title-cell">([^<]+)</th>.*?data-label="Used in">([^<]*)</td>', listing,
+                              re.DOTALL))
+    assert used_in == {"cv.pdf": "CV", "img/me.png": "Research", "unused.png": "–"}
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
