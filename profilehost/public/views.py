@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from ..domains.service import served_domains
 from ..extensions import db, limiter
-from ..models import AccountState, User
+from ..models import AccountState, Page, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, pages, sites
@@ -147,10 +147,13 @@ def _redirect(location: str) -> Response:
     return response
 
 
-def _site_view(tenant: User, current: str) -> sites.SiteView:
+def _site_view(tenant: User, current: str, *, public_pages: list[Page] | None = None,
+               listing: str = "") -> sites.SiteView:
+    """`public_pages`: sites.public_pages(tenant), when the caller has read them already."""
+    public_pages = sites.public_pages(tenant) if public_pages is None else public_pages
     return sites.SiteView(username=tenant.username, base_url=f"/{tenant.username}",
                           profile=sites.profile_view(tenant, _avatar_url(tenant)),
-                          nav=sites.menu(tenant, sites.public_pages(tenant), current))
+                          nav=sites.menu(tenant, public_pages, current, listing))
 
 
 def _avatar_url(tenant: User) -> str:

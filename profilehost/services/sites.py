@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import AccountState, Asset, Page, Redirect, Revision, User
 from ..publishing import Rendered
-from .collections import CollectionItem
+from .collections import LISTING_PERMALINKS, CollectionItem
 from .pages import NOT_FOUND_PERMALINKS
 
 # (kind, label) in the order the sidebar shows them.
@@ -41,6 +41,7 @@ class NavItem:
     title: str
     url: str
     current: bool = False
+    lists_current: bool = False  # the page that lists the current one (an entry's publication list)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class PageView:
     after_content_html: Markup | None = None
     json_ld: dict = field(default_factory=dict)
     item: CollectionItem | None = None  # set when the page is an item of a collection
+    listed_on: NavItem | None = None  # the page that lists this one, which it links back to
 
 
 # --- queries -------------------------------------------------------------------------------------------------
@@ -150,19 +152,20 @@ def tenants_with_public_pages() -> list[User]:
 
 # --- read models ---------------------------------------------------------------------------------------------
 
-def menu(tenant: User, pages: list[Page], current: str) -> tuple[NavItem, ...]:
+def menu(tenant: User, pages: list[Page], current: str, listing: str = "") -> tuple[NavItem, ...]:
     """The masthead menu: an imported navigation.yml's entries in its order; else pages with a nav_order, in
     that order; with none set, the home page and the top-level pages by title (so a new site has a useful menu
-    before its author thinks about one)."""
+    before its author thinks about one). `listing` is the permalink of the page that lists the current one."""
     if tenant.profile and tenant.profile.navigation:
-        return _navigation_menu(tenant, tenant.profile.navigation, pages, current)
+        return _navigation_menu(tenant, tenant.profile.navigation, pages, current, listing)
     chosen = [page for page in pages if page.nav_order is not None]
     if not chosen:
         top_level = [page for page in pages if page.permalink.count("/") <= 2]
         chosen = sorted(top_level, key=lambda page: (page.permalink != "/", page.title.lower()))
     base = f"/{tenant.username}"
     return tuple(NavItem(title=page.nav_title or page.title, url=base + page.permalink,
-                         current=page.permalink == current) for page in chosen)
+                         current=page.permalink == current, lists_current=bool(listing) and page.permalink == listing)
+                 for page in chosen)
 
 
 def menu_positions(tenant: User) -> dict[str, int]:
@@ -173,7 +176,8 @@ def menu_positions(tenant: User) -> dict[str, int]:
     return {item.url[len(base):]: number for number, item in enumerate(items, 1) if item.url.startswith(base + "/")}
 
 
-def _navigation_menu(tenant: User, navigation: list, pages: list[Page], current: str) -> tuple[NavItem, ...]:
+def _navigation_menu(tenant: User, navigation: list, pages: list[Page], current: str,
+                     listing: str) -> tuple[NavItem, ...]:
     """Entries that lead to one of the tenant's public pages, or off the site; never to a 404."""
     base = f"/{tenant.username}"
     public = {page.permalink for page in pages}
@@ -183,8 +187,21 @@ def _navigation_menu(tenant: User, navigation: list, pages: list[Page], current:
         if url.startswith(("https://", "http://")):
             items.append(NavItem(title=entry["title"], url=url))
         elif url.partition("#")[0] in public:
-            items.append(NavItem(title=entry["title"], url=base + url, current=url == current))
+            items.append(NavItem(title=entry["title"], url=base + url, current=url == current,
+                                 lists_current=bool(listing) and url == listing))
     return tuple(items)
+
+
+def listing_page(pages: list[Page], collection: str) -> Page | None:
+    """Of the site's public pages, the one that lists the collection's items, which an item's page links back to:
+    a page whose Liquid read site.<collection> (`{% bibliography %}` does), the collection's usual listing address
+    first and the home page last (al-folio's home lists only the selected papers); else a page at that address
+    (academicpages' archive page, whatever it says). None when the site has neither."""
+    address = LISTING_PERMALINKS.get(collection)
+    listing = [page for page in pages if f"site.{collection}" in (page.reads or ())]
+    if listing:
+        return min(listing, key=lambda page: (page.permalink != address, page.permalink == "/"))
+    return next((page for page in pages if page.permalink == address), None)
 
 
 def profile_view(tenant: User, avatar_url: str) -> ProfileView:

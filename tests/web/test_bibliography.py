@@ -404,3 +404,35 @@ def test_a_file_name_with_control_characters_is_refused_by_the_api_and_nothing_i
                           headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 422 and "file name" in response.json["message"]
     assert bibliography.current_version(alice) is None
+
+
+def menu_link(html: str, title: str) -> str:
+    return re.search(rf'<a href="[^"]*"[^>]*>{title}</a>', html.split('aria-label="Site menu"', 1)[1]).group(0)
+
+
+def test_an_entrys_page_links_back_to_the_list_and_marks_its_menu_item(alice, client):
+    publish(alice.user, page_source("Publications", "/publications/", "{% bibliography %}", nav_order=2))
+    publish(alice.user, page_source("Home", "/", nav_order=1))
+    upload(alice, fixture("zotero.bib"))
+    html = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    assert re.search(r'<p class="page__listed-on"><a href="/alice/publications/">.*Publications</a></p>', html)
+    assert menu_link(html, "Publications") == '<a href="/alice/publications/" aria-current="true">Publications</a>'
+    assert menu_link(html, "Home") == '<a href="/alice/">Home</a>'
+
+
+@pytest.mark.parametrize(("pages", "listed_on"), [
+    # al-folio: the home page lists the selected papers, another page all of them
+    ({"/": "{% bibliography -q @*[selected=true]* %}", "/papers/": "{% bibliography %}"}, "/alice/papers/"),
+    ({"/work/": "{% bibliography %}", "/publications/": "{% bibliography %}"}, "/alice/publications/"),
+    # academicpages' archive page of the collection, even when its list is written by hand
+    ({"/publications/": "A list written by hand."}, "/alice/publications/"),
+    ({"/about/": "No list here."}, None),
+])
+def test_an_entrys_page_links_to_the_page_that_lists_the_publications(logged_in, client, pages, listed_on):
+    for permalink, body in pages.items():
+        publish(logged_in.user, page_source("Listed", permalink, body), permalink.strip("/") + ".md")
+    upload(logged_in, fixture("zotero.bib"))
+    html = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    found = re.search(r'<p class="page__listed-on"><a href="([^"]*)">', html)
+    assert (found and found.group(1)) == listed_on
+

@@ -70,3 +70,19 @@ def test_the_dashboard_of_a_site_with_collections_does_not_grow_with_it(make_app
             assert client.get("/dashboard/?group=talks&page=2").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_an_entrys_page_costs_the_same_whatever_the_number_of_pages(make_app, make_user):
+    from profilehost.services import bibliography
+
+    alice = make_user("alice")
+    publish(alice, page_source("Publications", "/publications/", "{% bibliography %}", nav_order=2))
+    bibliography.save_bibliography(alice, b"@article{a1, title={Engines}, author={Lovelace, Ada}, year={2021}}")
+    counts = []
+    for pages in (2, 12):
+        site_with(alice, pages)
+        server = make_app()
+        with counted_statements(server) as statements:
+            assert server.test_client().get("/alice/publication/a1/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6, counts  # 6 before it linked back to the list and marked the menu
