@@ -541,31 +541,64 @@ def entries_counted(number: int) -> str:
 
 
 def entry_item_html(found: ListedEntry) -> str:
-    """The entry in a list: a link to its page, then the entry as its page shows it, two blocks."""
+    """The entry in a list: a link to its page, then the entry's blocks as its page shows them."""
     return (f'<p class="bibliography-title-link"><a href="{html.escape(found.url)}">{html.escape(found.title)}</a>'
             f"</p>\n{found.entry_html}")
 
 
+@dataclass(frozen=True)
+class EntryBlocks:
+    """An entry as top-level blocks, each sanitized on its own: its page shows the reference and the Cite block
+    with its abstract open between them, written by the page's template, and a list shows all three."""
+    reference: str  # the citation and the links
+    abstract: str  # the abstract in a closed <details>, "" for none
+    cite: str
+
+    def joined(self) -> str:
+        """The entry as a list and a feed show it. Blocks sanitized apart and set side by side are what the
+        sanitizer makes of them together (sanitize_each cuts a document into these very blocks)."""
+        return "\n".join(block for block in (self.reference, self.abstract, self.cite) if block)
+
+
+def entry_blocks(found: FormattedEntry) -> EntryBlocks:
+    return EntryBlocks(reference_html(found), abstract_html(found), cite_html(found))
+
+
 def entry_html(found: FormattedEntry) -> str:
-    """The entry as its own page, its feed item and the list show it: the citation, then the details."""
-    return (f'<div class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
-            f"{details_html(found)}</div>")
+    """The entry as its feed item and the list show it: the citation, the links, the abstract, the Cite block."""
+    return entry_blocks(found).joined()
 
 
-def details_html(found: FormattedEntry) -> str:
-    """The entry's links, its abstract and the Cite block (its BibTeX and a .bib download; the citation is shown
-    above it), as <details>: they open without a script."""
+def reference_html(found: FormattedEntry) -> str:
     entry = found.entry
     links = "".join(f'<a class="bibliography-link" href="{html.escape(url)}">{label}</a> '
                     for label, url in entry_links(entry))
-    parts = [f'<p class="bibliography-links">{links.strip()}</p>' if links else ""]
-    if entry.fields.get("abstract"):
-        parts.append(f"<details><summary>Abstract</summary><p>{html.escape(entry.fields['abstract'])}</p>"
-                     "</details>")
-    parts.append(f'<details class="bibliography-cite"><summary>Cite</summary>'
-                 f"<pre><code>{html.escape(entry.raw)}</code></pre>"
-                 f'<p><a href="{entry_bib_path(entry)}">Download .bib</a></p></details>')
-    return "".join(parts)
+    shown_links = f'<p class="bibliography-links">{links.strip()}</p>' if links else ""
+    return (f'<div class="bibliography-entry"><p class="bibliography-citation">{found.citation_html}</p>'
+            f"{shown_links}</div>")
+
+
+# A list shows hundreds of 'Abstract' and 'Cite' toggles: each names its entry in text only a screen reader reads
+# (aria-label is not in the sanitizer's allowlist).
+def abstract_html(found: FormattedEntry) -> str:
+    """The abstract as <details>, which opens without a script."""
+    abstract = found.entry.fields.get("abstract")
+    if not abstract:
+        return ""
+    return (f'<details class="bibliography-abstract"><summary>Abstract{_named(found, " of ")}</summary>'
+            f"<p>{html.escape(abstract)}</p></details>")
+
+
+def cite_html(found: FormattedEntry) -> str:
+    """The Cite block: the entry's BibTeX and a .bib download (the citation is shown above it)."""
+    entry = found.entry
+    return (f'<details class="bibliography-cite"><summary>Cite{_named(found, " ")}</summary>'
+            f"<pre><code>{html.escape(entry.raw)}</code></pre>"
+            f'<p><a href="{entry_bib_path(entry)}">Download .bib</a></p></details>')
+
+
+def _named(found: FormattedEntry, joint: str) -> str:
+    return f'<span class="visually-hidden">{joint}{html.escape(found.entry.title or found.entry.key)}</span>'
 
 
 def venue(entry: BibEntry) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, fields
 
 import yaml
 from sqlalchemy import func, select
@@ -19,9 +19,10 @@ from ..publishing.bibliography import config_category_map, parse_bibliography
 from ..publishing.bibliography_html import (
     DEFAULT_STYLE,
     STYLES,
+    EntryBlocks,
     FormattedEntry,
     entries_counted,
-    entry_html,
+    entry_blocks,
     format_entries,
     publication_front_matter,
     scholar_metadata,
@@ -194,17 +195,26 @@ def _format_inputs(tenant: User, settings: BibliographySettings | None = None) -
 def _formatted(raw: bytes, source_name: str, style: str, names: list[str], categories: dict, base: str) -> dict:
     parsed = parse_bibliography(raw, source_name)
     formatted = format_entries(parsed.entries, style=style, own_names=names, config_categories=categories)
-    # Sanitized once here; the list shows these very blocks, which the sanitizer then knows (sanitize_each).
-    blocks = sanitize_each([entry_html(found) for found in formatted], base)
+    blocks = _sanitized_blocks(formatted, base)
     return {"style": style, "notices": list(parsed.notices),
-            "entries": [_rendered_entry(found, block) for found, block in zip(formatted, blocks, strict=True)]}
+            "entries": [_rendered_entry(found, found_blocks) for found, found_blocks in zip(formatted, blocks,
+                                                                                            strict=True)]}
 
 
-def _rendered_entry(found: FormattedEntry, block: str) -> dict:
+def _sanitized_blocks(formatted: list[FormattedEntry], base: str) -> list[EntryBlocks]:
+    """Each entry's blocks, all sanitized at once (on several cores for a long list). Sanitized once here: the list
+    shows these very blocks, which the sanitizer then knows (sanitize_each)."""
+    made = [astuple(entry_blocks(found)) for found in formatted]
+    cleaned = sanitize_each([block for blocks in made for block in blocks], base)
+    width = len(fields(EntryBlocks))
+    return [EntryBlocks(*cleaned[start:start + width]) for start in range(0, len(cleaned), width)]
+
+
+def _rendered_entry(found: FormattedEntry, blocks: EntryBlocks) -> dict:
     entry = found.entry
     return {"key": entry.key, "slug": entry.slug, "title": entry.title, "year": entry.year,
             "category": found.category, "citation_html": found.citation_html,
-            "entry_html": block, "front_matter": publication_front_matter(found),
+            "entry_blocks": asdict(blocks), "front_matter": publication_front_matter(found),
             "scholar": scholar_metadata(entry), "bib": entry.raw, "missing": list(entry.missing)}
 
 
@@ -245,12 +255,19 @@ def pdfs_not_uploaded(tenant: User, entries: list[dict]) -> list[tuple[str, str]
 
 
 def _with_entry_html(entry: dict) -> dict:
-    """An entry saved before the citation and the details were one sanitized block has the two apart; they make
-    the same block. The next save of the bibliography or of its settings writes it as it is now."""
+    return {**entry, "entry_html": _listed_html(entry)}
+
+
+def _listed_html(entry: dict) -> str:
+    """What a list and a feed show of a stored entry. One saved before the entry was blocks (entry_blocks) has
+    the one block that was all of it; one saved before that, the citation and the details apart, which make that
+    block. The next save of the bibliography or of its settings writes it as it is now."""
+    if "entry_blocks" in entry:
+        return EntryBlocks(**entry["entry_blocks"]).joined()
     if "entry_html" in entry:
-        return entry
-    return {**entry, "entry_html": f'<div class="bibliography-entry"><p class="bibliography-citation">'
-                                   f'{entry.get("citation_html", "")}</p>{entry.get("details_html", "")}</div>'}
+        return entry["entry_html"]
+    return (f'<div class="bibliography-entry"><p class="bibliography-citation">{entry.get("citation_html", "")}</p>'
+            f'{entry.get("details_html", "")}</div>')
 
 
 def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> list[site_build.Rerendered]:
@@ -280,7 +297,7 @@ def _documents_of(entries: list[dict]) -> dict[str, SiteDocument]:
     for entry in entries:
         front_matter = entry["front_matter"]
         documents[front_matter["permalink"]] = SiteDocument(
-            url=front_matter["permalink"], front_matter=front_matter, content=entry["entry_html"],
+            url=front_matter["permalink"], front_matter=front_matter, content=_listed_html(entry),
             collection="publications", path=f"_publications/{entry['slug']}.md", source=front_matter.get("excerpt", ""))
     return documents
 

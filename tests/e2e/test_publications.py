@@ -1,5 +1,6 @@
-"""A visitor reads a researcher's publication list on a phone, in light and dark: grouped, accessible, no script
-needed to open an entry's abstract or its Cite block, and each entry's .bib downloads."""
+"""A visitor reads a researcher's publication list and an entry's page on a phone, in light and dark: grouped,
+accessible, no script needed to open an entry's abstract or its Cite block, each entry's .bib downloads, and an
+entry's page shows its abstract open and leads back to the list."""
 
 from pathlib import Path
 
@@ -30,7 +31,7 @@ def test_the_publication_list_on_a_phone(new_page, site, axe_source, screenshots
     assert groups == ["Journal articles", "Conference papers", "Preprints", "Theses", "Talks"]
     assert page.locator("div.bibliography-entry strong").first.inner_text().startswith("Lovelace, A")
     assert horizontal_overflow(page) <= 0, "long titles, URLs and BibTeX wrap or scroll inside the page"
-    cite = page.locator("div.bibliography-entry").first.locator("details.bibliography-cite")
+    cite = page.locator("details.bibliography-cite").first
     cite.locator("summary").click()
     assert cite.locator("pre").is_visible()
     assert horizontal_overflow(page) <= 0
@@ -42,10 +43,10 @@ def test_the_publication_list_on_a_phone(new_page, site, axe_source, screenshots
 def test_an_entrys_bib_downloads_and_its_page_opens(new_page, site, axe_source):
     page = new_page(390, 844)
     page.goto(page.base + "/alice/publications/")
-    entry = page.locator("div.bibliography-entry", has_text="Notes on the Analytical Engine")
-    entry.locator("summary", has_text="Cite").click()
+    cite = page.locator("details.bibliography-cite", has_text="Notes on the Analytical Engine")
+    cite.locator("summary").click()
     with page.expect_download() as download:
-        entry.get_by_role("link", name="Download .bib").click()
+        cite.get_by_role("link", name="Download .bib").click()
     assert download.value.suggested_filename == "lovelace_notes_2021.bib"
     assert Path(download.value.path()).read_text().startswith("@article{lovelace_notes_2021,")
     follow(page, page.get_by_role("link", name="Notes on the Analytical Engine: A Re-reading"))
@@ -53,3 +54,19 @@ def test_an_entrys_bib_downloads_and_its_page_opens(new_page, site, axe_source):
     assert page.locator("h1").first.inner_text() == "Notes on the Analytical Engine: A Re-reading"
     assert serious_violations(page, axe_source) == []
     assert page.errors == [] and page.dialogs == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_entrys_page_on_a_phone_shows_its_abstract_and_leads_back_to_the_list(new_page, site, axe_source,
+                                                                                  screenshots_dir, scheme):
+    page = new_page(390, 844, scheme=scheme)
+    page.goto(page.base + "/alice/publication/lovelace_notes_2021/")
+    assert page.locator("details.bibliography-abstract p").inner_text().startswith("We read the notes again")
+    assert page.locator(".masthead__menu [aria-current]").inner_text() == "Publications"
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, screenshots_dir, f"publication-entry-phone-{scheme}")
+    assert serious_violations(page, axe_source) == []
+    follow(page, page.locator(".page__listed-on a"))
+    assert page.url == page.base + "/alice/publications/"
+    assert page.locator("[aria-current=page]").inner_text() == "Publications"
+    assert page.errors == [] and page.foreign == [] and page.dialogs == []

@@ -153,7 +153,7 @@ def test_each_entry_has_a_page_and_a_bib_and_the_whole_list_one_bib(alice, clien
     assert page.status_code == 200
     assert "<title>Engines of Übermorgen" in html
     assert 'href="/alice/files/pdf/engines.pdf"' in html and 'href="https://github.com/ada/engines"' in html
-    assert "<summary>Abstract</summary>" in html and "<summary>Cite</summary>" in html
+    assert "<summary>Abstract</summary>" in html and "<summary>Cite<span" in html
     entry = client.get("/alice/publication/dblp-misc-arxiv-lovelace25.bib")
     assert entry.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
     assert entry.get_data(as_text=True).startswith("@misc{DBLP:misc/arxiv/Lovelace25,")
@@ -171,10 +171,12 @@ def test_each_entry_is_sanitized_once_and_the_list_shows_the_block_its_page_show
     monkeypatch.setattr(sanitize._Cleaner, "clean", lambda self, block: cleaned.append(block) or clean(self, block))
     upload(alice, fixture("zotero.bib"))
     assert sum('class="bibliography-entry"' in block for block in cleaned) == 4
+    assert sum('class="bibliography-cite"' in block for block in cleaned) == 4
     listed = client.get("/alice/publications/").get_data(as_text=True)
     page = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
-    block = re.search(r'<div class="bibliography-entry">.*?</details></div>', page, re.S).group(0)
-    assert "Notes on the Analytical Engine" in block and block in listed
+    reference = re.search(r'<div class="bibliography-entry">.*?</div>', page, re.S).group(0)
+    cite = re.search(r'<details class="bibliography-cite">.*?</details>', page, re.S).group(0)
+    assert "Notes on the Analytical Engine" in reference and reference in listed and cite in listed
 
 
 def test_an_entry_saved_before_its_citation_and_details_were_one_block_is_shown_whole(alice, client):
@@ -182,7 +184,7 @@ def test_an_entry_saved_before_its_citation_and_details_were_one_block_is_shown_
     current = bibliography.current_version(alice.user)
     entries = []
     for entry in current.rendered["entries"]:
-        old = {name: value for name, value in entry.items() if name != "entry_html"}
+        old = {name: value for name, value in entry.items() if name not in ("entry_html", "entry_blocks")}
         entries.append({**old, "citation_html": "Lovelace, A. (2021). <i>Notes</i>.",
                         "details_html": '<p class="bibliography-links"><a href="https://doi.org/10.1/x">DOI</a></p>'})
     current.rendered = {**current.rendered, "entries": entries}
@@ -193,6 +195,18 @@ def test_an_entry_saved_before_its_citation_and_details_were_one_block_is_shown_
     feed = client.get("/alice/feed/publications.xml").get_data(as_text=True)
     assert "Lovelace, A. (2021). &lt;i&gt;Notes&lt;/i&gt;." in feed  # the feed has it too, escaped for XML
 
+
+def test_an_entry_saved_as_one_block_is_shown_whole_on_its_page(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    current = bibliography.current_version(alice.user)
+    block = ('<div class="bibliography-entry"><p class="bibliography-citation">Old.</p>'
+             "<details><summary>Abstract</summary><p>Kept.</p></details></div>")
+    current.rendered = {**current.rendered, "entries": [
+        {**{name: value for name, value in entry.items() if name != "entry_blocks"}, "entry_html": block}
+        for entry in current.rendered["entries"]]}
+    db.session.commit()
+    page = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    assert block in page and page.count("<summary>Abstract") == 1
 
 def test_an_address_that_names_no_entry_is_the_tenants_own_page(alice, client):
     publish(alice.user, page_source("My paper", "/publication/my-paper/"), "_publications/my-paper.md")
@@ -436,3 +450,25 @@ def test_an_entrys_page_links_to_the_page_that_lists_the_publications(logged_in,
     found = re.search(r'<p class="page__listed-on"><a href="([^"]*)">', html)
     assert (found and found.group(1)) == listed_on
 
+
+
+def test_the_abstract_is_open_on_the_entrys_page_and_closed_in_the_list(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    page = client.get("/alice/publication/lovelace_notes_2021/").get_data(as_text=True)
+    listed = client.get("/alice/publications/").get_data(as_text=True)
+    assert re.search(r"<details[^>]* open[^>]*><summary>Abstract</summary><p>We read the notes again, with élan",
+                     page)
+    assert page.count("<summary>Abstract") == 1
+    abstract = re.search(r"<details[^>]*><summary>Abstract.*?</details>", listed, re.S).group(0)
+    assert "We read the notes again" in abstract and " open" not in abstract.split(">", 1)[0]
+
+
+def test_each_entrys_abstract_and_cite_toggles_say_which_entry_in_the_list(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    listed = client.get("/alice/publications/").get_data(as_text=True)
+    summaries = re.findall(r"<summary>(.*?)</summary>", listed)
+    assert [summary for summary in summaries if summary.startswith("Abstract")] == [
+        'Abstract<span class="visually-hidden"> of Notes on the Analytical Engine: A Re-reading</span>']
+    cites = [summary for summary in summaries if summary.startswith("Cite")]
+    assert len(cites) == 4 and len(set(cites)) == 4
+    assert 'Cite<span class="visually-hidden"> Loops, Cards and the Bernoulli Numbers</span>' in cites
