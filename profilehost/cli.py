@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 import sqlite3
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -287,8 +288,8 @@ def import_site_command(username: str, archive: str) -> None:
 def export_site_command(username: str, archive: str) -> None:
     """Write USERNAME's site to ARCHIVE as a ZIP in the academicpages layout."""
     tenant = _tenant(username)
-    with open(archive, "wb") as file:
-        file.write(export_site(tenant).getvalue())
+    with export_site(tenant) as exported, open(archive, "wb") as file:
+        shutil.copyfileobj(exported, file)
     click.echo(f"Wrote {archive}.")
 
 

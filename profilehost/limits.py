@@ -22,6 +22,7 @@ PUBLISH = "30 per minute;300 per hour"
 PREVIEW = "30 per minute"
 IMPORT = "10 per hour"
 DIFF = "60 per minute"
+EXPORT = "10 per hour"
 # Files in one page upload: each is rendered in the request; a whole site goes through Import.
 MAX_UPLOAD_FILES = 50
 
@@ -54,6 +55,9 @@ preview_limit = limiter.shared_limit(
 import_limit = limiter.shared_limit(
     IMPORT, scope="import", key_func=account_key, methods=["POST"],
     error_message="Your account has imported many sites in a short time.")
+export_limit = limiter.shared_limit(
+    EXPORT, scope="export", key_func=account_key,
+    error_message="Your account has downloaded its site many times in a short time.")
 diff_limit = limiter.shared_limit(
     DIFF, scope="diff", key_func=account_key,
     error_message="Your account has compared many revisions in a short time.")

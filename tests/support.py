@@ -6,6 +6,7 @@ import io
 import re
 import socket
 import threading
+import zipfile
 from contextlib import contextmanager
 from urllib.request import HTTPRedirectHandler
 
@@ -167,3 +168,16 @@ def served_in_a_thread(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def exported_bytes(tenant) -> bytes:
+    """The tenant's site export, read whole (and its file closed)."""
+    from profilehost.services.export import export_site
+
+    with export_site(tenant) as exported:
+        return exported.read()
+
+
+def exported_archive(tenant) -> zipfile.ZipFile:
+    """The tenant's site export as an open ZIP."""
+    return zipfile.ZipFile(io.BytesIO(exported_bytes(tenant)))

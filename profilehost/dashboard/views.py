@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+from collections.abc import Iterator
+from typing import IO
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from ..jobs import imports
-from ..limits import diff_limit, preview_limit, publish_limit
+from ..limits import diff_limit, export_limit, preview_limit, publish_limit
 from ..publishing import PublishError
 from ..services import collections, pages, site_files, sites, uploads
 from ..services.export import export_site
@@ -235,7 +238,19 @@ def undelete(page_id: int):
 
 
 @dashboard.route("/export.zip")
+@export_limit
 def export():
     archive = export_site(current_user)
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{current_user.username}-profilehost.zip", max_age=0)
+    size = archive.seek(0, os.SEEK_END)
+    archive.seek(0)
+    response = Response(_read_through(archive), mimetype="application/zip",
+                        headers={"Content-Length": str(size), "Cache-Control": "private, no-store"})
+    response.headers.set("Content-Disposition", "attachment", filename=f"{current_user.username}-profilehost.zip")
+    return response
+
+
+def _read_through(file: IO[bytes]) -> Iterator[bytes]:
+    # The ZIP may be a file on disk: it is closed once sent, or when the client goes away (the server closes us).
+    with file:
+        while chunk := file.read(64 * 1024):
+            yield chunk

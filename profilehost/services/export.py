@@ -10,9 +10,10 @@ links it from ('/assets/img/me.jpg' -> assets/img/me.jpg), so the built site has
 
 from __future__ import annotations
 
-import io
 import re
+import tempfile
 import zipfile
+from typing import IO, cast
 from urllib.parse import unquote
 
 import yaml
@@ -66,15 +67,25 @@ repository to publish them with GitHub Pages (keep that repository's own _layout
 """
 
 
-def export_site(tenant: User) -> io.BytesIO:
+# A file linked from three folders is three copies, and a tenant's files may reach its quota: past this size the
+# ZIP is written to disk, not held in the worker's memory.
+IN_MEMORY_BYTES = 8 * 1024 * 1024
+
+
+def export_site(tenant: User) -> IO[bytes]:
+    """The site as a ZIP, read from the start."""
     root = f"{tenant.username}-site"
     site = site_entries(tenant)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, content in {**site, **asset_entries(tenant, site)}.items():
+    archive_file = tempfile.SpooledTemporaryFile(max_size=IN_MEMORY_BYTES)
+    with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, content in site.items():
             archive.writestr(f"{root}/{path}", content)
-    buffer.seek(0)
-    return buffer
+        for path, data in asset_entries(tenant, site).items():
+            if path not in site:  # a site file of the same path is the site's own
+                # Images and PDFs are compressed already: deflating them again costs time and saves nothing.
+                archive.writestr(f"{root}/{path}", data, compress_type=zipfile.ZIP_STORED)
+    archive_file.seek(0)
+    return cast(IO[bytes], archive_file)
 
 
 def site_entries(tenant: User) -> dict[str, str | bytes]:

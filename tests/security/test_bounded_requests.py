@@ -5,6 +5,7 @@ account with a 429 that says what the limit is and when to try again."""
 from __future__ import annotations
 
 import io
+import zipfile
 from html import unescape
 
 from factories import page_source, publish
@@ -171,6 +172,14 @@ def test_diffs_are_limited_per_account(logged_in):
     statuses = [logged_in.get(f"/dashboard/pages/{page.id}/diff?from=1&to=2").status_code
                 for _ in range(allowed + 1)]
     assert statuses == [200] * allowed + [429]
+
+
+def test_site_downloads_are_limited_per_account_each_answering_a_whole_zip(logged_in):
+    allowed = int(limits.EXPORT.split(" per hour")[0])
+    responses = [logged_in.get("/dashboard/export.zip") for _ in range(allowed + 1)]
+    assert [response.status_code for response in responses] == [200] * allowed + [429]
+    assert all(zipfile.ZipFile(io.BytesIO(response.data)).testzip() is None for response in responses[:allowed])
+    assert "downloaded its site many times" in unescape(responses[-1].get_data(as_text=True))
 
 
 def test_an_upload_of_more_files_than_allowed_at_once_is_refused_before_any_is_published(logged_in):

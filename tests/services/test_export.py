@@ -1,19 +1,17 @@
 """Where the export puts each uploaded file: in the folder the exported site links it from, so that `jekyll
 build` of the ZIP serves it at the address its pages use, and the importer takes it back as the same file."""
 
-import io
 import os
 import shutil
 import subprocess
-import zipfile
 
 import pytest
 from site_archive import build_zip
 
 from factories import JPEG, PDF, PNG, store_file
 from profilehost.services import assets, pages, profiles, site_build
-from profilehost.services.export import export_site
 from profilehost.services.site_import import import_site
+from support import exported_archive, exported_bytes
 
 QUOTA = 100 * 1024 * 1024
 FOLDERS = ("files/", "images/", "assets/")
@@ -30,7 +28,7 @@ AL_FOLIO_SITE = {"_pages/about.md": AL_FOLIO_ABOUT, "assets/img/prof_pic.jpg": J
 
 def exported_files(tenant) -> dict[str, bytes]:
     """The uploaded files in the tenant's export, by their path in the site (the top folder left out)."""
-    with zipfile.ZipFile(export_site(tenant)) as archive:
+    with exported_archive(tenant) as archive:
         return {name.split("/", 1)[1]: archive.read(name) for name in archive.namelist()
                 if name.split("/", 1)[1].startswith(FOLDERS)}
 
@@ -100,7 +98,7 @@ def test_export_then_import_takes_a_file_under_two_folders_back_as_one_file(make
     alice, bob = make_user("alice"), make_user("bob")
     assert import_site(alice, build_zip({**AL_FOLIO_SITE, "_pages/cv.md": (
         "---\ntitle: CV\npermalink: /cv/\n---\n[Paper](/files/pdf/paper.pdf)\n")}), "site.zip", quota=QUOTA).ok
-    exported = export_site(alice).getvalue()
+    exported = exported_bytes(alice)
     report = import_site(bob, exported, "alice-site.zip", quota=QUOTA)
     assert report.ok, report.errors
     assert exported_files(alice) == {"assets/img/prof_pic.jpg": JPEG, "assets/pdf/paper.pdf": PDF,
@@ -115,7 +113,7 @@ def test_export_then_import_takes_a_file_under_two_folders_back_as_one_file(make
 def test_jekyll_builds_the_export_with_each_file_at_the_address_its_page_links(make_user, tmp_path):
     alice = make_user("alice")
     assert import_site(alice, build_zip(AL_FOLIO_SITE), "site.zip", quota=QUOTA).ok
-    with zipfile.ZipFile(io.BytesIO(export_site(alice).getvalue())) as archive:
+    with exported_archive(alice) as archive:
         archive.extractall(tmp_path)
     source = tmp_path / "alice-site"
     result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,

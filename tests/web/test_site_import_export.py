@@ -14,9 +14,8 @@ from site_archive import build_zip, site_with
 
 from factories import PDF, PNG
 from profilehost.services import assets, pages, profiles
-from profilehost.services.export import export_site
 from profilehost.services.site_import import import_site
-from support import csrf_token_from
+from support import csrf_token_from, exported_archive, exported_bytes
 
 QUOTA = 100 * 1024 * 1024
 
@@ -117,7 +116,7 @@ def test_the_export_keeps_a_loops_limit_and_offset_as_written(make_user):
     alice = make_user("alice")
     publish_posts(alice, 3)
     pages.publish_upload(alice, RECENT_POSTS.encode(), "_pages/about.md")
-    with zipfile.ZipFile(export_site(alice)) as archive:
+    with exported_archive(alice) as archive:
         exported = archive.read("alice-site/_pages/about.md").decode()
     assert exported == RECENT_POSTS
 
@@ -205,7 +204,7 @@ def test_the_dashboard_lists_and_deletes_a_file_in_a_subfolder(logged_in, client
 def test_export_then_import_keeps_files_in_their_folders(make_user):
     alice, bob = make_user("alice"), make_user("bob")
     assert import_site(alice, build_zip(site_with(NESTED_FILES)), "site.zip", quota=QUOTA).ok
-    exported = export_site(alice).getvalue()
+    exported = exported_bytes(alice)
     with zipfile.ZipFile(io.BytesIO(exported)) as archive:
         names = archive.namelist()
     assert "alice-site/images/fig_pose/1.png" in names and "alice-site/files/talks/slides.pdf" in names
@@ -216,7 +215,7 @@ def test_export_then_import_keeps_files_in_their_folders(make_user):
 def test_export_then_import_reproduces_the_same_site(make_user):
     alice, bob = make_user("alice"), make_user("bob")
     assert import_site(alice, build_zip(), "site.zip", quota=QUOTA).ok
-    exported = export_site(alice).getvalue()
+    exported = exported_bytes(alice)
     report = import_site(bob, exported, "alice-site.zip", quota=QUOTA)
     assert report.ok, report.errors
     assert _site_state(bob) == _site_state(alice)
@@ -233,7 +232,7 @@ def visible_text(markup: str) -> str:
 def test_the_export_builds_with_jekyll_and_every_page_is_in_the_output(make_user, tmp_path):
     alice = make_user("alice")
     assert import_site(alice, build_zip(), "site.zip", quota=QUOTA).ok
-    with zipfile.ZipFile(export_site(alice)) as archive:
+    with exported_archive(alice) as archive:
         archive.extractall(tmp_path)
     source = tmp_path / "alice-site"
     result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
@@ -251,7 +250,7 @@ def test_the_profiles_language_is_in_the_exported_config_and_comes_back_on_impor
     alice, bob = make_user("alice"), make_user("bob")
     pages.publish_upload(alice, b"---\ntitle: Start\npermalink: /\n---\nHallo.\n", "about.md")
     profiles.update_profile(alice, {"locale": "de"})
-    exported = export_site(alice).getvalue()
+    exported = exported_bytes(alice)
     with zipfile.ZipFile(io.BytesIO(exported)) as archive:
         assert "locale: de" in archive.read("alice-site/_config.yml").decode()
     assert import_site(bob, exported, "alice-site.zip", quota=QUOTA).ok
