@@ -94,12 +94,12 @@ def _entry_page(tenant: User, entry: dict) -> Response:
 
 
 def _body_html(entry: dict) -> Markup:
-    blocks = entry.get("entry_blocks")
-    if blocks is None:  # saved as one block, its abstract closed in it
+    if "entry_blocks" not in entry:  # saved as one block, its abstract closed in it
         return Markup(entry["entry_html"])  # Trusted: sanitized when the bibliography was saved
-    # The blocks are trusted likewise; the abstract is the entry's text, which the template escapes.
-    return Markup(render_template("theme/_publication_entry.html", reference=Markup(blocks["reference"]),
-                                  abstract=entry["scholar"].get("abstract", ""), cite=Markup(blocks["cite"])))
+    blocks = bibliography.stored_blocks(entry)
+    # The blocks are trusted likewise; the abstract is the entry's plain text, which the template escapes.
+    return Markup(render_template("theme/_publication_entry.html", reference=Markup(blocks.reference),
+                                  abstract=entry["scholar"].get("abstract", ""), cite=Markup(blocks.cite)))
 
 
 def _description(entry: dict) -> str:

@@ -263,11 +263,18 @@ def _listed_html(entry: dict) -> str:
     the one block that was all of it; one saved before that, the citation and the details apart, which make that
     block. The next save of the bibliography or of its settings writes it as it is now."""
     if "entry_blocks" in entry:
-        return EntryBlocks(**entry["entry_blocks"]).joined()
+        return stored_blocks(entry).joined()
     if "entry_html" in entry:
         return entry["entry_html"]
     return (f'<div class="bibliography-entry"><p class="bibliography-citation">{entry.get("citation_html", "")}</p>'
             f'{entry.get("details_html", "")}</div>')
+
+
+def stored_blocks(entry: dict) -> EntryBlocks:
+    """The blocks a save stored for the entry; a part the stored entry lacks (written by other code) is empty,
+    never an error on every page that shows the list."""
+    stored = entry["entry_blocks"]
+    return EntryBlocks(**{part.name: stored.get(part.name, "") for part in fields(EntryBlocks)})
 
 
 def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> list[site_build.Rerendered]:

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,8 @@ from site_archive import build_zip, site_with
 from factories import page_source, publish, store_file
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
-from profilehost.services.export import export_site
 from profilehost.services.site_import import import_site
-from support import csrf_token_from, log_in, post_form
+from support import csrf_token_from, exported_archive, log_in, post_form
 
 BIB = Path(__file__).parent.parent / "fixtures" / "bib"
 PUBLICATIONS_PAGE = page_source("Publications", "/publications/", body="{% bibliography %}")
@@ -286,7 +284,7 @@ def test_the_export_holds_the_bib_and_each_entry_as_an_academicpages_item(alice)
     upload(alice, fixture("dblp.bib"), "dblp.bib")
     upload(alice, fixture("dblp.bib") + b"\n@misc{liquid, title={{{ site.secret }} {% include x %}}, year={2020}}\n",
            "dblp.bib")
-    with zipfile.ZipFile(export_site(alice.user)) as archive:
+    with exported_archive(alice.user) as archive:
         names = archive.namelist()
         item = archive.read("alice-site/_publications/dblp-conf-icmc-lovelaces23.md").decode()
         liquid = archive.read("alice-site/_publications/liquid.md").decode()
@@ -307,7 +305,7 @@ def test_the_export_holds_the_bib_and_each_entry_as_an_academicpages_item(alice)
                     reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
 def test_the_export_with_a_bibliography_builds_with_jekyll(alice, tmp_path):
     upload(alice, fixture("zotero.bib"))
-    with zipfile.ZipFile(export_site(alice.user)) as archive:
+    with exported_archive(alice.user) as archive:
         archive.extractall(tmp_path)
     source = tmp_path / "alice-site"
     result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
@@ -461,6 +459,14 @@ def test_the_abstract_is_open_on_the_entrys_page_and_closed_in_the_list(alice, c
     assert page.count("<summary>Abstract") == 1
     abstract = re.search(r"<details[^>]*><summary>Abstract.*?</details>", listed, re.S).group(0)
     assert "We read the notes again" in abstract and " open" not in abstract.split(">", 1)[0]
+
+
+def test_a_hostile_abstract_is_text_on_the_entrys_page_where_it_is_shown_open(alice, client):
+    upload(alice, b"@article{x, title={T}, author={Lovelace, Ada}, year={2020}, journal={J},\n"
+                  b"  abstract={</p></details><script>alert(1)</script><img src=x onerror=alert(2)>}}\n")
+    page = client.get("/alice/publication/x/").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;/p&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_each_entrys_abstract_and_cite_toggles_say_which_entry_in_the_list(alice, client):
