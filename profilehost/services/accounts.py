@@ -334,7 +334,8 @@ def change_email(user: User, password: str, new_email: str) -> bool:
         notices.email_change_requested(user, email)
         db.session.commit()
         return False
-    verification.switch_address(user, email, user.email_verified_at, taken)
+    # Without verification an address is taken as given, as at registration.
+    verification.switch_address(user, email, utcnow(), taken)
     return True
 
 

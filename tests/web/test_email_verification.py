@@ -177,6 +177,16 @@ def test_without_verification_the_old_address_hears_of_the_change(make_app, app,
     assert "now new@example.org instead of alice@example.org" in mail_text(smtp.last_to("alice@example.org"))
 
 
+def test_without_verification_a_new_address_is_taken_as_given_like_a_new_accounts(make_app, app, make_user, smtp):
+    client = make_app(EMAIL_VERIFICATION=False, **smtp.app_settings(), BASE_URL=SITE_URL).test_client()
+    make_user("alice", email_confirmed=False)  # made while the operator still asked for confirmations
+    log_in(client, "alice")
+    ask_for_address(client)
+    alice = db.session.scalar(select(User).where(User.username == "alice"))
+    # Confirmed as registration confirms an address without verification: the security notices reach it.
+    assert alice.email == "new@example.org" and alice.email_verified_at is not None
+
+
 def test_a_reset_link_sent_to_the_old_address_stops_working_once_the_address_changes(browser, make_user, smtp):
     make_user("alice")
     post_form(browser, "/password/forgot", {"email": "alice@example.org"})
