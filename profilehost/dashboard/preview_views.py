@@ -92,8 +92,9 @@ def _with_banner(html: str, url: str, published: bool) -> str:
                     'editor.</p></div>').format(url=url, draft=draft)
     stylesheet = Markup('<link rel="stylesheet" href="{href}">\n').format(
         href=url_for("static", filename="css/preview.css"))
-    html = HEAD_END.sub(lambda end: stylesheet + end.group(0), html, count=1)
-    return BODY_START.sub(lambda start: start.group(0) + "\n" + banner, html, count=1)
+    # Joined as plain strings: Markup + str would escape the page's own tags around the banner.
+    html = HEAD_END.sub(lambda end: str(stylesheet) + end.group(0), html, count=1)
+    return BODY_START.sub(lambda start: start.group(0) + "\n" + str(banner), html, count=1)
 
 
 def _refused(message: str, status: int) -> Response:

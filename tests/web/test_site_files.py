@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import io
 
+import html5lib
 import pytest
 from site_archive import build_zip
 
@@ -268,6 +269,10 @@ def test_the_preview_is_the_themed_page_with_site_data_and_stores_nothing(alice_
     assert "Lecturer" in html and "New paragraph." in html
     assert 'class="masthead__menu"' in html and '<aside class="author"' in html
     assert html.index('class="preview-banner"') < html.index('class="masthead"')
+    # The banner and its stylesheet go around the page's own tags, which stay tags (not text on the page).
+    document = html5lib.parse(html, treebuilder="etree", namespaceHTMLElements=False)
+    assert document.find("body").get("class") == "theme" and "&lt;" not in html.split('<main', 1)[0]
+    assert document.find("head/link[@href='/static/css/preview.css']") is not None
     assert response.headers["Cache-Control"] == "no-store"
     assert "noindex" in response.headers["X-Robots-Tag"]
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
