@@ -495,6 +495,16 @@ def pdf_url(entry: BibEntry) -> str:
     return _safe_url(entry.fields.get("pdf", ""), pdf=True)
 
 
+# Where academicpages' "Download Paper" may lead, best first: the paper itself, its page, its DOI, its preprint;
+# never its code, slides, poster or video.
+PAPER_LINKS = ("PDF", "HTML", "Website", "DOI", "arXiv")
+
+
+def paper_url(entry: BibEntry) -> str:
+    links = dict(entry_links(entry))
+    return next((links[label] for label in PAPER_LINKS if label in links), "")
+
+
 def entry_page_path(entry: BibEntry) -> str:
     return f"/publication/{entry.slug}/"
 
@@ -641,7 +651,7 @@ def publication_front_matter(found: FormattedEntry) -> dict:
               "permalink": entry_page_path(entry), "category": found.category,
               "venue": venue(entry), "citation": found.citation_html, "bibtex_key": entry.key,
               "excerpt": entry.fields.get("abstract", "")[:500], "authors": list(entry.authors),
-              "paperurl": pdf_url(entry) or next((url for label, url in entry_links(entry) if label != "PDF"), ""),
+              "paperurl": paper_url(entry),
               "date": _item_date(entry), "year": entry.year, "month": entry.month,
               # what jekyll-scholar's queries test (`@article[selected=true]`): the entry's short fields
               "bibtex_fields": {"entry_type": entry.entry_type,

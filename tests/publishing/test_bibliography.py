@@ -364,3 +364,15 @@ def test_a_misc_entry_says_how_it_was_published_and_is_no_preprint():
     assert citation_of(talk, "apa").endswith("<i>Engines</i>. Poster, Royal Society.")
     linked = "@misc{w, author={Lovelace, Ada}, title={Engines}, year={2022}, howpublished={https://example.org/e}}"
     assert "example.org" not in citation_of(linked, "apa")
+
+
+@pytest.mark.parametrize(("links", "paper"), [
+    ("code={https://git.example/e}, url={https://example.org/paper}", "https://example.org/paper"),
+    ("code={https://git.example/e}, slides={https://example.org/s.pdf}", None),
+    ("url={https://example.org/paper}, pdf={https://example.org/e.pdf}", "https://example.org/e.pdf"),
+    ("video={https://example.org/v}, doi={10.5555/e}", "https://doi.org/10.5555/e"),
+])
+def test_an_items_paper_link_is_the_paper_never_its_code_slides_or_video(links, paper):
+    entry = parse_bibliography(f"@article{{e, title={{E}}, author={{Lovelace, Ada}}, {links}}}".encode()).entries[0]
+    front_matter = publication_front_matter(format_entries([entry], style="apa", own_names=[])[0])
+    assert front_matter.get("paperurl") == paper
