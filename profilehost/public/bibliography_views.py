@@ -69,10 +69,7 @@ def _tenant(username: str) -> User | None:
 
 def _entry_page(tenant: User, entry: dict) -> Response:
     front_matter = entry["front_matter"]
-    public_pages = sites.public_pages(tenant)
-    listing = sites.listing_page(public_pages, "publications")
-    site = views._site_view(tenant, front_matter["permalink"], public_pages=public_pages,
-                            listing=listing.permalink if listing else "")
+    site = views._site_view(tenant, front_matter["permalink"], "publications")
     root = request.url_root.rstrip("/")
     page_url = f"{root}/{tenant.username}{front_matter['permalink']}"
     current = bibliography.current_version(tenant)
@@ -80,8 +77,7 @@ def _entry_page(tenant: User, entry: dict) -> Response:
     page_view = sites.PageView(
         title=entry["title"] or entry["key"], body_html=_body_html(entry), description=_description(entry),
         canonical_url=page_url, permalink=front_matter["permalink"], author_profile=True, updated_at=updated_at,
-        json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/", _absolute(root, site)),
-        listed_on=sites.NavItem(listing.title, f"/{tenant.username}{listing.permalink}") if listing else None)
+        json_ld=sites.person_json_ld(site.profile, f"{root}/{tenant.username}/", _absolute(root, site)))
     head = page_heads.site_head(tenant, root)
     scholar = scholar_meta(entry["scholar"], page_url, lambda value: page_heads.own_pdf_url(tenant, root, value))
     html = render_template("theme/page.html", site=site, page=page_view, page_head=replace(head, scholar=scholar),

@@ -8,7 +8,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 
 from ..domains.service import served_domains
 from ..extensions import db, limiter
-from ..models import AccountState, Page, User
+from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, pages, sites
@@ -147,13 +147,18 @@ def _redirect(location: str) -> Response:
     return response
 
 
-def _site_view(tenant: User, current: str, *, public_pages: list[Page] | None = None,
-               listing: str = "") -> sites.SiteView:
-    """`public_pages`: sites.public_pages(tenant), when the caller has read them already."""
-    public_pages = sites.public_pages(tenant) if public_pages is None else public_pages
-    return sites.SiteView(username=tenant.username, base_url=f"/{tenant.username}",
+def _site_view(tenant: User, current: str, collection: str | None = None) -> sites.SiteView:
+    """The site around the page at `current`. Around an item of `collection` (a bibliography's entry is one of
+    the publications), the page that lists the collection is marked in the menu and linked back to: both read from
+    the public pages the menu reads anyway, so an item's page costs no query more, and any change to that page
+    bumps the site's version, which every cached page is validated by."""
+    public_pages = sites.public_pages(tenant)
+    listing = sites.listing_page(public_pages, collection) if collection else None
+    base = f"/{tenant.username}"
+    return sites.SiteView(username=tenant.username, base_url=base,
                           profile=sites.profile_view(tenant, _avatar_url(tenant)),
-                          nav=sites.menu(tenant, public_pages, current, listing))
+                          nav=sites.menu(tenant, public_pages, current, listing.permalink if listing else ""),
+                          listed_on=sites.NavItem(listing.title, base + listing.permalink) if listing else None)
 
 
 def _avatar_url(tenant: User) -> str:
@@ -167,7 +172,7 @@ def _avatar_url(tenant: User) -> str:
 
 
 def _render_page(tenant: User, page, revision) -> Response:
-    site = _site_view(tenant, page.permalink)
+    site = _site_view(tenant, page.permalink, page.collection)
     root = request.url_root.rstrip("/")
     avatar = site.profile.avatar_url
     html = sites.published_html(revision)

@@ -41,7 +41,7 @@ class NavItem:
     title: str
     url: str
     current: bool = False
-    lists_current: bool = False  # the page that lists the current one (an entry's publication list)
+    lists_current: bool = False  # the page that lists the current one (an item's collection, an entry's list)
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class SiteView:
     base_url: str  # "/alice"
     profile: ProfileView
     nav: tuple[NavItem, ...] = ()
+    listed_on: NavItem | None = None  # the page that lists the current one, which the current one links back to
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,6 @@ class PageView:
     after_content_html: Markup | None = None
     json_ld: dict = field(default_factory=dict)
     item: CollectionItem | None = None  # set when the page is an item of a collection
-    listed_on: NavItem | None = None  # the page that lists this one, which it links back to
 
 
 # --- queries -------------------------------------------------------------------------------------------------

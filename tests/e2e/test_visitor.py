@@ -1,11 +1,11 @@
 """A visitor reads a profile on a phone and on a desktop, follows the menu and an old address, switches to
-dark mode, and reports the page."""
+dark mode, goes back from a talk's page to the list of talks, and reports the page."""
 
 import pytest
 
 from browser_checks import follow, horizontal_overflow, screenshot, serious_violations
 from factories import page_source, publish, publish_site
-from profilehost.services import profiles
+from profilehost.services import pages, profiles
 
 LONG_CONTENT = ("## Data\n\n| Year | Venue | A very long column heading | Another long heading | And one more |\n"
                 "|---|---|---|---|---|\n| 2026 | EXAMPLE | " + "wide cell content " * 4 + "| x | y |\n\n"
@@ -23,6 +23,15 @@ def site(make_user):
                                     "links": {"github": "gracefixture", "orcid": "0000-0002-1825-0097",
                                               "email": "grace@example.org"}})
     return alice
+
+
+@pytest.fixture
+def talk(site):
+    talks = "{% for post in site.talks reversed %}{% include archive-single.html %}{% endfor %}"
+    publish(site, page_source("Talks", "/talks/", talks, nav_order=4), "talks.md")
+    pages.publish_upload(site, b"---\ntitle: A keynote on fixtures\npermalink: /talks/2024-keynote/\n---\n\n"
+                               b"What the talk was about.\n", "_talks/2024-keynote.md", collection="talks")
+    return "/alice/talks/2024-keynote/"
 
 
 def test_reading_on_a_phone(new_page, site, axe_source, screenshots_dir):
@@ -74,6 +83,20 @@ def test_following_the_system_dark_scheme(new_page, site, axe_source):
     page.goto(page.base + "/alice/")
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
     assert serious_violations(page, axe_source) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_talks_page_on_a_phone_leads_back_to_the_talks(new_page, talk, axe_source, screenshots_dir, scheme):
+    page = new_page(390, 844, scheme=scheme)
+    page.goto(page.base + talk)
+    assert page.locator(".masthead__menu [aria-current]").inner_text() == "Talks"
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, screenshots_dir, f"talk-phone-{scheme}")
+    assert serious_violations(page, axe_source) == []
+    follow(page, page.locator(".page__listed-on a"))
+    assert page.url == page.base + "/alice/talks/"
+    assert page.locator("[aria-current=page]").inner_text() == "Talks"
+    assert page.errors == [] and page.foreign == [] and page.dialogs == []
 
 
 def test_reporting_a_page(new_page, site):

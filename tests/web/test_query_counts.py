@@ -86,3 +86,19 @@ def test_an_entrys_page_costs_the_same_whatever_the_number_of_pages(make_app, ma
             assert server.test_client().get("/alice/publication/a1/").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 6, counts  # 6 before it linked back to the list and marked the menu
+
+
+def test_an_items_page_costs_the_same_whatever_the_number_of_pages(make_app, make_user):
+    alice = make_user("alice")
+    loop = "{% for post in site.talks %}{% include archive-single.html %}{% endfor %}"
+    publish(alice, page_source("Talks", "/talks/", loop, nav_order=2), "talks.md")
+    page_service.publish_upload(alice, b"---\ntitle: A talk\npermalink: /talks/t/\n---\nText.\n", "_talks/t.md",
+                                collection="talks")
+    counts = []
+    for pages in (2, 12):
+        site_with(alice, pages)
+        server = make_app()
+        with counted_statements(server) as statements:
+            assert server.test_client().get("/alice/talks/t/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 6, counts  # 6 before it linked back to the list and marked the menu
