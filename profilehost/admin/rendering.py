@@ -31,5 +31,5 @@ def revision_as_published(tenant: User, page: Page, revision: Revision) -> str:
     )
     head = page_heads.page_head(tenant, request.url_root.rstrip("/"), page.collection, revision.front_matter or {},
                                 revision.title, view.canonical_url)
-    return render_template("theme/page.html", site=_site_view(tenant, page.permalink), page=view, page_head=head,
-                           report_url=None, dashboard_url=None, framed=True)
+    return render_template("theme/page.html", site=_site_view(tenant, page.permalink, page.collection), page=view,
+                           page_head=head, report_url=None, dashboard_url=None, framed=True)

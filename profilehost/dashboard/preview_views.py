@@ -70,8 +70,8 @@ def themed_page(tenant: User, rendered: Rendered, filename: str, collection: str
     )
     head = page_heads.page_head(tenant, request.url_root.rstrip("/"), collection, rendered.front_matter or {},
                                 rendered.meta.title, view.canonical_url)
-    html = render_template("theme/page.html", site=_site_view(tenant, permalink), page=view, page_head=head,
-                           report_url=None, dashboard_url=None)
+    html = render_template("theme/page.html", site=_site_view(tenant, permalink, collection), page=view,
+                           page_head=head, report_url=None, dashboard_url=None)
     return _with_banner(html, pages.public_url(tenant, permalink), rendered.meta.published)
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from factories import page_source, publish
 from profilehost.services import collections, pages, site_files
+from support import post_form
 
 ITEMS = {"talks": ("_talks/2024-keynote.md", "/talks/2024-keynote/"),
          "publications": ("_publications/2020-paper.md", "/publication/2020-paper/"),
@@ -95,3 +96,13 @@ def test_a_cached_items_page_follows_its_list_when_the_list_is_renamed_or_moved(
     html = client.get(url).get_data(as_text=True)
     assert listed_on(html) == "Lectures /alice/lectures/" and marked(html) == ["/alice/lectures/"]
 
+
+def test_the_preview_of_an_item_shows_the_link_back_and_the_marked_menu_as_its_page_will(logged_in):
+    alice = logged_in.user
+    listing(alice, "talks", "Talks", "/talks/", nav_order=2)
+    item(alice, "talks")
+    page = pages.find_page(alice, ITEMS["talks"][1])
+    response = post_form(logged_in, f"/dashboard/pages/{page.id}/preview", {"source": "---\ntitle: Changed\n---\n"},
+                         form_url=f"/dashboard/pages/{page.id}/edit")
+    html = response.get_data(as_text=True)
+    assert listed_on(html) == "Talks /alice/talks/" and marked(html) == ["/alice/talks/"]
