@@ -12,7 +12,7 @@ from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
 from ..services import collections, pages, sites
-from ..services.assets import SERVED_FOLDERS, is_image
+from ..services.assets import is_image, served_file
 from . import feed_views, page_heads, public, routing
 from .cache import answer, freeze, page_cache_key
 from .tenant_heads import TenantHead
@@ -79,9 +79,9 @@ def tenant_path(username: str, subpath: str):
     cached = cache.get(key, head.site_version)
     if cached is None:
         tenant = db.session.get(User, head.id)
-        folder, _, name = subpath.partition("/")
-        if folder in SERVED_FOLDERS and name:
-            return _serve_asset(tenant, name)
+        served = served_file(subpath)
+        if served is not None:
+            return _serve_asset(tenant, served[1])
         rendered = routing.rebased(_render_tenant_path(tenant, subpath), request.environ, tenant.username)
         cached = freeze(rendered, head.site_version)
         cache.put(key, cached)
