@@ -21,7 +21,7 @@ from ..publishing.memo import MISSING, BoundedMemo, weight
 from ..publishing.meta import ENGLISH, Language, language_of
 from ..publishing.scholar import ScholarMeta, scholar_meta
 from ..services import sites
-from ..services.assets import SERVED_FOLDERS
+from ..services.assets import SERVED_FOLDERS, served_file
 
 CONFIG_FILE = "_config.yml"
 DEFAULT_FEED_PATH = "feed.xml"
@@ -162,10 +162,10 @@ def own_pdf_url(tenant: User, root: str, value: str) -> str | None:
             return None
         value = parts.path
     path = urlsplit(resolve_url(value, base)).path
-    folder, _, name = path.removeprefix(base + "/").partition("/")
-    if not path.startswith(base + "/") or folder not in SERVED_FOLDERS or not name:
+    served = served_file(path.removeprefix(base)) if path.startswith(base + "/") else None
+    if served is None:
         return None
-    asset = sites.public_asset(tenant, unquote(name))
+    asset = sites.public_asset(tenant, unquote(served[1]))
     if asset is None or asset.content_type != "application/pdf":
         return None
     return f"{root}{base}/files/{quote(asset.name)}"

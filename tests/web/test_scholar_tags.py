@@ -103,6 +103,17 @@ def test_a_pdf_not_served_by_this_host_is_never_the_citation_pdf_url(make_user, 
     assert "citation_pdf_url" not in dict(tags)
 
 
+# Every path the site answers with the file (assets.served_file); a doubled slash is answered with a 308 to it.
+@pytest.mark.parametrize("paperurl", ["/assets/engines.pdf", "/alice//files/engines.pdf"])
+def test_a_pdf_linked_by_any_path_that_serves_it_is_the_citation_pdf_url(make_user, client, paperurl):
+    alice = make_user("alice")
+    store_file(alice, "engines.pdf")
+    url = publish_item(alice, ENGINES.replace("'/files/engines.pdf'", f"'{paperurl}'"))
+    assert dict(scholar_tags(client, url))["citation_pdf_url"] == f"{ROOT}/alice/files/engines.pdf"
+    linked = paperurl if paperurl.startswith("/alice/") else "/alice" + paperurl
+    assert client.get(linked, follow_redirects=True).data == PDF
+
+
 def test_an_image_named_like_a_pdf_is_not_a_citation_pdf_url(make_user, client):
     alice = make_user("alice")
     store_file(alice, "figure.png", PNG)
