@@ -98,6 +98,7 @@ def site_path(value) -> str | None:
     if not isinstance(value, str):
         return None
     path = value.strip().lstrip("/")
+    # Not assets.served_file: a folder's own name is refused too, as a feed written there would stand in its place.
     if (not path or path.endswith("/") or "://" in path or any(part in ("", ".", "..") for part in path.split("/"))
             or any(char in path for char in "?#\\\"'<> ") or not path.isprintable()
             or path.split("/", 1)[0] in SERVED_FOLDERS):
