@@ -4,4 +4,4 @@ from flask import Blueprint
 
 public = Blueprint("public", __name__)
 
-from . import bibliography_views, report_views, views  # noqa: E402,F401  (modules register routes)
+from . import report_views, views  # noqa: E402,F401  (modules register routes)

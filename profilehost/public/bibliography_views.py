@@ -7,64 +7,38 @@ An address that names no entry is the tenant's own page (an academicpages `_publ
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 
 from flask import Response, render_template, request
 from markupsafe import Markup
 
-from ..extensions import db, limiter
 from ..models import User
 from ..publishing.scholar import scholar_meta
-from ..security import same_for_every_visitor
 from ..services import bibliography, sites
-from . import page_heads, public, routing, views
+from . import page_heads, views
 
 BIBTEX_TYPE = "application/x-bibtex; charset=utf-8"
 
 
-@public.route("/<tenant:username>/publications.bib")
-@limiter.exempt
-@same_for_every_visitor
-def whole_bibliography(username: str):
-    tenant = _tenant(username)
-    if tenant is None:
-        return views.tenant_path(username, "publications.bib")
-    text = bibliography.whole_bib(tenant)
-    if text is None:
-        return views.tenant_path(username, "publications.bib")
-    return _bibtex(text, f"{tenant.username}-publications.bib")
+ENTRY_PATH = re.compile(r"publication/(?P<slug>[^/]+?)(?:(?P<bib>\.bib)|/)")
 
 
-@public.route("/<tenant:username>/publication/<slug>.bib")
-@limiter.exempt
-@same_for_every_visitor
-def entry_bibtex(username: str, slug: str):
-    tenant = _tenant(username)
-    entry = bibliography.entry_by_slug(tenant, slug) if tenant is not None else None
+def bibliography_response(tenant: User, subpath: str) -> Response | None:
+    """What the bibliography answers at `subpath` of the tenant's site (an entry's page or .bib, the whole list's
+    .bib), or None when it has nothing there. The tenant's page view asks first, so these answers share its page
+    cache, validated by the site's version like every page (a save of the bibliography bumps it)."""
+    if subpath == "publications.bib":
+        text = bibliography.whole_bib(tenant)
+        return _bibtex(text, f"{tenant.username}-publications.bib") if text is not None else None
+    found = ENTRY_PATH.fullmatch(subpath)
+    entry = bibliography.entry_by_slug(tenant, found["slug"]) if found else None
     if entry is None:
-        return views.tenant_path(username, f"publication/{slug}.bib")
-    return _bibtex(entry["bib"] + "\n", f"{entry['slug']}.bib")
-
-
-@public.route("/<tenant:username>/publication/<slug>/")
-@limiter.exempt
-@same_for_every_visitor
-def entry_page(username: str, slug: str):
-    tenant = _tenant(username)
-    entry = bibliography.entry_by_slug(tenant, slug) if tenant is not None else None
-    if entry is None:
-        return views.tenant_path(username, f"publication/{slug}/")
-    return _entry_page(tenant, entry)
-
-
-def _tenant(username: str) -> User | None:
-    """The tenant whose bibliography a visitor may see, or None: the ordinary view then answers (its 404, its
-    410 for a suspended account, its redirect to the lowercase name)."""
-    head = views._public_tenant(username)
-    if username != head.username or views.served_elsewhere(head, "") is not None:
         return None
-    return db.session.get(User, head.id)
+    if found and found["bib"]:
+        return _bibtex(entry["bib"] + "\n", f"{entry['slug']}.bib")
+    return _entry_page(tenant, entry)
 
 
 def _entry_page(tenant: User, entry: dict) -> Response:
@@ -86,7 +60,7 @@ def _entry_page(tenant: User, entry: dict) -> Response:
     response.add_etag()
     response.last_modified = updated_at
     response.headers["Cache-Control"] = views._public_cache()
-    return routing.rebased(response, request.environ, tenant.username).make_conditional(request)
+    return response
 
 
 def _body_html(entry: dict) -> Markup:
@@ -114,4 +88,4 @@ def _bibtex(text: str, filename: str) -> Response:
     response.headers["Cache-Control"] = views._public_cache()
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.add_etag()
-    return response.make_conditional(request)
+    return response

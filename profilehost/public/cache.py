@@ -24,7 +24,7 @@ LARGEST_ENTRY_SHARE = 8
 # The entry object, its key's tuple and the dictionary's bookkeeping, on top of the strings weighed.
 ENTRY_OVERHEAD = 512
 # What a cached response keeps of the response it was made from.
-CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control")
+CACHED_HEADERS = ("Location", "ETag", "Last-Modified", "Content-Type", "Cache-Control", "Content-Disposition")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from ..extensions import db, limiter
 from ..models import AccountState, User
 from ..publishing.links import canonical_path
 from ..security import same_for_every_visitor
-from ..services import collections, pages, sites
+from ..services import bibliography, collections, pages, sites
 from ..services.assets import is_image, served_file
-from . import feed_views, page_heads, public, routing
+from . import bibliography_views, feed_views, page_heads, public, routing
 from .cache import answer, freeze, page_cache_key
 from .tenant_heads import TenantHead
 
@@ -91,6 +91,9 @@ def tenant_path(username: str, subpath: str):
 def _render_tenant_path(tenant: User, subpath: str) -> Response:
     if subpath == "sitemap.xml":
         return _tenant_sitemap(tenant)
+    listed = bibliography_views.bibliography_response(tenant, subpath)
+    if listed is not None:
+        return listed
     feed = feed_views.feed_response(tenant, subpath, request.url_root.rstrip("/"))
     if feed is not None:
         feed.headers["Cache-Control"] = _public_cache()
@@ -228,8 +231,11 @@ def _serve_asset(tenant: User, name: str):
 
 
 def _tenant_sitemap(tenant: User) -> Response:
+    addresses = {page.permalink: page.updated_at for page in sites.public_pages(tenant)}
+    for permalink, updated_at in bibliography.entry_addresses(tenant):
+        addresses.setdefault(permalink, updated_at)
     body = render_template("sitemap.xml", root=request.url_root.rstrip("/"), tenant=tenant,
-                           pages=sites.public_pages(tenant))
+                           addresses=addresses.items())
     response = Response(body, mimetype="application/xml")
     response.headers["Cache-Control"] = _public_cache()
     return response

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, astuple, dataclass, field, fields
+from datetime import datetime
 
 import yaml
 from sqlalchemy import func, select
@@ -307,6 +308,15 @@ def _documents_of(entries: list[dict]) -> dict[str, SiteDocument]:
             url=front_matter["permalink"], front_matter=front_matter, content=_listed_html(entry),
             collection="publications", path=f"_publications/{entry['slug']}.md", source=front_matter.get("excerpt", ""))
     return documents
+
+
+def entry_addresses(tenant: User) -> list[tuple[str, datetime]]:
+    """(address, when saved) of each entry's page, for the sitemap."""
+    current = current_version(tenant)
+    if current is None:
+        return []
+    return [(entry["front_matter"]["permalink"], current.created_at)
+            for entry in (current.rendered or {}).get("entries", [])]
 
 
 def entry_by_slug(tenant: User, slug: str) -> dict | None:

@@ -68,9 +68,6 @@ MATRIX: dict[tuple[str, str], tuple] = {
     ("dashboard.bibliography_settings", "POST"): DASHBOARD_OWN,
     ("dashboard.restore_bibliography", "POST"): DASHBOARD_BY_ID,  # a version number of their own
     ("dashboard.remove_bibliography", "POST"): DASHBOARD_OWN,
-    ("public.whole_bibliography", "GET"): EVERYONE,
-    ("public.entry_page", "GET"): EVERYONE,
-    ("public.entry_bibtex", "GET"): EVERYONE,
     ("dashboard.index", "GET"): DASHBOARD_OWN,
     ("dashboard.upload", "POST"): DASHBOARD_OWN,
     ("dashboard.new_page", "GET"): DASHBOARD_OWN,

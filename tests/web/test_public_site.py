@@ -111,6 +111,17 @@ def test_tenant_sitemap_lists_public_pages(client, alice):
     assert "/alice/wip/" not in body
 
 
+def test_tenant_sitemap_lists_each_bibliography_entrys_page_once(client, alice):
+    from profilehost.services import bibliography
+
+    bibliography.save_bibliography(alice, b"@article{a1, title={Engines}, author={Lovelace, Ada}, year={2021}}\n"
+                                          b"@misc{b2, title={Looms}, author={Lovelace, Ada}, year={2022}}\n")
+    body = client.get("/alice/sitemap.xml").get_data(as_text=True)
+    assert body.count("http://localhost/alice/publication/a1/</loc>") == 1
+    assert body.count("http://localhost/alice/publication/b2/</loc>") == 1
+    assert "http://localhost/alice/publications/</loc>" in body
+
+
 def test_site_sitemap_and_robots(client, alice):
     assert "http://localhost/alice/sitemap.xml" in client.get("/sitemap.xml").get_data(as_text=True)
     robots = client.get("/robots.txt").get_data(as_text=True)

@@ -88,6 +88,23 @@ def test_an_entrys_page_costs_the_same_whatever_the_number_of_pages(make_app, ma
     assert counts[0] == counts[1] <= 6, counts  # 6 before it linked back to the list and marked the menu
 
 
+@pytest.mark.parametrize("path", ["/alice/publication/a1/", "/alice/publication/a1.bib", "/alice/publications.bib"])
+def test_a_bibliography_answer_seen_before_is_one_lookup_until_the_bibliography_changes(make_app, make_user, path):
+    from profilehost.services import bibliography
+
+    alice = make_user("alice")
+    bibliography.save_bibliography(alice, b"@article{a1, title={Engines}, author={Lovelace, Ada}, year={2021}}")
+    server = make_app()
+    client = server.test_client()
+    first = client.get(path)
+    with counted_statements(server) as statements:
+        again = client.get(path)
+    assert statements == [] and again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers.get("Content-Disposition") == first.headers.get("Content-Disposition")
+    bibliography.save_bibliography(alice, b"@article{a1, title={Looms}, author={Lovelace, Ada}, year={2021}}")
+    assert b"Looms" in client.get(path).data
+
+
 def test_an_items_page_costs_the_same_whatever_the_number_of_pages(make_app, make_user):
     alice = make_user("alice")
     loop = "{% for post in site.talks %}{% include archive-single.html %}{% endfor %}"
