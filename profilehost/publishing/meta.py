@@ -29,11 +29,22 @@ KNOWN_KEYS = {"title", "permalink", "redirect_from", "author_profile", "excerpt"
               "venue", "citation", "paperurl", "slidesurl", "bibtexurl", "link", "type", "talk_type", "location",
               "collection", "modified",
               # the page's language (<html lang>, dir, og:locale), Jekyll's and jekyll-feed's key
-              "lang"}
+              "lang",
+              # a publication's Google Scholar tags (scholar.py) and its group in the listings
+              "authors", "author", "category", "entry_type", "journal", "booktitle", "volume", "issue", "number",
+              "pages", "doi", "abstract", "pdf",
+              # the feed's <category> terms
+              "categories", "tags",
+              # a bibliography entry's item, as an export writes it: {% bibliography %} queries and sorts these
+              "bibtex_key", "bibtex_fields", "year", "month"}
+# academicpages' (minimal-mistakes') switches for parts of its own theme: the shared theme has no such parts.
+THEME_SWITCHES = {"comments", "share", "related", "read_time", "toc", "toc_label", "toc_icon", "toc_sticky",
+                  "classes", "sidebar", "header"}
 # academicpages' layouts whose lines under the title (dates, venue, citation) the shared theme shows as they do.
 HEADER_LAYOUTS = ("single", "talk")
-# Layouts that draw no lines under the title and need no notice: al-folio's home page.
-QUIET_LAYOUTS = ("about",)
+# Layouts that draw no lines under the title and need no notice: al-folio's home page, and academicpages'
+# archive (its listing pages: the title, then the content, as the shared theme shows any page).
+QUIET_LAYOUTS = ("about", "archive")
 # The themes' own layouts, which the one shared theme stands in for: never run, even when a site has a copy.
 ACADEMICPAGES_LAYOUTS = ("archive", "archive-taxonomy", "compress", "cv-layout", "default", "single", "splash",
                          "talk")
@@ -295,7 +306,13 @@ def _notices(front: FrontMatter, site_layouts: tuple[str, ...]) -> list[str]:
     language = language_notice("lang", front.values.get("lang"))
     if language and "lang" in front.lines:
         notices.append(language)
-    unknown = sorted(set(front.values) - KNOWN_KEYS)
+    # Only the keys the file names itself: the config's defaults would otherwise be noted on every page they cover.
+    named = set(front.values) & set(front.lines)
+    switches = sorted(named & THEME_SWITCHES)
+    if switches:
+        notices.append("No effect in profilehost's shared theme (academicpages theme settings): "
+                       f"{', '.join(switches)}.")
+    unknown = sorted(named - KNOWN_KEYS - THEME_SWITCHES)
     if unknown:
         notices.append(f"Kept but not used by profilehost: {', '.join(unknown)}.")
     return notices

@@ -7,6 +7,7 @@ and its templates escape it once."""
 import pytest
 
 from factories import page_source, publish
+from profilehost.publishing import publish_source
 from profilehost.publishing.frontmatter import split_front_matter
 from profilehost.publishing.meta import document_title, read_page_meta
 from profilehost.publishing.site import SiteDocument
@@ -137,3 +138,26 @@ def test_a_value_longer_than_its_column_is_refused_over_the_api_naming_the_field
 def test_a_value_as_long_as_its_column_allows_is_published(make_user, front_matter):
     outcome = publish(make_user("alice"), f"---\n{front_matter}permalink: /long/\n---\nBody\n".encode())
     assert outcome.page.permalink == "/long/"
+
+
+def test_the_keys_profilehost_reads_or_writes_are_not_called_unused():
+    # authors: Google Scholar's citation_author; category: the publication groups and the feed's terms; tags:
+    # the feed's terms; bibtex_*, year, month: what the bibliography's items carry (an export writes them).
+    front_matter = ("authors: [Ada Lovelace]\ncategory: manuscripts\ntags: [engines]\nbibtex_key: ada2024\n"
+                    "bibtex_fields: {entry_type: article}\nyear: 2024\nmonth: 3\n")
+    assert notices_of(front_matter) == []
+
+
+def test_academicpages_theme_switches_are_noted_as_having_no_effect_here():
+    notices = notices_of("comments: true\nshare: true\n")
+    assert notices == ["No effect in profilehost's shared theme (academicpages theme settings): comments, share."]
+
+
+def test_academicpages_archive_layout_of_its_listing_pages_needs_no_notice():
+    assert notices_of("layout: archive\n") == []
+
+
+def test_keys_the_configs_defaults_give_every_item_are_not_noted_on_each():
+    rendered = publish_source(b"---\ntitle: Paper\n---\nText.\n", filename="_publications/paper.md",
+                              tenant_base="/ada", defaults={"comments": True, "share": True, "layout": "single"})
+    assert rendered.notices == ()
