@@ -34,7 +34,11 @@ INCLUDE_TAG = re.compile(r"\{%-?\s*include\s+([\w./-]+)")
 # A file's path where a source links it, with a leading '/' or none; never after a letter or a '/', so another
 # host's '/files/' ('https://example.org/files/a.pdf') is not this site's. It ends where a URL or a quote ends.
 FILE_LINK = re.compile(r"(?<![\w%/-])/?((?:" + "|".join(assets.SERVED_FOLDERS) + r")/[^\s\"'`<>()\[\]{}|\\^?#]+)")
-LAYOUT = """<!doctype html>
+# Only so that `jekyll build` works without the theme. An import leaves these layouts out, recognised by their exact
+# text (is_export_layout): taken as the site's own single or talk layout, this one would replace the theme's lines
+# under an item's title (venue, date, citation) with none. Before changing it, add its text to EARLIER_LAYOUTS.
+LAYOUT = """{% comment %}profilehost's export layout: an import into profilehost leaves it out.{% endcomment %}
+<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{{ page.title }} - {{ site.title }}</title></head>
 <body>
@@ -48,6 +52,8 @@ LAYOUT = """<!doctype html>
 </body>
 </html>
 """
+# The layouts of earlier exports: the first had no comment naming it.
+EARLIER_LAYOUTS = (LAYOUT.split("\n", 1)[1],)
 README = """This is your profilehost site in the academicpages layout.
 
 _pages/         your pages, exactly as you last published them (front matter included)
@@ -115,6 +121,12 @@ def site_entries(tenant: User) -> dict[str, str | bytes]:
         if f"_includes/{name}" not in site_files and (include := our_include(name)) is not None:
             entries[f"_includes/{name}"] = include
     return entries
+
+
+def is_export_layout(source: bytes) -> bool:
+    """Whether a layout file is one an export wrote, unchanged (a site's edit of it is its own layout)."""
+    text = source.replace(b"\r\n", b"\n").decode("utf-8", "replace")
+    return text in (LAYOUT, *EARLIER_LAYOUTS)
 
 
 def asset_entries(tenant: User, site: dict[str, str | bytes]) -> dict[str, bytes]:

@@ -43,7 +43,7 @@ from ..publishing.site import (
     read_site_files,
     sorted_documents,
 )
-from . import assets, bibliography, collections, dead_links, pages, profiles, site_build, site_versions
+from . import assets, bibliography, collections, dead_links, export, pages, profiles, site_build, site_versions
 from .pages import EditConflict
 
 # A page's file: the one rule that names pages (pages.file_name) reads the same suffixes, so an exported page
@@ -63,7 +63,8 @@ MAX_NAVIGATION_ENTRIES = 30
 SKIP_REASONS = {
     "_layouts": "a theme layout: every profilehost site uses the one shared theme (the site's own layouts, "
                 "like a book.html its pages name, are kept and run, and of single.html and talk.html the lines "
-                "under the title and after the content)",
+                "under the title and after the content; the plain layout a profilehost export adds for Jekyll is "
+                "left out)",
     "_includes": "only includes (.html, or no extension) are used",
     "_sass": "theme styles: every profilehost site uses the one shared theme",
     "assets": "theme scripts, styles and fonts: every profilehost site uses the one shared theme (its images "
@@ -304,7 +305,10 @@ def _take(tenant: User, plan: _Plan, archive: zipfile.ZipFile, entry: _Entry, re
     if folder == "_layouts" and rest:
         if not is_site_file(path) or not is_kept_layout(posixpath.splitext(rest)[0]):
             return SKIP_REASONS[folder]
-        plan.site_files[path] = _read(archive, entry)
+        raw = _read(archive, entry)
+        if export.is_export_layout(raw):
+            return SKIP_REASONS[folder]
+        plan.site_files[path] = raw
         return None
     if folder == "_pages" and rest:
         return _plan_page(plan, path, _read(archive, entry), collection=None)
