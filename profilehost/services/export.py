@@ -2,17 +2,18 @@
 
 The ZIP is what the importer takes (export -> import reproduces the site) and what Jekyll builds: pages and
 collection items are the sources exactly as last published, beside a _config.yml with the profile and the
-collections (or the site's own _config.yml, as last uploaded), its data files and includes, the menu, plain
-layouts, and profilehost's own versions of the academicpages includes the sources name, so the build needs no
-theme and an import of the export renders every page the same. Each uploaded file is in every folder the site
-links it from ('/assets/img/me.jpg' -> assets/img/me.jpg), so the built site has it at that address.
-"""
+collections (or the site's own _config.yml, as last uploaded but with the profile as it is now), its data files
+and includes, the menu, plain layouts, and profilehost's own versions of the academicpages includes the sources
+name, so the build needs no theme and an import of the export renders every page the same. Each uploaded file is
+in every folder the site links it from ('/assets/img/me.jpg' -> assets/img/me.jpg), so the built site has it at
+that address."""
 
 from __future__ import annotations
 
 import re
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from typing import IO, cast
 from urllib.parse import unquote
 
@@ -103,7 +104,7 @@ def site_entries(tenant: User) -> dict[str, str | bytes]:
     if tenant.profile and tenant.profile.navigation and "_data/navigation.yml" not in site_files:
         entries["_data/navigation.yml"] = navigation_yaml(tenant.profile.navigation)
     for path, source in sorted(site_files.items()):
-        entries[path] = _buildable(path, source)
+        entries[path] = exported_config(tenant, source) if path == "_config.yml" else source
     includes: set[str] = set()
     exported = _current_revisions(tenant)
     paths = export_paths(exported)
@@ -163,27 +164,54 @@ def _text(content: str | bytes) -> str:
     return content if isinstance(content, str) else content.decode("utf-8", "replace")
 
 
-def _buildable(path: str, source: bytes) -> bytes:
-    """The site file as uploaded, except a _config.yml that would leave _pages/ or a collection out of Jekyll's
-    build."""
-    if path != "_config.yml":
-        return source
+def exported_config(tenant: User, source: bytes) -> bytes:
+    """The site's own _config.yml with the profile as it is now (the author: block, Profile > Language as
+    `locale`: an import fills the profile from them) and with _pages/ and every collection in Jekyll's build; as
+    uploaded, comments and all, when that changes nothing."""
     config = yaml.safe_load(source) or {}
     if not isinstance(config, dict):
         return source
+    wanted = {**config, **_build_settings(config), **_profile_settings(tenant, config)}
+    if wanted == config:
+        return source
+    return yaml.safe_dump(wanted, allow_unicode=True, sort_keys=False).encode()
+
+
+def _build_settings(config: dict) -> dict:
+    """`include` and `collections` with what Jekyll needs to build _pages/ and each collection."""
     included = config.get("include")
     if not isinstance(included, list):
         included = []
     named = config.get("collections")
     if not isinstance(named, dict):
         named = {}
-    missing = [name for name in collections.COLLECTIONS if name != "posts" and name not in named]
-    if "_pages" in included and not missing:
-        return source
-    config["include"] = [*included, "_pages"] if "_pages" not in included else included
-    config["collections"] = {**named, **{name: {"output": True, "permalink": collections.COLLECTION_PERMALINK}
-                                         for name in missing}}
-    return yaml.safe_dump(config, allow_unicode=True, sort_keys=False).encode()
+    missing = {name: {"output": True, "permalink": collections.COLLECTION_PERMALINK}
+               for name in collections.COLLECTIONS if name != "posts" and name not in named}
+    return {"include": included if "_pages" in included else [*included, "_pages"],
+            "collections": {**named, **missing}}
+
+
+def _profile_settings(tenant: User, config: dict) -> dict:
+    settings: dict = {}
+    if tenant.profile is None:
+        return settings
+    given = config.get("author")
+    author = _author_over(given if isinstance(given, dict) else {}, tenant)
+    if author or "author" in config:
+        settings["author"] = author
+    if tenant.profile.locale:
+        settings["locale"] = tenant.profile.locale  # academicpages' key: Profile > Language survives a re-import
+    return settings
+
+
+def _author_over(block: dict, tenant: User) -> dict:
+    """The config's author: block with the profile's fields in place of those it held: a field the profile has
+    no more is left out (an import would bring it back), keys profilehost does not read stay as they are."""
+    profile = author_block(tenant, keys_in=block)
+    owned = AUTHOR_KEYS.keys() | AUTHOR_LINK_KEYS.keys()
+    author = {key: profile.get(key, value) for key, value in block.items()
+              if key in profile or key not in owned or value in (None, "")}
+    return {**author, **profile}
 
 
 def export_paths(exported: list[tuple[Page, Revision]]) -> dict[int, str]:
@@ -242,7 +270,9 @@ def _current_revisions(tenant: User) -> list[tuple[Page, Revision]]:
     )]
 
 
-def author_block(tenant: User) -> dict:
+def author_block(tenant: User, keys_in: Mapping | None = None) -> dict:
+    """The profile as academicpages' author: block; a link under the key `keys_in` (a config's block) gives it."""
+    keys_in = keys_in or {}
     profile = tenant.profile
     author: dict = {}
     for key, field_name in AUTHOR_KEYS.items():
@@ -250,7 +280,7 @@ def author_block(tenant: User) -> dict:
         if value:
             author[key] = value
     kinds_to_keys: dict[str, str] = {}
-    for key, kind in AUTHOR_LINK_KEYS.items():
+    for key, kind in sorted(AUTHOR_LINK_KEYS.items(), key=lambda pair: pair[0] not in keys_in):
         kinds_to_keys.setdefault(kind, key)
     for kind, value in (profile.links or {}).items():
         key = kinds_to_keys.get(kind, kind)
@@ -278,8 +308,7 @@ def config_yaml(tenant: User) -> str:
                         for name in collections.COLLECTIONS if name != "posts"},
         "defaults": [{"scope": {"path": ""}, "values": {"layout": "single", "author_profile": True}}],
     }
-    if tenant.profile.locale:
-        config["locale"] = tenant.profile.locale  # academicpages' key: Profile > Language survives a re-import
+    config.update(_profile_settings(tenant, config))
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 

@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 
 import pytest
+from site_archive import CONFIG as site_archive_config_text
 from site_archive import build_zip, site_with
 
 from factories import PDF, PNG
@@ -255,3 +256,33 @@ def test_the_profiles_language_is_in_the_exported_config_and_comes_back_on_impor
         assert "locale: de" in archive.read("alice-site/_config.yml").decode()
     assert import_site(bob, exported, "alice-site.zip", quota=QUOTA).ok
     assert 'lang="de"' in client.get("/bob/").get_data(as_text=True)
+
+
+def _profile_of(tenant) -> tuple:
+    profile = tenant.profile
+    return (profile.display_name, profile.pronouns, profile.bio, profile.location, profile.employer,
+            profile.avatar, profile.links)
+
+
+def test_a_profile_changed_since_the_config_was_uploaded_is_exported_as_it_is_now(make_user, client):
+    alice, bob = make_user("alice"), make_user("bob")
+    config = site_archive_config_text.replace("author:\n", "locale: en-GB\nauthor:\n")
+    assert import_site(alice, build_zip(site_with({"_config.yml": config})), "site.zip", quota=QUOTA).ok
+    profiles.update_profile(alice, {"locale": "en", "pronouns": "she/her", "display_name": "Ada Lovelace",
+                                    "bio": "Engines", "location": "Paris", "employer": "", "avatar": "",
+                                    "links": {"github": "https://github.com/ada-l", "orcid": "0000-0002-1825-0097"}})
+    exported = exported_bytes(alice)
+    with zipfile.ZipFile(io.BytesIO(exported)) as archive:
+        written = archive.read("alice-site/_config.yml").decode()
+    assert "locale: en\n" in written and "description: Ada Example's academic pages" in written
+    assert import_site(bob, exported, "alice-site.zip", quota=QUOTA).ok
+    assert _profile_of(bob) == _profile_of(alice)
+    assert 'lang="en"' in client.get("/bob/").get_data(as_text=True)
+
+
+def test_a_config_the_profile_agrees_with_is_exported_as_uploaded(make_user):
+    alice = make_user("alice")
+    config = site_archive_config_text + "include: [_pages]\n"
+    assert import_site(alice, build_zip(site_with({"_config.yml": config})), "site.zip", quota=QUOTA).ok
+    with exported_archive(alice) as archive:
+        assert archive.read("alice-site/_config.yml").decode() == config
