@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from site_archive import CONFIG as site_archive_config_text
@@ -286,3 +287,26 @@ def test_a_config_the_profile_agrees_with_is_exported_as_uploaded(make_user):
     assert import_site(alice, build_zip(site_with({"_config.yml": config})), "site.zip", quota=QUOTA).ok
     with exported_archive(alice) as archive:
         assert archive.read("alice-site/_config.yml").decode() == config
+
+
+def _shown_region(client, tenant, permalink: str) -> str:
+    """A page's title, the lines under it and its content, as served, with the tenant's name taken out."""
+    served = client.get(f"/{tenant.username}{permalink}").get_data(as_text=True)
+    start, end = served.index('<h1 class="page__title">'), served.index("</article>")
+    return served[start:end].replace(f"/{tenant.username}/", "/TENANT/")
+
+
+def test_an_export_imported_into_another_account_serves_every_page_as_the_first_one(make_user, client):
+    alice, bob = make_user("alice"), make_user("bob")
+    bib = (Path(__file__).parent.parent / "fixtures/bib/zotero.bib").read_bytes()
+    first = import_site(alice, build_zip(site_with({"_bibliography/papers.bib": bib})), "site.zip", quota=QUOTA)
+    assert first.ok, first.errors
+    again = import_site(bob, exported_bytes(alice), "alice-site.zip", quota=QUOTA)
+    assert again.ok, again.errors
+    for page in pages.list_pages(alice):
+        assert _shown_region(client, bob, page.permalink) == _shown_region(client, alice, page.permalink), \
+            page.permalink
+    paper = _shown_region(client, bob, "/publication/2024-01-15-paper-one/")
+    assert "Published in <i>Journal of Example Studies</i>" in paper and "Download Paper" in paper
+    assert not [notice for notice in again.notices if "not used" in notice[1] or "not one profilehost" in notice[1]]
+    assert set(again.notices) <= set(first.notices)
