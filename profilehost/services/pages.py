@@ -41,6 +41,8 @@ class PublishOutcome:
     created: bool = False
     unchanged: bool = False
     notices: list[str] = field(default_factory=list)
+    # The live revision, written from another file, that this one took the place of (see _from_another_file).
+    replaced: Revision | None = None
 
 
 def tenant_base(tenant: User) -> str:
@@ -123,6 +125,10 @@ def _publish(tenant: User, raw: bytes, filename: str, *, author: User | None = N
                              rendered=publishing.rendered if publishing else None, rerender=publishing is None)
         if publishing is not None and not outcome.unchanged:
             site_build.take_renderings(tenant, publishing.dependents)
+        # A write addressed to a page (the editor's, a PUT's URL, a restore) means to replace it; a file that only
+        # lands on its address may not have, and the author is told which page went into its history.
+        if expected_permalink is None and outcome.replaced is not None:
+            outcome.notices.insert(0, _replaced_notice(filename, outcome.page, outcome.replaced))
         return outcome
 
     try:
@@ -205,7 +211,9 @@ def write_page(tenant: User, raw: bytes, filename: str, *, author: User | None =
             return PublishOutcome(page, current, unchanged=True,
                                   notices=[f"{filename} is identical to the live revision; nothing changed."])
         _check_paths_are_free(tenant, page, rendered)
+        replaced = _from_another_file(page, filename)
         outcome = _write_revision(tenant, page, raw, filename, rendered, author or tenant)
+        outcome.replaced = replaced
         if collection is not None:
             outcome.page.collection = collection
         outcome.page.item_date = item_date(rendered.meta.date, filename) if outcome.page.collection else None
@@ -231,6 +239,26 @@ def _refuse_a_page_the_write_may_not_replace(page: Page | None, raw: bytes, file
                            "give this one another permalink.", field="permalink")
     if page is not None and base_revision is not None and page.current_revision != base_revision:
         raise EditConflict(page, current_revision(page))
+
+
+def _from_another_file(page: Page | None, filename: str) -> Revision | None:
+    """The page's live revision when a file by another name wrote it: what a write from `filename` replaces
+    rather than updates. Folders do not count ('_pages/cv.md' is cv.md)."""
+    if page is None or page.deleted_at is not None:
+        return None
+    live = current_revision(page)
+    return None if _base_name(file_name(page, live)) == _base_name(filename) else live
+
+
+def _base_name(filename: str) -> str:
+    return filename.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _replaced_notice(filename: str, page: Page, replaced: Revision) -> str:
+    name = _base_name(filename)
+    return (f"{name} replaced your page '{replaced.title}' (from {_base_name(file_name(page, replaced))}) at "
+            f"{page.permalink}: both files give that address. If that was not meant, open the page's History and "
+            f"Restore revision {replaced.number} to bring it back, then give {name} a permalink of its own.")
 
 
 def render_page(tenant: User, raw: bytes, filename: str, permalink: str | None = None,

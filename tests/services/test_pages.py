@@ -136,3 +136,23 @@ def test_a_page_edited_without_a_permalink_stays_where_it_is_whatever_the_file_n
     moved = b"---\npermalink: /elsewhere/\n---\nThird.\n"
     with pytest.raises(PublishError, match="changed from /talks/2024-keynote/ to /elsewhere/"):
         pages.put_page(alice, moved, "2024-03-01-keynote.md", "/talks/2024-keynote/")
+
+
+def replaced_notices(outcome) -> list[str]:
+    return [notice for notice in outcome.notices if "replaced your page" in notice]
+
+
+def test_an_upload_from_another_file_at_a_pages_address_says_which_page_it_replaced(make_user):
+    alice = make_user("alice")
+    publish(alice, page_source("CV", "/cv/"), "cv.md")
+    outcome = publish(alice, page_source("CV, new", "/cv/", "Other text."), "cv2.md")
+    assert outcome.revision.number == 2  # nothing is lost: revision 1 stays in the page's history
+    [said] = replaced_notices(outcome)
+    assert said.startswith("cv2.md replaced your page 'CV' (from cv.md) at /cv/")
+    assert "History" in said and "Restore revision 1" in said
+    # The page's own file again (in any folder), the editor, a PUT to the page's address: the page itself, meant.
+    again = publish(alice, page_source("CV", "/cv/", "Three."), "_pages/cv2.md")
+    assert replaced_notices(again) == []
+    edited = pages.save_edit(alice, page_source("CV", "/cv/", "Four."), again.page, base_revision=3)
+    assert replaced_notices(edited) == []
+    assert replaced_notices(pages.put_page(alice, page_source("CV", "/cv/", "Five."), "cv.md", "/cv/")) == []

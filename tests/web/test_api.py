@@ -29,6 +29,15 @@ def test_post_publishes_wherever_the_front_matter_says(client, token):
     assert response.status_code == 201 and response.json["page"]["permalink"] == "/"
 
 
+def test_post_at_another_files_address_says_which_page_it_replaced(client, token):
+    client.post("/api/v1/pages?filename=cv.md", data=page_source("CV", "/cv/"), headers=auth(token))
+    response = client.post("/api/v1/pages?filename=cv2.md", data=page_source("CV", "/cv/", "New."),
+                           headers=auth(token))
+    assert response.status_code == 200
+    assert any(notice.startswith("cv2.md replaced your page 'CV' (from cv.md) at /cv/")
+               for notice in response.json["notices"])
+
+
 def test_errors_are_json_with_the_pipelines_message(client, token):
     response = client.put("/api/v1/pages/x", data=b"---\ntitle: [oops\n---\n", headers=auth(token))
     assert response.status_code == 422 and "line" in response.json["message"]

@@ -37,6 +37,15 @@ def test_a_refused_file_is_explained_and_the_others_still_publish(logged_in):
     assert pages.find_page(logged_in.user, "/bad/") is None
 
 
+def test_an_upload_that_takes_another_files_address_names_the_page_it_replaced(logged_in, client):
+    publish(logged_in.user, page_source("CV", "/cv/", "The old CV."), "cv.md")
+    response = upload(logged_in, ("cv2.md", page_source("Curriculum", "/cv/", "The new CV.")))
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 200
+    assert "cv2.md replaced your page 'CV' (from cv.md) at /cv/" in html and "Restore revision 1" in html
+    assert "The new CV." in client.get("/alice/cv/").get_data(as_text=True)
+
+
 def test_uploading_a_config_fills_the_profile(logged_in, client):
     config = b'author:\n  name: "Grace Fixture"\n  github: "gracefixture"\n  bio: "Tester"\n'
     response = upload(logged_in, ("_config.yml", config))
