@@ -150,12 +150,36 @@ def store_assets(tenant: User, files: list[tuple[str, bytes]], quota: int) -> li
 
 
 def _checked(files: list[tuple[str, bytes]]) -> list[tuple[str, bytes, str]]:
-    """(name, data, verified content type) of each file; AssetError for the first one refused."""
-    checked = [(name, data, check_asset(name, data)) for name, data in files]
-    counted = Counter(name for name, _data, _type in checked)
+    """(name, data, verified content type) of each file; else AssetError naming every file refused and why, and
+    the good files the refusal keeps back (the batch is stored whole or not at all)."""
+    checked, refused, reasons = [], [], []
+    for name, data in files:
+        try:
+            checked.append((name, data, check_asset(name, data)))
+        except AssetError as refusal:
+            refused.append(name)
+            reasons.append(refusal.message)
+    counted = Counter(name for name, _data in files)
     if twice := sorted(name for name, count in counted.items() if count > 1):
-        raise AssetError(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
+        refused += twice
+        reasons.append(f"{', '.join(twice)}: two files by one name. Rename one of them and upload again.")
+    if reasons:
+        fine = [name for name, _data, _type in checked if name not in refused]
+        raise AssetError(" ".join([*reasons, *_kept_back(fine, refused)]))
     return checked
+
+
+def _kept_back(fine: list[str], refused: list[str]) -> list[str]:
+    """What a refusal did to the good files of the same upload: a person would otherwise think them stored."""
+    if not fine:
+        return []
+    were, them = ("was", "it") if len(fine) == 1 else ("were", "them")
+    return [f"Nothing was uploaded: {_in_words(fine)} {were} fine; upload {them} again with "
+            f"{_in_words(sorted(set(refused)))} fixed or left out."]
+
+
+def _in_words(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _write_within_quota(tenant: User, checked: list[tuple[str, bytes, str]], quota: int) -> list[Asset]:

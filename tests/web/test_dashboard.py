@@ -7,7 +7,7 @@ import pytest
 from factories import PDF, PNG, SITE, page_source, publish, publish_site, store_file
 from profilehost.extensions import db
 from profilehost.services import pages
-from support import PASSWORD, csrf_token_from, log_in, post_form
+from support import PASSWORD, csrf_token_from, log_in, post_files, post_form
 
 
 def upload(client, *files, url="/dashboard/upload", form_url="/dashboard/"):
@@ -175,6 +175,24 @@ def test_bad_files_are_refused_with_a_reason(logged_in, name, data, message):
     response = upload(logged_in, (name, data), url="/dashboard/files", form_url="/dashboard/files")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+
+
+def test_a_refused_file_in_a_files_upload_says_the_good_ones_were_not_uploaded_either(logged_in, client):
+    big = PDF + b"0" * (10 * 1024 * 1024 + 512 * 1024)
+    response = post_files(logged_in, "/dashboard/files", [("big.pdf", big), ("fig2.png", PNG), ("fig3.png", PNG)])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "big.pdf: 10.5 MiB is over the 10 MiB limit per file" in html
+    assert "Nothing was uploaded: fig2.png and fig3.png were fine" in html
+    assert client.get("/alice/images/fig2.png").status_code == 404
+
+
+def test_every_refused_file_of_a_files_upload_is_named_at_once(logged_in):
+    response = upload(logged_in, ("evil.svg", b"<svg/>"), ("photo.png", b"\xff\xd8\xff\xe0JPEG"), ("ok.png", PNG),
+                      url="/dashboard/files", form_url="/dashboard/files")
+    html = response.get_data(as_text=True)
+    assert "evil.svg: only PNG" in html and "photo.png: the file contains image/jpeg" in html
+    assert "Nothing was uploaded: ok.png was fine" in html
 
 
 def test_two_files_by_one_name_in_one_upload_are_refused_and_change_nothing(logged_in, client):
