@@ -50,16 +50,46 @@ NEVER_CLOSED = {"quoted scalar": "a quote opened on this line is never closed",
                 "flow mapping": "a '{' opened on this line is never closed with '}'"}
 
 
-def _where_and_what(error: yaml.MarkedYAMLError) -> tuple[int, str]:
-    """The 0-based line and the problem: where a quote or bracket was opened, when the text ended inside it."""
-    problem = (error.problem or "invalid YAML").strip()
-    ran_out = "end of stream" in problem or "<stream end>" in problem
-    if ran_out and error.context_mark is not None:
-        opened = next((said for what, said in NEVER_CLOSED.items() if what in (error.context or "")), None)
-        if opened:
-            return error.context_mark.line, opened
+def _where_and_what(error: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, str]:
+    """The 0-based line and the problem: where a quote or bracket was opened, when the mistake is that it never
+    closes; else where PyYAML stopped, in its words."""
+    opened = _never_closed(error) or _quote_ran_on(error, yaml_text)
+    if opened:
+        return opened
     mark = error.problem_mark or error.context_mark
-    return (mark.line if mark else 0), problem
+    return (mark.line if mark else 0), (error.problem or "invalid YAML").strip()
+
+
+def _never_closed(error: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """The text ended inside a quote or bracket, or a bracket ran on past its line into the next key, whose ':'
+    cannot be inside it."""
+    what = next((what for what in NEVER_CLOSED if what in (error.context or "")), None)
+    if what is None or error.context_mark is None:
+        return None
+    problem = error.problem or ""
+    ran_out = "end of stream" in problem or "<stream end>" in problem
+    # A quote's own errors on a later line (an unknown escape) are real errors inside a quote that may close.
+    ran_on = (what != "quoted scalar" and error.problem_mark is not None
+              and error.problem_mark.line > error.context_mark.line)
+    return (error.context_mark.line, NEVER_CLOSED[what]) if ran_out or ran_on else None
+
+
+def _quote_ran_on(error: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, str] | None:
+    """A quoted value that runs over lines to end where PyYAML stumbled: in front matter, a closing quote left
+    out, and the quote that ended the value was the next value's opening one."""
+    if error.problem_mark is None:
+        return None
+    stumbled = error.problem_mark.line
+    try:
+        for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > stumbled:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
+                    and token.start_mark.line < token.end_mark.line == stumbled):
+                return token.start_mark.line, NEVER_CLOSED["quoted scalar"]
+    except yaml.YAMLError:
+        pass  # the scan stops where the load did, having given every token before it
+    return None
 
 
 class _NestedTooDeep(Exception):
@@ -132,7 +162,7 @@ def load_yaml(yaml_text: str, filename: str, *, first_line: int = 1) -> tuple[ob
                            f"deep here; at most {MAX_YAML_DEPTH} are accepted. Flatten the deepest part (a long run "
                            "of '[' or '{', or ever deeper indentation).", line=line) from None
     except yaml.MarkedYAMLError as error:
-        line, problem = _where_and_what(error)
+        line, problem = _where_and_what(error, yaml_text)
         line += first_line
         raise PublishError(f"{filename}, line {line}: {problem}. Check the quotes, colons and indentation on this "
                            "line (values containing ':' or '#' need quotes).", line=line) from None

@@ -120,6 +120,32 @@ def test_an_unclosed_quote_or_bracket_is_found_where_it_was_opened(front, said):
     assert refused.value.message.startswith(f"p.md, {said}")
 
 
+@pytest.mark.parametrize(("front", "said"), [
+    # The quote runs on to the next quote in the front matter, and YAML stumbles on what follows it.
+    ('title: "Research\npermalink: /research/\nauthor_profile: true\nexcerpt: "Work"\n',
+     "line 2: a quote opened on this line is never closed"),
+    ("title: 'Research\npermalink: /research/\nexcerpt: 'Work'\n",
+     "line 2: a quote opened on this line is never closed"),
+    # The list runs on into the next line, whose ':' cannot be inside it.
+    ("title: [unclosed\npermalink: /research/\n", "line 2: a '[' list opened on this line is never closed with ']'"),
+    ("title: x\nauthor: {name: Ada\n\nbio: Curious\n", "line 3: a '{' opened on this line is never closed with '}'"),
+])
+def test_an_unclosed_quote_or_bracket_with_lines_after_it_is_found_where_it_was_opened(front, said):
+    with pytest.raises(PublishError) as refused:
+        publish_source(f"---\n{front}---\nBody\n".encode(), filename="p.md", tenant_base="/a")
+    assert refused.value.message.startswith(f"p.md, {said}")
+
+
+def test_quotes_and_lists_over_several_lines_are_still_yaml():
+    rendered = render('title: "Research\n  and teaching"\ntags: [a,\n  b]')
+    assert rendered.meta.title == "Research and teaching" and rendered.front_matter["tags"] == ["a", "b"]
+
+
+def test_an_error_after_a_value_over_several_lines_is_not_blamed_on_its_quote():
+    error = refused('title: "Research\n  and teaching"\nvenue: x: y')
+    assert error.message.startswith("page.md, line 4: mapping values are not allowed here")
+
+
 @pytest.mark.parametrize("character", ["\x81", "\ufffe"])
 def test_a_character_yaml_cannot_hold_is_named_with_its_line(character):
     error = refused(f"title: ok\nvenue: a{character}b")

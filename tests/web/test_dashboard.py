@@ -1,10 +1,12 @@
 import io
 import re
 import zipfile
+from html import unescape
 
 import pytest
 
 from factories import PDF, PNG, SITE, page_source, publish, publish_site, store_file
+from profilehost.dashboard.views import NEW_PAGE_TEMPLATE
 from profilehost.extensions import db
 from profilehost.services import pages
 from support import PASSWORD, csrf_token_from, log_in, post_files, post_form
@@ -44,6 +46,19 @@ def test_an_upload_that_takes_another_files_address_names_the_page_it_replaced(l
     assert response.status_code == 200
     assert "cv2.md replaced your page 'CV' (from cv.md) at /cv/" in html and "Restore revision 1" in html
     assert "The new CV." in client.get("/alice/cv/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("broken", "said"), [
+    ('title: "Research', "line 2: a quote opened on this line is never closed"),
+    ("title: [unclosed", "line 2: a '[' list opened on this line is never closed with ']'"),
+])
+def test_the_editor_explains_a_yaml_mistake_as_the_upload_does(logged_in, broken, said):
+    source = NEW_PAGE_TEMPLATE.replace('title: "A new page"', broken).replace(
+        "author_profile: true", 'author_profile: true\nexcerpt: "My work"')
+    edited = post_form(logged_in, "/dashboard/pages/new", {"source": source, "publish": "1"})
+    uploaded = upload(logged_in, ("new-page.md", source.encode()))
+    for response in (edited, uploaded):
+        assert response.status_code == 422 and said in unescape(response.get_data(as_text=True))
 
 
 def test_uploading_a_config_fills_the_profile(logged_in, client):
