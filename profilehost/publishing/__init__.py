@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from . import budget
 from .decode import decode_source
 from .errors import PublishError
-from .frontmatter import load_yaml, split_front_matter
+from .frontmatter import front_matter_after_blank_lines, load_yaml, split_front_matter
 from .layouts import apply_site_layouts, item_layout, theme_layout_lines
 from .liquid import render_liquid
 from .markdown import render_markdown_with_notices
@@ -71,6 +71,7 @@ def publish_source(raw: bytes, *, filename: str, tenant_base: str, default_perma
 def _publish(raw: bytes, filename: str, tenant_base: str, default_permalink: str | None, site: SiteContext,
              defaults: dict, collection: str | None) -> Rendered:
     text, notices = decode_source(raw, filename)
+    notices += front_matter_after_blank_lines(text, filename)
     front, body, body_line = split_front_matter(text, filename)
     if defaults:
         # A layout from the defaults decides what the theme shows under the title, as in Jekyll; only a layout the

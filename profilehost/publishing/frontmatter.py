@@ -18,6 +18,12 @@ MAX_EXPANDED_NODES = 20_000
 MAX_YAML_DEPTH = 50
 OPENING = re.compile(r"\A---[ \t]*\n")
 CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+# Front matter that Jekyll, and so profilehost, reads as text: blank lines, then '---', a 'key: value' line and
+# more such lines (or their indented or listed values, comments, blank lines), then '---'.
+_KEY_LINE = r"[A-Za-z_][\w-]*:(?:[ \t].*)?\n"
+_VALUE_LINE = r"(?:[ \t]+\S.*|-(?:[ \t].*)?|#.*|[ \t]*)\n"  # one way to match a line: no backtracking blow-up
+AFTER_BLANK_LINES = re.compile(
+    rf"\A((?:[ \t]*\n)+)---[ \t]*\n{_KEY_LINE}(?:{_KEY_LINE}|{_VALUE_LINE})*---[ \t]*(?:\n|\Z)")
 
 
 @dataclass
@@ -42,6 +48,19 @@ def split_front_matter(text: str, filename: str) -> tuple[FrontMatter, str, int]
     # Counted after the blank lines that follow the front matter, which go: notices name the line in the file.
     body_start = text.count("\n", 0, len(text) - len(body)) + 1
     return load_front_matter(yaml_text, filename, first_line=2), body, body_start
+
+
+def front_matter_after_blank_lines(text: str, filename: str) -> list[str]:
+    """A notice when the text starts with blank lines and then what looks like front matter: published as text,
+    as Jekyll publishes it, but the author surely meant it as front matter."""
+    late = AFTER_BLANK_LINES.match(text)
+    if late is None:
+        return []
+    blank = late.group(1).count("\n")
+    lines = "the blank line" if blank == 1 else f"the {blank} blank lines"
+    return [f"{filename}: the front matter starts on line {blank + 1}, after blank lines, so it is shown as text on "
+            "the page (Jekyll does the same): front matter must start on line 1 with '---'. Delete "
+            f"{lines} before '---' and publish the file again."]
 
 
 # What PyYAML was reading when the text ran out, said the way an author would look for it.

@@ -161,3 +161,22 @@ def test_nesting_deeper_than_the_limit_is_refused_as_nesting_with_its_line():
 
 def test_an_alias_inside_its_own_anchor_is_refused_as_aliases():
     assert "anchors and aliases" in refused("title: x\nloop: &a [*a]").message
+
+
+def test_front_matter_after_blank_lines_is_published_as_text_with_a_notice_saying_what_to_do():
+    source = b"\n\n---\ntitle: Research\npermalink: /research/\n---\n\nBody.\n"
+    rendered = publish_source(source, filename="research.md", tenant_base="/a")
+    assert rendered.front_matter == {} and "permalink: /research/" in rendered.body_html  # as Jekyll does
+    [said] = [notice for notice in rendered.notices if "line 1" in notice]
+    assert said.startswith("research.md: the front matter starts on line 3")
+    assert "must start on line 1 with '---'" in said and "Delete the 2 blank lines" in said
+
+
+@pytest.mark.parametrize("source", [
+    b"\n---\n\nA paragraph between two rules.\n\n---\n",
+    b"\n---\n# Contents\n- one\n---\n\nText.\n",
+    b"\n---\ntitle: Research\nBody without a closing rule.\n",
+])
+def test_rules_and_text_after_a_blank_line_get_no_front_matter_notice(source):
+    rendered = publish_source(source, filename="p.md", tenant_base="/a")
+    assert not any("front matter" in notice for notice in rendered.notices)
