@@ -1,16 +1,17 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     username = StringField("Username", validators=[DataRequired()],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(AppForm):
     username = StringField(
         "Username", validators=[DataRequired(), Length(max=32)],
         description="Your address will be /your-name/. 2-32 characters: a-z, 0-9 and hyphens.",
@@ -28,13 +29,13 @@ class RegisterForm(FlaskForm):
                               render_kw={"autocomplete": "off", "spellcheck": "false"})
 
 
-class TwoFactorSignInForm(FlaskForm):
+class TwoFactorSignInForm(AppForm):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)],
                        description="The 6 digits your authenticator app shows now, or one of your recovery codes.",
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"})
 
 
-class TwoFactorEnrolForm(FlaskForm):
+class TwoFactorEnrolForm(AppForm):
     # A session left open must not be enough to tie the account to someone else's app.
     password = PasswordField("Your password", validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
@@ -43,7 +44,7 @@ class TwoFactorEnrolForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"})
 
 
-class TwoFactorDisableForm(FlaskForm):
+class TwoFactorDisableForm(AppForm):
     password = PasswordField("Password", validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
     code = StringField("Code", validators=[DataRequired(), Length(max=40)],
@@ -51,7 +52,7 @@ class TwoFactorDisableForm(FlaskForm):
                        render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"})
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(AppForm):
     current_password = PasswordField("The password you were given", validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("Your new password", validators=[DataRequired()],
@@ -61,12 +62,12 @@ class NewPasswordForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField("Your account's email address", validators=[DataRequired(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     new_password = PasswordField("New password", validators=[DataRequired()], description="At least 10 characters.",
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("Repeat the new password",
@@ -74,9 +75,9 @@ class ResetPasswordForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class MailActionForm(FlaskForm):
+class MailActionForm(AppForm):
     """A button that only needs its CSRF token: resend the confirmation link, stop notices."""
 
 
-class MailNoticesForm(FlaskForm):
+class MailNoticesForm(AppForm):
     mail_notices = BooleanField("Email me notices: approval, restore, unpublished pages")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..forms import AppForm
 from ..limits import publish_limit
 from ..publishing import PublishError
 from ..publishing.bibliography import MAX_BIB_BYTES
@@ -21,7 +21,7 @@ from . import dashboard
 from .forms import ActionForm
 
 
-class BibliographyForm(FlaskForm):
+class BibliographyForm(AppForm):
     file = FileField("BibTeX file", validators=[Optional()],
                      description="A .bib exported from Zotero, Google Scholar, DBLP, JabRef or written by hand. "
                                  "Up to 1 MiB. It replaces your current bibliography; older versions are kept.",
@@ -30,7 +30,7 @@ class BibliographyForm(FlaskForm):
                          render_kw={"spellcheck": "false", "rows": 10})
 
 
-class BibliographySettingsForm(FlaskForm):
+class BibliographySettingsForm(AppForm):
     style = SelectField("Citation style", choices=[SelectChoice(name, label) for name, label in STYLES.items()],
                         description="How each entry is written (Citation Style Language).")
     name_forms = TextAreaField("Your name as it appears in author lists", validators=[Length(max=3000)],

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from ..domains import service
 from ..domains.names import MAX_NAME, DomainError
 from ..extensions import limiter
+from ..forms import AppForm
 from . import dashboard
 from .forms import ActionForm
 
@@ -18,7 +18,7 @@ from .forms import ActionForm
 CHECKS = "30 per hour"
 
 
-class DomainForm(FlaskForm):
+class DomainForm(AppForm):
     # Longer than a name may be: an IDN or a pasted URL is read and refused with a message, not cut short.
     name = StringField("Domain", validators=[DataRequired(message="Domain: enter a name such as jane.example.org."),
                                              Length(max=4 * MAX_NAME)],

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -15,13 +14,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, ValidationError
 
+from ..forms import AppForm
 from ..limits import MAX_UPLOAD_FILES
 from ..models import ACCOUNT_RESTORE_WINDOW
 from ..services.site_import import MAX_NAVIGATION_ENTRIES as MAX_MENU_ENTRIES
 from ..services.sites import LINK_KINDS
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button that changes something: only the CSRF token travels."""
 
 
@@ -31,7 +31,7 @@ def at_most_upload_files(_form, field) -> None:
                               "Upload them in parts, or upload your whole site as a ZIP under Import.")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(AppForm):
     files = MultipleFileField(
         "Markdown pages, _config.yml or navigation.yml",
         validators=[FileRequired("Choose at least one file."), at_most_upload_files],
@@ -41,7 +41,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     archive = FileField(
         "Your site as a ZIP", validators=[FileRequired("Choose the ZIP of your site.")],
         description="The ZIP of an academicpages repository, as GitHub's Code > Download ZIP makes it, or a ZIP "
@@ -50,19 +50,19 @@ class ImportForm(FlaskForm):
     )
 
 
-class EditForm(FlaskForm):
+class EditForm(AppForm):
     source = TextAreaField("Page source (Markdown with front matter)", validators=[DataRequired()],
                            render_kw={"spellcheck": "true", "rows": 24})
     base_revision = HiddenField()
 
 
-class AssetUploadForm(FlaskForm):
+class AssetUploadForm(AppForm):
     files = MultipleFileField("Images and PDFs", validators=[FileRequired("Choose at least one file.")],
                               description="PNG, JPEG, GIF, WebP or PDF, up to 10 MiB each.",
                               render_kw={"accept": ".png,.jpg,.jpeg,.gif,.webp,.pdf", "multiple": True})
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     display_name = StringField("Name", validators=[Length(max=120)], render_kw={"autocomplete": "name"})
     pronouns = StringField("Pronouns", validators=[Length(max=40)])
     bio = TextAreaField("Short bio", validators=[Length(max=1000)], render_kw={"rows": 3})
@@ -86,13 +86,13 @@ for _kind, _label in LINK_KINDS:
     setattr(ProfileForm, f"link_{_kind}", _link_field(_kind, _label))
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(AppForm):
     email = EmailField("New email", validators=[DataRequired()], render_kw={"autocomplete": "email"})
     password = PasswordField("Current password", validators=[DataRequired()],
                              render_kw={"autocomplete": "current-password"})
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(AppForm):
     current_password = PasswordField("Current password", validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password", validators=[DataRequired()],
@@ -103,7 +103,7 @@ class PasswordChangeForm(FlaskForm):
                             render_kw={"autocomplete": "new-password"})
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(AppForm):
     password = PasswordField("Current password", validators=[DataRequired()],
                              description=f"Your site goes offline at once. You can cancel within "
                                          f"{ACCOUNT_RESTORE_WINDOW.days} days by logging in again; after that "
@@ -111,18 +111,18 @@ class DeleteAccountForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class AppealForm(FlaskForm):
+class AppealForm(AppForm):
     message = TextAreaField("Your appeal", validators=[DataRequired(), Length(max=5000)],
                             description="Explain why the suspension should be lifted. You can send one appeal.",
                             render_kw={"rows": 6})
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)],
                        description="What will use it, like 'GitHub Actions'. You can revoke it at any time.")
 
 
-class SiteFileUploadForm(FlaskForm):
+class SiteFileUploadForm(AppForm):
     file = FileField("Site file", validators=[FileRequired("Choose a file.")],
                      description="Your _config.yml, a data file (.yml, .yaml, .json or .csv), an include or a layout "
                                  "(.html). "
@@ -135,7 +135,7 @@ class SiteFileUploadForm(FlaskForm):
                        render_kw={"placeholder": "_data/cv.yml", "spellcheck": "false", "autocapitalize": "off"})
 
 
-class SiteFileEditForm(FlaskForm):
+class SiteFileEditForm(AppForm):
     text = TextAreaField("Contents", validators=[DataRequired("Write the file, or delete it instead.")],
                          render_kw={"spellcheck": "false", "rows": 24})
     base_version = HiddenField()
@@ -153,6 +153,6 @@ class MenuEntryForm(Form):
     remove = BooleanField("Remove")
 
 
-class MenuForm(FlaskForm):
+class MenuForm(AppForm):
     entries = FieldList(FormField(MenuEntryForm), min_entries=0, max_entries=MAX_MENU_ENTRIES + 1)
     base_version = HiddenField()

@@ -1,14 +1,14 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import AppForm
 from ..services import reports
 from ..services.reports import CATEGORIES
 
 NOT_A_PROFILE = "This address is not a profile on this site. Copy the page's address again."
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     url = StringField("Address of the page", validators=[DataRequired(), Length(max=600)])
     category = RadioField("What is wrong with it?", validators=[DataRequired()],
                           choices=[SelectChoice(value, label) for value, label in CATEGORIES])

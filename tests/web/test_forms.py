@@ -1,0 +1,31 @@
+"""Every form takes a file only in a field made for files: a file posted under a text field's name is left out, so
+the form answers as for a missing field (it reached the field's validators, which failed with a 500)."""
+
+from __future__ import annotations
+
+import io
+
+from flask_wtf import FlaskForm
+
+from profilehost.forms import AppForm
+from support import csrf_token_from
+
+
+def every_subclass(kind: type) -> set[type]:
+    found = set()
+    for subclass in kind.__subclasses__():
+        found |= {subclass, *every_subclass(subclass)}
+    return found
+
+
+def test_every_form_of_the_app_is_an_app_form(app):
+    ours = {form for form in every_subclass(FlaskForm) if form.__module__.startswith("profilehost.")}
+    assert ours and {form for form in ours if not issubclass(form, AppForm)} == set()
+
+
+def test_a_file_posted_as_the_profiles_text_fields_is_refused_like_a_missing_value(logged_in):
+    token = csrf_token_from(logged_in.get("/dashboard/profile").get_data(as_text=True))
+    response = logged_in.post("/dashboard/profile", content_type="multipart/form-data", data={
+        "csrf_token": token, "display_name": (io.BytesIO(b"Alice"), "name.txt"),
+        "avatar": (io.BytesIO(b"\x89PNG"), "me.png")})
+    assert response.status_code in (302, 422)
