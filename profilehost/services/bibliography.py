@@ -286,7 +286,7 @@ def _render_dependents(tenant: User, new_documents: dict[str, SiteDocument]) -> 
         db.session.rollback()
         return []
     snapshot, old = site_build.snapshot(tenant), publication_documents(tenant)
-    addresses = dead_links.SiteAddresses.of(tenant)
+    addresses = dead_links.SiteAddresses.of(tenant, entry_pages=set(new_documents))
     db.session.rollback()
     own = {permalink for permalink, document in snapshot.documents.items() if old.get(permalink) != document}
     changed = {**{permalink: None for permalink in old if permalink not in own},
@@ -315,8 +315,12 @@ def entry_addresses(tenant: User) -> list[tuple[str, datetime]]:
     current = current_version(tenant)
     if current is None:
         return []
-    return [(entry["front_matter"]["permalink"], current.created_at)
-            for entry in (current.rendered or {}).get("entries", [])]
+    return [(address, current.created_at) for address in entry_pages(current.rendered).values()]
+
+
+def entry_pages(rendered: dict | None) -> dict[str, str]:
+    """key -> address of each entry's page, in a bibliography as `render` made it."""
+    return {entry["key"]: entry["front_matter"]["permalink"] for entry in (rendered or {}).get("entries", [])}
 
 
 def entry_by_slug(tenant: User, slug: str) -> dict | None:

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import Asset, Page, Redirect, User
 from ..publishing import Rendered
 from ..publishing.links import canonical_path
+from . import bibliography
 from .assets import served_file
 
 # The sanitizer writes every attribute value in double quotes, and resolves every link inside the site to
@@ -30,15 +31,21 @@ MAX_SHOWN = 80  # characters of a link a notice quotes (notices travel in the se
 
 @dataclass(frozen=True)
 class SiteAddresses:
-    """What a visitor can open on a tenant's site: its pages (and their redirect_from paths) and its files."""
+    """What a visitor can open on a tenant's site: its pages (and their redirect_from paths), its bibliography's
+    entry pages and its files."""
 
     pages: frozenset[str]
     files: frozenset[str]
     base: str = ""  # '/<username>': read with the addresses, so checking links needs no database
 
     @classmethod
-    def of(cls, tenant: User, *, leaving_out: int | None = None, including: int | None = None) -> SiteAddresses:
-        """The addresses now; as if the page with id `leaving_out` were deleted, or `including` undeleted."""
+    def of(cls, tenant: User, *, leaving_out: int | None = None, including: int | None = None,
+           entry_pages: Iterable[str] | None = None) -> SiteAddresses:
+        """The addresses now; as if the page with id `leaving_out` were deleted, or `including` undeleted. The
+        bibliography's entry pages are the current bibliography's, or `entry_pages` when the check is for a
+        bibliography about to take its place."""
+        if entry_pages is None:
+            entry_pages = [address for address, _saved in bibliography.entry_addresses(tenant)]
         live = Page.deleted_at.is_(None) if including is None else (Page.deleted_at.is_(None) | (Page.id == including))
         if leaving_out is not None:
             live = live & (Page.id != leaving_out)
@@ -47,7 +54,8 @@ class SiteAddresses:
         redirects = db.session.scalars(select(Redirect.path).join(Page, Redirect.page_id == Page.id).where(
             Redirect.user_id == tenant.id, live, Page.published.is_(True)))
         files = db.session.scalars(select(Asset.name).where(Asset.user_id == tenant.id))
-        return cls(pages=frozenset([*permalinks, *redirects]), files=frozenset(files), base=f"/{tenant.username}")
+        return cls(pages=frozenset([*permalinks, *redirects, *entry_pages]), files=frozenset(files),
+                   base=f"/{tenant.username}")
 
     def with_page(self, permalink: str, redirects: Iterable[str]) -> SiteAddresses:
         return replace(self, pages=self.pages | {permalink, *redirects})

@@ -1,10 +1,12 @@
 """A link that leads nowhere on the tenant's own site is named in a notice, with how to fix it."""
 
+from pathlib import Path
+
 from site_archive import build_zip
 
 from factories import PDF, page_source, publish, store_file
 from profilehost.extensions import db
-from profilehost.services import pages, site_build, site_import
+from profilehost.services import bibliography, pages, site_build, site_import
 
 LINKS = ("[CV](/files/cv.pdf) [slides](files/talk%20slides.pdf) [photo](/images/me.png) [home](/) [about](/about) "
          "[old](/about-me.html) [gone](/nowhere/) [out](https://example.org/x) [top](#top) [mail](mailto:a@b.org)")
@@ -73,3 +75,39 @@ def test_a_page_rendered_again_because_a_data_file_changed_keeps_its_dead_link_n
     revision = pages.current_revision(pages.find_page(alice, "/cv/"))
     assert "Lecturer" in revision.body_html
     assert [notice for notice in revision.notices if "/files/cv.pdf leads nowhere" in notice]
+
+
+BIB = (Path(__file__).parent.parent / "fixtures/bib/zotero.bib").read_bytes()
+ENTRY_LINKS = "[notes](/publication/lovelace_notes_2021/) [nothing](/publication/no_such_key/)"
+LISTING = "{% for post in site.publications %}[{{ post.title }}]({{ base_path }}{{ post.url }}) {% endfor %}"
+
+
+def test_a_link_to_an_entry_of_the_bibliography_leads_somewhere(make_user):
+    alice = make_user("alice")
+    bibliography.save_bibliography(alice, BIB, source_name="papers.bib")
+    outcome = publish(alice, page_source("Links", "/links/", ENTRY_LINKS))
+    assert [notice.split(" leads")[0] for notice in notices_of(outcome)] == [
+        "The link to /publication/no_such_key/"]
+
+
+def test_a_page_listing_the_publications_has_no_notice_for_the_entries_of_a_bibliography_saved_after_it(
+        make_user):
+    alice = make_user("alice")
+    publish(alice, page_source("Publications", "/publications/", LISTING))
+    bibliography.save_bibliography(alice, BIB, source_name="papers.bib")
+    revision = pages.current_revision(pages.find_page(alice, "/publications/"))
+    assert "/alice/publication/lovelace_notes_2021/" in revision.body_html
+    assert [notice for notice in revision.notices if "leads nowhere" in notice] == []
+
+
+def test_an_import_with_a_bibliography_has_no_notice_for_links_to_its_entries(make_user):
+    alice = make_user("alice")
+    files = {"_bibliography/papers.bib": BIB, "_pages/links.md": page_source("Links", "/links/", ENTRY_LINKS),
+             "_pages/publications.md": page_source("Publications", "/publications/", LISTING)}
+    report = site_import.import_site(alice, build_zip(files), "site.zip", quota=100 * 1024 * 1024)
+    assert report.ok, report.errors
+    dead = [(path, notice.split(" leads")[0]) for path, notice in report.notices if "leads nowhere" in notice]
+    assert dead == [("_pages/links.md", "The link to /publication/no_such_key/")]
+    for permalink in ("/links/", "/publications/"):
+        notices = pages.current_revision(pages.find_page(alice, permalink)).notices
+        assert not [notice for notice in notices if "lovelace" in notice and "leads nowhere" in notice], permalink
