@@ -3,8 +3,10 @@
 Taken: `_config.yml` (the site's settings, its `defaults:`, the author: block and the collections), `_data/` and
 `_includes/` (what the pages' Liquid reads), `_pages/` and the pages at the top of the repository (an index.md
 with front matter), every collection (`_publications`, `_talks`, `_posts`, and those `collections:` names),
-`_data/navigation.yml` as the menu, and `files/` and `images/`. The pages are built as Jekyll builds them: items
-first, then the pages that list them, then those that list site.pages. Everything else is skipped and listed.
+`_data/navigation.yml` as the menu, `files/` and `images/`, and al-folio's `_bibliography/*.bib` (an `_publications`
+item that names one of its entries by `bibtex_key`, as an export writes each entry for Jekyll, is left to the entry).
+The pages are built as Jekyll builds them: items first, then the pages that list them, then those that list
+site.pages. Everything else is skipped and listed.
 All or nothing: every file is checked and rendered first, with no database transaction open, then everything is
 written in one short transaction (site_versions.write_after_rendering: the tenant is locked only while it writes);
 one bad file leaves the tenant exactly as it was, and the report says which file and why.
@@ -19,7 +21,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from urllib.parse import quote
@@ -155,6 +157,7 @@ class _Plan:
     assets: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> path, data
     bibliography_files: dict[str, bytes] = field(default_factory=dict)  # al-folio's _bibliography/*.bib
     bibliography: tuple[bytes, str] | None = None  # those as one .bib, checked, and its name
+    bibliography_entries: dict[str, str] = field(default_factory=dict)  # its keys -> their entry pages' addresses
 
     def collection_folders(self) -> dict[str, str]:
         """'_talks' -> 'talks': the collections _config.yml names, and _posts, as Jekyll reads them; without a
@@ -167,6 +170,10 @@ class _Plan:
             if isinstance(name, str) and COLLECTION_NAME.match(name):
                 folders[f"_{name}"] = name
         return folders
+
+    def entry_pages(self) -> Iterable[str] | None:
+        """The imported bibliography's entry pages; None when the archive has none (the current one stays)."""
+        return None if self.bibliography is None else self.bibliography_entries.values()
 
 
 def import_site(tenant: User, data: bytes, archive_name: str, *, quota: int, author: User | None = None,
@@ -267,8 +274,9 @@ def _plan(tenant: User, archive: zipfile.ZipFile, entries: list[_Entry], report:
     except ArchiveRefused as refused:
         report.errors.append((report.archive, str(refused)))
     if report.ok:
-        _render_sources(tenant, plan, report)
         _check_bibliography(tenant, plan, report)
+        _leave_out_copies_of_entries(plan, report)
+        _render_sources(tenant, plan, report)
     _keep_one_page_per_permalink(plan, report)
     if not plan.pages and not plan.assets and plan.config_fields is None and report.ok:
         _site_files_only(plan, report)
@@ -356,9 +364,8 @@ def _may_be_a_page(plan: _Plan, entry: _Entry) -> bool:
 def _plan_listed(plan: _Plan, path: str, raw: bytes) -> None:
     """A page Jekyll makes of a theme file (assets/css/main.scss -> /assets/css/main.css): in site.pages, as
     listings such as academicpages' page archive show it, and not published."""
-    try:
-        front = split_front_matter(decode_source(raw, path)[0], path)[0].values
-    except PublishError:
+    front = _front_matter(path, raw)
+    if front is None:
         return
     permalink = front.get("permalink")
     url = permalink if isinstance(permalink, str) and permalink.startswith("/") else _output_url(path)
@@ -379,19 +386,46 @@ def _plan_page(plan: _Plan, path: str, raw: bytes, collection: str | None) -> st
     return None
 
 
+def _front_matter(path: str, raw: bytes) -> dict | None:
+    """The file's front matter; None when it cannot be read (its render says why)."""
+    try:
+        return split_front_matter(decode_source(raw, path)[0], path)[0].values
+    except PublishError:
+        return None
+
+
 def _check_bibliography(tenant: User, plan: _Plan, report: ImportReport) -> None:
     """al-folio's _bibliography/*.bib, formatted now (with no transaction open) so a malformed entry refuses the
-    import before anything is written; the write then finds every citation formatted already."""
+    import before anything is written, and its entries are known before the items are rendered; the write then
+    finds every citation formatted already."""
     found = bibliography.bibliography_from_archive_files(plan.bibliography_files)
     if found is None:
         return
     try:
-        bibliography.render(tenant, *found)
+        plan.bibliography_entries = bibliography.entry_pages(bibliography.render(tenant, *found))
         plan.bibliography = found
     except PublishError as refused:
         report.errors.append((found[1], refused.message))
     finally:
         db.session.rollback()
+
+
+def _leave_out_copies_of_entries(plan: _Plan, report: ImportReport) -> None:
+    """An export writes each entry of the bibliography also as an `_publications` item with its `bibtex_key`, for
+    Jekyll; the entry comes back from the .bib, so the item would be the same publication a second time."""
+    kept = []
+    for path, raw, collection in plan.sources:
+        key = _bibtex_key(path, raw) if collection == "publications" else None
+        if key in plan.bibliography_entries:
+            report.skipped.append((path, f"the bibliography's entry {key}, made again from {BIBLIOGRAPHY_FOLDER}/"))
+        else:
+            kept.append((path, raw, collection))
+    plan.sources = kept
+
+
+def _bibtex_key(path: str, raw: bytes) -> str | None:
+    key = (_front_matter(path, raw) or {}).get("bibtex_key")
+    return key if isinstance(key, str) else None
 
 
 def _render_sources(tenant: User, plan: _Plan, report: ImportReport) -> None:
@@ -526,9 +560,8 @@ def _is_published_now(plan: _Plan, path: str, raw: bytes, collection: str, repor
     """Jekyll leaves out a dated document from the future unless `future: true`."""
     if (plan.config or {}).get("future") is True:
         return True
-    try:
-        front = split_front_matter(decode_source(raw, path)[0], path)[0].values
-    except PublishError:
+    front = _front_matter(path, raw)
+    if front is None:
         return True  # the render reports it
     when = pages.item_date(front.get("date") if isinstance(front.get("date"), str) else None, path)
     if when is not None and when > date.today():
@@ -805,7 +838,7 @@ def _render_listing_pages(tenant: User, plan: _Plan) -> dict[str, Rendered]:
     if not wanted:
         return {}
     snapshot = site_build.snapshot(tenant)
-    addresses = dead_links.SiteAddresses.of(tenant)
+    addresses = dead_links.SiteAddresses.of(tenant, entry_pages=plan.entry_pages())
     db.session.rollback()
     files = {**snapshot.files, **plan.site_files}
     site = snapshot.context(files=files, changed={

@@ -4,6 +4,7 @@ import io
 import os
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from site_archive import SITE_FILES, build_zip, site_with
@@ -456,3 +457,31 @@ def test_a_sites_own_edit_of_the_export_layout_is_its_own_and_kept(make_user):
     edited = export.LAYOUT.replace("<main>", "<main class=\"mine\">")
     report = run_import(alice, build_zip(site_with({"_layouts/single.html": edited})))
     assert ("_layouts/single.html", "site file", "") in report.imported
+
+
+ZOTERO_BIB = (Path(__file__).parent.parent / "fixtures/bib/zotero.bib").read_bytes()
+
+
+def test_an_item_of_the_bibliographys_entry_is_left_out_and_other_items_are_imported(make_user):
+    alice = make_user("alice")
+    report = run_import(alice, build_zip({
+        "_bibliography/papers.bib": ZOTERO_BIB,
+        "_publications/lovelace_notes_2021.md": page_source("Notes", "/publication/lovelace_notes_2021/",
+                                                            bibtex_key="lovelace_notes_2021"),
+        "_publications/other.md": page_source("Other", "/publication/other/", bibtex_key="not_in_the_bib"),
+        "_publications/plain.md": page_source("Plain", "/publication/plain/"),
+    }))
+    assert report.ok, report.errors
+    assert ("_publications/lovelace_notes_2021.md",
+            "the bibliography's entry lovelace_notes_2021, made again from _bibliography/") in report.skipped
+    assert "/publication/lovelace_notes_2021/" not in permalinks(alice)
+    assert {"/publication/other/", "/publication/plain/"} <= set(permalinks(alice))
+    assert "_publications/lovelace_notes_2021.md" not in [path for path, *_rest in report.imported]
+
+
+def test_an_item_naming_a_bibtex_key_is_imported_when_the_archive_has_no_bibliography(make_user):
+    alice = make_user("alice")
+    report = run_import(alice, build_zip({"_publications/notes.md": page_source(
+        "Notes", "/publication/notes/", bibtex_key="lovelace_notes_2021")}))
+    assert report.ok, report.errors
+    assert permalinks(alice) == {"/publication/notes/": "publications", "/publications/": None}

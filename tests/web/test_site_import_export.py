@@ -310,3 +310,23 @@ def test_an_export_imported_into_another_account_serves_every_page_as_the_first_
     assert "Published in <i>Journal of Example Studies</i>" in paper and "Download Paper" in paper
     assert not [notice for notice in again.notices if "not used" in notice[1] or "not one profilehost" in notice[1]]
     assert set(again.notices) <= set(first.notices)
+
+
+def _listed_publications(client, tenant) -> list[str]:
+    served = client.get(f"/{tenant.username}/publications/").get_data(as_text=True)
+    return re.findall(rf'href="/{tenant.username}(/publications?/[^"]+)"', served)
+
+
+def test_an_export_imported_into_another_account_brings_each_entry_of_the_bibliography_once(make_user, client):
+    alice, bob = make_user("alice"), make_user("bob")
+    bib = (Path(__file__).parent.parent / "fixtures/bib/zotero.bib").read_bytes()
+    assert import_site(alice, build_zip(site_with({"_bibliography/papers.bib": bib})), "site.zip", quota=QUOTA).ok
+    again = import_site(bob, exported_bytes(alice), "alice-site.zip", quota=QUOTA)
+    assert again.ok, again.errors
+    assert [page.permalink for page in pages.list_pages(bob)] == [page.permalink for page in pages.list_pages(alice)]
+    keys = ("lovelace_loops_2023", "lovelace_notes_2021", "lovelace_talk_2022", "lovelace_thesis_2019")
+    assert sorted(path for path, why in again.skipped if "the bibliography's entry" in why) == [
+        f"_publications/{key}.md" for key in keys]
+    listed = _listed_publications(client, bob)
+    assert sorted(set(listed)) == sorted(listed) and listed == _listed_publications(client, alice)
+    assert {f"/publication/{key}/" for key in keys} <= set(listed)
