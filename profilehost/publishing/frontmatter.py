@@ -98,17 +98,26 @@ def _quote_ran_on(error: yaml.MarkedYAMLError, yaml_text: str) -> tuple[int, str
     out, and the quote that ended the value was the next value's opening one."""
     if error.problem_mark is None:
         return None
-    stumbled = error.problem_mark.line
+    stumbled = error.problem_mark
+    depth = 0
     try:
-        for token in yaml.scan(yaml_text, Loader=yaml.SafeLoader):
-            if token.start_mark.line > stumbled:
+        # PyYAML's scanner weighs every open '[' or '{' of a line again at each token: bounded as the load is (its
+        # depth), by the tokens it may read, and never past where the load stumbled.
+        for count, token in enumerate(yaml.scan(yaml_text, Loader=yaml.SafeLoader)):
+            depth += isinstance(token, FLOW_STARTS) - isinstance(token, FLOW_ENDS)
+            if token.start_mark.index > stumbled.index or depth > MAX_YAML_DEPTH or count >= MAX_SCANNED_TOKENS:
                 break
             if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'")
-                    and token.start_mark.line < token.end_mark.line == stumbled):
+                    and token.start_mark.line < token.end_mark.line == stumbled.line):
                 return token.start_mark.line, NEVER_CLOSED["quoted scalar"]
     except yaml.YAMLError:
         pass  # the scan stops where the load did, having given every token before it
     return None
+
+
+FLOW_STARTS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+FLOW_ENDS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+MAX_SCANNED_TOKENS = 5_000  # front matter of that many tokens is rare; its explanation then is PyYAML's own
 
 
 class _NestedTooDeep(Exception):

@@ -180,3 +180,24 @@ def test_front_matter_after_blank_lines_is_published_as_text_with_a_notice_sayin
 def test_rules_and_text_after_a_blank_line_get_no_front_matter_notice(source):
     rendered = publish_source(source, filename="p.md", tenant_base="/a")
     assert not any("front matter" in notice for notice in rendered.notices)
+
+
+@pytest.mark.parametrize("front", [
+    "title: x\nauthor: [a] , " + "[" * 60_000 + "\n",  # every '[' of a line weighed again at each token
+    "title: x\nauthor: " + "[" * 49 + "a, " * 15_000 + "]]: :\n",
+])
+def test_explaining_a_yaml_mistake_reads_no_more_of_the_text_than_the_load_did(front, monkeypatch):
+    scanned = []
+    original = frontmatter.yaml.scan
+
+    def counted(*args, **kwargs):
+        for token in original(*args, **kwargs):
+            scanned.append(token)
+            yield token
+
+    monkeypatch.setattr(frontmatter.yaml, "scan", counted)
+    with pytest.raises(PublishError):
+        frontmatter.load_yaml(front, "a.md")
+    assert len(scanned) <= frontmatter.MAX_SCANNED_TOKENS + 1  # the one that stops it
+    assert all(token.start_mark.line <= 1 for token in scanned[:-1])
+    assert sum(isinstance(token, frontmatter.FLOW_STARTS) for token in scanned) <= MAX_YAML_DEPTH + 1
