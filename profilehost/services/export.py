@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Page, Revision, User
-from ..publishing import PublishError
+from ..publishing import PublishError, load_yaml_document
 from ..publishing.jekyll_include import our_include
 from ..publishing.meta import derived_permalink
 from . import assets, bibliography, collections, site_build
@@ -168,7 +168,11 @@ def exported_config(tenant: User, source: bytes) -> bytes:
     """The site's own _config.yml with the profile as it is now (the author: block, Profile > Language as
     `locale`: an import fills the profile from them) and with _pages/ and every collection in Jekyll's build; as
     uploaded, comments and all, when that changes nothing."""
-    config = yaml.safe_load(source) or {}
+    try:
+        # Read as the site reads it (decoded, its aliases bounded); a file it cannot read is exported as it is.
+        config = load_yaml_document(source, "_config.yml") or {}
+    except PublishError:
+        return source
     if not isinstance(config, dict):
         return source
     wanted = {**config, **_build_settings(config), **_profile_settings(tenant, config)}

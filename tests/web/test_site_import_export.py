@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from site_archive import CONFIG as site_archive_config_text
 from site_archive import build_zip, site_with
 
@@ -287,6 +288,17 @@ def test_a_config_the_profile_agrees_with_is_exported_as_uploaded(make_user):
     assert import_site(alice, build_zip(site_with({"_config.yml": config})), "site.zip", quota=QUOTA).ok
     with exported_archive(alice) as archive:
         assert archive.read("alice-site/_config.yml").decode() == config
+
+
+def test_a_config_the_site_accepted_but_yaml_cannot_read_raw_is_exported_as_the_site_reads_it(make_user):
+    from profilehost.services import site_files
+
+    alice = make_user("alice")
+    config = b"title: Ada\x01s site\n"  # a control character: the site reads the file without it
+    site_files.save_site_file(alice, "_config.yml", config)
+    with exported_archive(alice) as archive:
+        exported = yaml.safe_load(archive.read("alice-site/_config.yml"))
+    assert exported["title"] == "Adas site" and "_pages" in exported["include"]
 
 
 def _shown_region(client, tenant, permalink: str) -> str:
