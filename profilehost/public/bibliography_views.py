@@ -22,7 +22,7 @@ from . import page_heads, views
 BIBTEX_TYPE = "application/x-bibtex; charset=utf-8"
 
 
-ENTRY_PATH = re.compile(r"publication/(?P<slug>[^/]+?)(?:(?P<bib>\.bib)|/)")
+ENTRY_PATH = re.compile(r"publication/(?P<slug>[^/]+?)(?:(?P<bib>\.bib)|(?P<page>/)|)")
 
 
 def bibliography_response(tenant: User, subpath: str) -> Response | None:
@@ -38,6 +38,8 @@ def bibliography_response(tenant: User, subpath: str) -> Response | None:
         return None
     if found and found["bib"]:
         return _bibtex(entry["bib"] + "\n", f"{entry['slug']}.bib")
+    if found and not found["page"]:  # the address without its slash, as Jekyll's pages answer it
+        return views._redirect(f"/{tenant.username}/publication/{entry['slug']}/")
     return _entry_page(tenant, entry)
 
 

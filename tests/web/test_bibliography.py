@@ -422,6 +422,14 @@ def menu_link(html: str, title: str) -> str:
     return re.search(rf'<a href="[^"]*"[^>]*>{title}</a>', html.split('aria-label="Site menu"', 1)[1]).group(0)
 
 
+def test_an_entrys_address_without_its_slash_leads_to_its_page(alice, client):
+    upload(alice, fixture("zotero.bib"))
+    response = client.get("/alice/publication/lovelace_notes_2021")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/alice/publication/lovelace_notes_2021/")
+    assert client.get("/alice/publication/no_such_entry").status_code == 404
+
+
 def test_an_entrys_page_links_back_to_the_list_and_marks_its_menu_item(alice, client):
     publish(alice.user, page_source("Publications", "/publications/", "{% bibliography %}", nav_order=2))
     publish(alice.user, page_source("Home", "/", nav_order=1))
