@@ -19,12 +19,23 @@ from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 
-from ..models import Asset, Page, Profile, Redirect, Revision, SiteFile, User
+from ..models import (
+    Asset,
+    BibliographySettings,
+    BibliographyVersion,
+    Page,
+    Profile,
+    Redirect,
+    Revision,
+    SiteFile,
+    User,
+)
 from .unit_of_work import UnitOfWorkError, in_unit_of_work, unit_of_work
 
 # The columns of `users` a public page shows: its address, whether it is served, and what its 410 says.
 PUBLIC_USER_FIELDS = ("username", "state", "state_reason", "deleted_at", "email_verified_at")
-OWNED_BY_TENANT = (Page, Redirect, Asset, SiteFile, Profile)
+# Every model a public page shows, so that no writer can forget to invalidate the pages (the bibliography too).
+OWNED_BY_TENANT = (Page, Redirect, Asset, SiteFile, Profile, BibliographyVersion, BibliographySettings)
 WATCHED_TABLES = {model.__table__.name for model in (*OWNED_BY_TENANT, Revision, User)}
 BUMPED = "profilehost.site_versions.bumped"
 USERS = User.__table__

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from factories import page_source, publish, store_file
 from profilehost.extensions import db
-from profilehost.models import Page, Revision, SiteFile, User
+from profilehost.models import BibliographySettings, BibliographyVersion, Page, Revision, SiteFile, User, utcnow
 from profilehost.services import moderation, pages, profiles, site_build, site_versions
 from profilehost.services.unit_of_work import unit_of_work
 from support import post_form
@@ -106,6 +106,12 @@ CHANGES = {
     "the account state": lambda alice: moderation.suspend_account(None, alice, "spam"),
     "a moderator's takedown": lambda alice: moderation.unpublish_page(None, pages.find_page(alice, "/notes/"),
                                                                       "copyright"),
+    # Written directly, as no service does: the model alone makes the write bump the version.
+    "the bibliography's style": lambda alice: (db.session.add(BibliographySettings(
+        user_id=alice.id, style="ieee", name_forms=[])), db.session.commit()),
+    "a bibliography version": lambda alice: (db.session.add(BibliographyVersion(
+        user_id=alice.id, number=1, current=True, source=b"", source_name="a.bib", rendered={"entries": []},
+        author_id=alice.id, created_at=utcnow())), db.session.commit()),
 }
 
 
