@@ -311,7 +311,7 @@ def _documents_of(entries: list[dict]) -> dict[str, SiteDocument]:
 
 
 def entry_addresses(tenant: User) -> list[tuple[str, datetime]]:
-    """(address, when saved) of each entry's page, for the sitemap."""
+    """(address, when saved) of each entry's page: the sitemap lists them, and a link to one leads somewhere."""
     current = current_version(tenant)
     if current is None:
         return []
