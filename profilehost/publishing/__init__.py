@@ -112,9 +112,15 @@ def _render(body: str, filename: str, first_line: int) -> tuple[str, list[str]]:
 
 
 def load_yaml_document(raw: bytes, filename: str):
-    """A whole YAML file (an academicpages _config.yml), decoded and parsed like front matter."""
-    text, _notices = decode_source(raw, filename)
-    value, _lines = load_yaml(text, filename)
+    """A whole YAML file (an academicpages _config.yml), decoded and parsed like front matter, within a CPU budget:
+    site files are read in requests and import jobs, where nothing else bounds them."""
+    try:
+        with budget.cpu_budget(budget.YAML_CPU_SECONDS):
+            text, _notices = decode_source(raw, filename)
+            value, _lines = load_yaml(text, filename)
+    except budget.OutOfTime:
+        raise PublishError(f"{filename}: reading this file takes more than {budget.YAML_CPU_SECONDS:g} s of CPU, "
+                           "which no site file needs. Shorten it, or split it into smaller files.") from None
     return value
 
 
