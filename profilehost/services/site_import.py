@@ -793,8 +793,10 @@ def _notice_dead_links(tenant: User, written: list[tuple[str, pages.PublishOutco
     addresses = dead_links.SiteAddresses.of(tenant)
     for path, outcome in written:
         dead = dead_links.dead_link_notices(tenant, outcome.revision.body_html, addresses)
-        if dead and not outcome.unchanged:
-            outcome.revision.notices = [*outcome.revision.notices, *dead]
+        # A listing page rendered again once the bibliography was written has its notices already.
+        added = [notice for notice in dead if notice not in outcome.revision.notices]
+        if added and not outcome.unchanged:
+            outcome.revision.notices = [*outcome.revision.notices, *added]
         report.notices.extend((path, notice) for notice in dead)
 
 

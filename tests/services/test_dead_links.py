@@ -111,3 +111,14 @@ def test_an_import_with_a_bibliography_has_no_notice_for_links_to_its_entries(ma
     for permalink in ("/links/", "/publications/"):
         notices = pages.current_revision(pages.find_page(alice, permalink)).notices
         assert not [notice for notice in notices if "lovelace" in notice and "leads nowhere" in notice], permalink
+
+
+def test_an_imported_listing_page_keeps_each_dead_link_notice_once(make_user):
+    alice = make_user("alice")
+    listing = LISTING + "\n[gone](/no-such-page/)\n"
+    files = {"_bibliography/papers.bib": BIB,
+             "_pages/publications.md": page_source("Publications", "/publications/", listing)}
+    assert site_import.import_site(alice, build_zip(files), "site.zip", quota=100 * 1024 * 1024).ok
+    notices = pages.current_revision(pages.find_page(alice, "/publications/")).notices
+    dead = [notice for notice in notices if "/no-such-page/" in notice]
+    assert len(dead) == 1, notices
