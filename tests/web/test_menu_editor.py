@@ -109,3 +109,11 @@ def test_an_address_with_a_control_character_is_refused_on_its_line(logged_in):
     assert response.status_code == 422
     assert 'id="entries-1-url-error"' in response.get_data(as_text=True)
     assert site_files.current_version(logged_in.user, "_data/navigation.yml") is None
+
+
+def test_a_draft_is_offered_saying_its_entry_stays_out_of_the_menu_until_it_is_published(logged_in, client):
+    site(logged_in.user)
+    publish(logged_in.user, page_source("Notes", "/notes/", published="false"), "notes.md")
+    html, _data = menu_form(logged_in)
+    assert "Notes (/notes/): a draft, not in the menu until published</option>" in html
+    assert "CV (/cv/)</option>" in html
