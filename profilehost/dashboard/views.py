@@ -129,8 +129,9 @@ def _editor(form: EditForm, page):
             else:
                 _flash_outcome(outcome)
                 return redirect(url_for("dashboard.edit_page", page_id=outcome.page.id))
+    live_notices = pages.current_revision(page).notices if page is not None else []
     return render_template("dashboard/edit.html", form=form, page=page, preview=preview, error=error,
-                           preview_html=preview and sites.published_html(preview),
+                           preview_html=preview and sites.published_html(preview), live_notices=live_notices or [],
                            conflict=conflict, public_url=pages.public_url), status
 
 

@@ -339,3 +339,14 @@ def test_the_editor_shows_the_decoded_text_of_a_utf16_upload(logged_in):
     page = publish(logged_in.user, codecs.BOM_UTF16_LE + source.encode("utf-16-le")).page
     html = logged_in.get(f"/dashboard/pages/{page.id}/edit").get_data(as_text=True)
     assert "Café 郑" in html
+
+
+def test_the_editor_shows_the_notices_of_the_live_revision_the_list_counts(logged_in):
+    outcome = publish(logged_in.user, page_source("Research", "/research/", "[gone](/no-such-page/)"))
+    listing = logged_in.get("/dashboard/").get_data(as_text=True)
+    assert f'/dashboard/pages/{outcome.page.id}/edit' in listing and "1 notice" in listing
+    editor = logged_in.get(f"/dashboard/pages/{outcome.page.id}/edit").get_data(as_text=True)
+    assert "Notices on the live revision" in editor and "The link to /no-such-page/ leads nowhere" in editor
+    quiet = publish(logged_in.user, page_source("Quiet", "/quiet/", "No links."), "quiet.md")
+    assert "Notices on the live revision" not in logged_in.get(f"/dashboard/pages/{quiet.page.id}/edit").get_data(
+        as_text=True)
