@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import socket
+import subprocess
 import threading
 import zipfile
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.request import HTTPRedirectHandler
 
+import pytest
 from sqlalchemy import event
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -181,3 +186,20 @@ def exported_bytes(tenant) -> bytes:
 def exported_archive(tenant) -> zipfile.ZipFile:
     """The tenant's site export as an open ZIP."""
     return zipfile.ZipFile(io.BytesIO(exported_bytes(tenant)))
+
+
+# Tests that build an export with Debian's jekyll: skipped without it, failing in CI (which installs it).
+needs_jekyll = pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
+                                  reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+
+
+def built_with_jekyll(tenant, folder: Path) -> Path:
+    """The tenant's export unpacked into `folder` and built by `jekyll build --safe`: the export's root, with its
+    _site/."""
+    with exported_archive(tenant) as archive:
+        archive.extractall(folder)
+    source = folder / f"{tenant.username}-site"
+    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return source

@@ -1,9 +1,6 @@
 """Where the export puts each uploaded file: in the folder the exported site links it from, so that `jekyll
 build` of the ZIP serves it at the address its pages use, and the importer takes it back as the same file."""
 
-import os
-import shutil
-import subprocess
 
 import pytest
 from site_archive import build_zip
@@ -11,7 +8,7 @@ from site_archive import build_zip
 from factories import JPEG, PDF, PNG, store_file
 from profilehost.services import assets, pages, profiles, site_build
 from profilehost.services.site_import import import_site
-from support import exported_archive, exported_bytes
+from support import built_with_jekyll, exported_archive, exported_bytes, needs_jekyll
 
 QUOTA = 100 * 1024 * 1024
 FOLDERS = ("files/", "images/", "assets/")
@@ -108,17 +105,11 @@ def test_export_then_import_takes_a_file_under_two_folders_back_as_one_file(make
     assert exported_files(bob) == exported_files(alice)
 
 
-@pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
-                    reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+@needs_jekyll
 def test_jekyll_builds_the_export_with_each_file_at_the_address_its_page_links(make_user, tmp_path):
     alice = make_user("alice")
     assert import_site(alice, build_zip(AL_FOLIO_SITE), "site.zip", quota=QUOTA).ok
-    with exported_archive(alice) as archive:
-        archive.extractall(tmp_path)
-    source = tmp_path / "alice-site"
-    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    source = built_with_jekyll(alice, tmp_path)
     home = (source / "_site/index.html").read_text()
     assert 'src="/assets/img/prof_pic.jpg"' in home and 'href="/assets/pdf/paper.pdf"' in home
     assert (source / "_site/assets/img/prof_pic.jpg").read_bytes() == JPEG

@@ -5,10 +5,7 @@ history and restore; hostile fields are harmless; one tenant never reaches anoth
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,7 @@ from factories import page_source, publish, store_file
 from profilehost.extensions import db
 from profilehost.services import bibliography, tokens
 from profilehost.services.site_import import import_site
-from support import csrf_token_from, exported_archive, log_in, post_form
+from support import built_with_jekyll, csrf_token_from, exported_archive, log_in, needs_jekyll, post_form
 
 BIB = Path(__file__).parent.parent / "fixtures" / "bib"
 PUBLICATIONS_PAGE = page_source("Publications", "/publications/", body="{% bibliography %}")
@@ -301,16 +298,10 @@ def test_the_export_holds_the_bib_and_each_entry_as_an_academicpages_item(alice)
     assert "{{" not in liquid.split("---\n", 2)[2] and "{%" not in liquid.split("---\n", 2)[2]
 
 
-@pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
-                    reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+@needs_jekyll
 def test_the_export_with_a_bibliography_builds_with_jekyll(alice, tmp_path):
     upload(alice, fixture("zotero.bib"))
-    with exported_archive(alice.user) as archive:
-        archive.extractall(tmp_path)
-    source = tmp_path / "alice-site"
-    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    source = built_with_jekyll(alice.user, tmp_path)
     built = (source / "_site/publication/lovelace_notes_2021/index.html").read_text()
     assert "Notes on the Analytical Engine: A Re-reading" in built
     listed = (source / "_site/publications/index.html").read_text()

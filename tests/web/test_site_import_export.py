@@ -3,14 +3,10 @@ export that the importer and Jekyll both take."""
 
 import html
 import io
-import os
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
-import pytest
 import yaml
 from site_archive import CONFIG as site_archive_config_text
 from site_archive import build_zip, site_with
@@ -18,7 +14,7 @@ from site_archive import build_zip, site_with
 from factories import PDF, PNG
 from profilehost.services import assets, pages, profiles
 from profilehost.services.site_import import import_site
-from support import csrf_token_from, exported_archive, exported_bytes
+from support import built_with_jekyll, csrf_token_from, exported_archive, exported_bytes, needs_jekyll
 
 QUOTA = 100 * 1024 * 1024
 
@@ -230,17 +226,11 @@ def visible_text(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
-@pytest.mark.skipif(not shutil.which("jekyll") and not os.environ.get("CI"),
-                    reason="jekyll is not installed (apt-get install -y jekyll); CI installs it")
+@needs_jekyll
 def test_the_export_builds_with_jekyll_and_every_page_is_in_the_output(make_user, tmp_path):
     alice = make_user("alice")
     assert import_site(alice, build_zip(), "site.zip", quota=QUOTA).ok
-    with exported_archive(alice) as archive:
-        archive.extractall(tmp_path)
-    source = tmp_path / "alice-site"
-    result = subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=source, capture_output=True, text=True,
-                            timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    source = built_with_jekyll(alice, tmp_path)
     built_html = " ".join(path.read_text(errors="replace") for path in (source / "_site").rglob("*.html"))
     built = visible_text(built_html)
     for page in pages.list_pages(alice):
