@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..limits import publish_limit
 from ..models import Page
 from ..publishing import PublishError
-from ..services import pages, site_files
+from ..services import pages, site_files, sites
 from ..services.site_files import MenuEntry, SiteFileConflict
 from . import dashboard
 from .forms import MAX_MENU_ENTRIES, MenuForm
@@ -50,15 +50,16 @@ def menu():
 def _targets() -> dict[str, str]:
     """The site's pages a menu entry may lead to: address -> what the list shows, saying of a page visitors cannot
     see that its entry stays out of the menu until they can (the public menu leads to public pages only)."""
-    return {page.permalink: f"{page.title} ({page.permalink}){_not_shown(page)}"
+    public = {page.permalink for page in sites.public_pages(current_user)}  # the pages the public menu leads to
+    return {page.permalink: f"{page.title} ({page.permalink}){'' if page.permalink in public else _why_hidden(page)}"
             for page in pages.list_pages(current_user)
             if page.collection is None and not pages.is_not_found_page(page)}
 
 
-def _not_shown(page: Page) -> str:
+def _why_hidden(page: Page) -> str:
     if page.moderation_reason:
         return ": unpublished by a moderator, not in the menu"
-    return "" if page.published else ": a draft, not in the menu until published"
+    return ": a draft, not in the menu until published"
 
 
 def _fill(form: MenuForm, entries: list[MenuEntry], addresses: set[str]) -> None:

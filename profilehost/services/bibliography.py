@@ -324,7 +324,10 @@ def entry_pages(rendered: dict | None) -> dict[str, str]:
 
 
 def entry_by_slug(tenant: User, slug: str) -> dict | None:
-    return next((entry for entry in current_entries(tenant) if entry["slug"] == slug), None)
+    current = current_version(tenant)
+    stored = (current.rendered or {}).get("entries", []) if current is not None else []
+    found = next((entry for entry in stored if entry["slug"] == slug), None)
+    return _with_entry_html(found) if found is not None else None
 
 
 def whole_bib(tenant: User) -> str | None:
